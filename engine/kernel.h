@@ -1,0 +1,51 @@
+#pragma once
+// The kernel interface: a kernel is prepared once from its node (shapes
+// checked, constants packed, multipliers computed — TFLite Micro's Prepare)
+// and then run many times as a pure function of its inputs (Eval).
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/graph.h"
+#include "engine/tensor.h"
+
+namespace aimc {
+
+struct RunContext {
+  int threads = 1;  // OpenMP threads a kernel may use; results never depend on it
+};
+
+class Kernel {
+ public:
+  virtual ~Kernel() = default;
+  // inputs[i] is nullptr for an omitted optional input. The kernel allocates
+  // its outputs (their shape depends on the batch).
+  virtual void run(const RunContext& ctx, std::span<const Tensor* const> inputs,
+                   std::span<Tensor> outputs) const = 0;
+};
+
+// Which implementation of the integer kernels to use; both are bit-identical
+// (tests hold them equal), the reference one is the specification.
+enum class KernelFlavor { kOptimized, kReference };
+
+struct KernelOptions {
+  KernelFlavor flavor = KernelFlavor::kOptimized;
+};
+
+using KernelFactory =
+    std::function<std::unique_ptr<Kernel>(const Node&, const Graph&, const KernelOptions&)>;
+
+// Looks up the op type; throws BadInput naming the node for unsupported ops.
+std::unique_ptr<Kernel> make_kernel(const Node& node, const Graph& graph,
+                                    const KernelOptions& options);
+bool is_supported_op(const std::string& op_type);
+std::vector<std::string> supported_ops();
+
+// Each kernel family registers its factories through one of these functions,
+// called by the registry (no static-initialisation tricks, no global state).
+void add_integer_kernels(std::vector<std::pair<std::string, KernelFactory>>& table);
+void add_float_kernels(std::vector<std::pair<std::string, KernelFactory>>& table);
+
+}  // namespace aimc

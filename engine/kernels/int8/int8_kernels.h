@@ -1,0 +1,21 @@
+#pragma once
+// Factories of the integer kernels that the QDQ lowering produces.
+#include <memory>
+
+#include "engine/kernel.h"
+
+namespace aimc::int8k {
+
+std::unique_ptr<Kernel> make_qconv(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_qgemm(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_qadd(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_qglobal_average_pool(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_qaverage_pool(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_qmax_pool(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_qpad(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_qconcat(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_qreshape(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_qquantize(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_qdequantize(const Node& n, const Graph& g, const KernelOptions& o);
+
+}  // namespace aimc::int8k

@@ -1,0 +1,81 @@
+// QGemm: int8 fully-connected lowered from DQ -> Gemm(transB) -> Q.
+#include "engine/kernels/int8/fully_connected_fast.h"
+#include "engine/kernels/int8/int8_common.h"
+#include "engine/kernels/int8/int8_kernels.h"
+#include "quant/fully_connected_ref.h"
+
+namespace aimc::int8k {
+namespace {
+
+class QGemmKernel : public Kernel {
+ public:
+  QGemmKernel(const Node& n, const Graph& g, const KernelOptions& o)
+      : node_(n), graph_(g), flavor_(o.flavor) {
+    const Tensor* w = g.initializer(n.inputs.at(1));
+    if (!w || w->dtype() != DType::kInt8 || w->rank() != 2) fail(g, n, "weight must be a constant int8 matrix");
+    const bool trans_b = n.attr_int("transB", 0) != 0;
+    out_features_ = static_cast<int>(trans_b ? w->dim(0) : w->dim(1));
+    in_features_ = static_cast<int>(trans_b ? w->dim(1) : w->dim(0));
+    // Stored as [out][in], the layout of TFLite's FULLY_CONNECTED.
+    weights_.resize(w->size());
+    for (int o = 0; o < out_features_; ++o)
+      for (int i = 0; i < in_features_; ++i)
+        weights_[int64_t{o} * in_features_ + i] =
+            trans_b ? w->data<int8_t>()[int64_t{o} * in_features_ + i]
+                    : w->data<int8_t>()[int64_t{i} * out_features_ + o];
+    bias_.assign(out_features_, 0);
+    if (n.inputs.size() > 2 && !n.inputs[2].empty()) {
+      const Tensor* b = g.initializer(n.inputs[2]);
+      if (!b || b->dtype() != DType::kInt32 || b->size() != out_features_) fail(g, n, "bias must be a constant int32 vector");
+      bias_.assign(b->data<int32_t>(), b->data<int32_t>() + out_features_);
+    }
+    const QuantParams& qin = quant_of(g, n, n.inputs[0]);
+    const QuantParams& qw = quant_of(g, n, n.inputs[1]);
+    const QuantParams& qout = quant_of(g, n, n.outputs[0]);
+    q_.input_zero_point = qin.zero_point0();
+    q_.output_zero_point = qout.zero_point0();
+    q_.range = activation_range(n);
+    if (qw.scale.size() != 1 && qw.scale.size() != static_cast<std::size_t>(out_features_)) {
+      fail(g, n, "weight scales must be per-tensor or per output feature");
+    }
+    for (float ws : qw.scale) {
+      // TFLite GetQuantizedConvolutionMultipler: (s_in * s_w) / s_out in double.
+      q_.per_channel.push_back(quant::quantize_multiplier(
+          static_cast<double>(qin.scale0()) * static_cast<double>(ws) / static_cast<double>(qout.scale0())));
+    }
+  }
+
+  void run(const RunContext& ctx, std::span<const Tensor* const> inputs,
+           std::span<Tensor> outputs) const override {
+    const Tensor& x = *inputs[0];
+    if (x.dtype() != DType::kInt8 || x.rank() != 2 || x.dim(1) != in_features_) {
+      fail(graph_, node_, "expects int8 [N," + std::to_string(in_features_) + "], got " + shape_str(x.shape()));
+    }
+    const int batch = static_cast<int>(x.dim(0));
+    outputs[0] = Tensor(DType::kInt8, {batch, out_features_});
+    if (flavor_ == KernelFlavor::kReference) {
+      quant::fully_connected_int8_reference(q_, batch, in_features_, out_features_, x.data<int8_t>(),
+                                            weights_.data(), bias_.data(), outputs[0].data<int8_t>());
+    } else {
+      fully_connected_int8_fast(q_, batch, in_features_, out_features_, x.data<int8_t>(), weights_.data(),
+                                bias_.data(), outputs[0].data<int8_t>(), ctx.threads);
+    }
+  }
+
+ private:
+  const Node& node_;
+  const Graph& graph_;
+  KernelFlavor flavor_;
+  int in_features_ = 0, out_features_ = 0;
+  std::vector<int8_t> weights_;
+  std::vector<int32_t> bias_;
+  quant::FullyConnectedQuant q_;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> make_qgemm(const Node& n, const Graph& g, const KernelOptions& o) {
+  return std::make_unique<QGemmKernel>(n, g, o);
+}
+
+}  // namespace aimc::int8k

@@ -1,0 +1,64 @@
+// The borders of the integer domain: float NCHW -> int8 NHWC and back.
+#include "engine/kernels/int8/int8_common.h"
+#include "engine/kernels/int8/int8_kernels.h"
+#include "engine/kernels/int8/layout.h"
+#include "quant/quantize_ref.h"
+
+namespace aimc::int8k {
+namespace {
+
+class QQuantizeKernel : public Kernel {
+ public:
+  QQuantizeKernel(const Node& n, const Graph& g) : node_(n), graph_(g), q_(quant_of(g, n, n.outputs.at(0))) {
+    if (q_.scale.size() != 1 || q_.dtype != DType::kInt8) fail(g, n, "activation quantization must be per-tensor int8");
+  }
+  void run(const RunContext& ctx, std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& x = *inputs[0];
+    if (x.dtype() != DType::kFloat32) fail(graph_, node_, "expects float input");
+    Tensor out(DType::kInt8, x.shape());
+    const float* src = x.data<float>();
+    int8_t* dst = out.data<int8_t>();
+    const float scale = q_.scale0();
+    const int32_t zp = q_.zero_point0();
+#pragma omp parallel for num_threads(ctx.threads) schedule(static)
+    for (int64_t i = 0; i < x.size(); ++i) {
+      dst[i] = static_cast<int8_t>(quant::quantize_value(src[i], scale, zp, -128, 127));
+    }
+    outputs[0] = out.rank() == 4 ? nchw_to_nhwc<int8_t>(out) : std::move(out);
+  }
+
+ private:
+  const Node& node_;
+  const Graph& graph_;
+  QuantParams q_;
+};
+
+class QDequantizeKernel : public Kernel {
+ public:
+  QDequantizeKernel(const Node& n, const Graph& g) : node_(n), graph_(g), q_(quant_of(g, n, n.inputs.at(0))) {}
+  void run(const RunContext&, std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+    const Tensor& x = *inputs[0];
+    if (x.dtype() != DType::kInt8) fail(graph_, node_, "expects int8 input");
+    Tensor out(DType::kFloat32, x.shape());
+    for (int64_t i = 0; i < x.size(); ++i) {
+      out.data<float>()[i] = quant::dequantize_value(x.data<int8_t>()[i], q_.scale0(), q_.zero_point0());
+    }
+    outputs[0] = out.rank() == 4 ? nhwc_to_nchw<float>(out) : std::move(out);
+  }
+
+ private:
+  const Node& node_;
+  const Graph& graph_;
+  QuantParams q_;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> make_qquantize(const Node& n, const Graph& g, const KernelOptions&) {
+  return std::make_unique<QQuantizeKernel>(n, g);
+}
+std::unique_ptr<Kernel> make_qdequantize(const Node& n, const Graph& g, const KernelOptions&) {
+  return std::make_unique<QDequantizeKernel>(n, g);
+}
+
+}  // namespace aimc::int8k

@@ -1,0 +1,81 @@
+#include "engine/model.h"
+
+#include <algorithm>
+
+#include "engine/error.h"
+#include "engine/onnx_import.h"
+#include "engine/passes/fold_batchnorm.h"
+#include "engine/passes/lower_qdq.h"
+
+namespace aimc {
+
+ExecMode parse_exec_mode(const std::string& name) {
+  if (name == "digital") return ExecMode::kDigital;
+  if (name == "float") return ExecMode::kFloat;
+  throw bad_input("--mode", "unknown mode '" + name + "' (expected digital or float)");
+}
+
+std::string exec_mode_name(ExecMode m) { return m == ExecMode::kDigital ? "digital" : "float"; }
+
+Model::Model(Executor executor, ExecMode mode, int lowered_ops)
+    : executor_(std::move(executor)), mode_(mode), lowered_ops_(lowered_ops) {
+  const Graph& g = executor_.graph();
+  for (const auto& out : g.outputs) {
+    const int p = g.producer(out);
+    int8_output_names_.push_back(p >= 0 && g.nodes[p].op_type == "QDequantize" ? g.nodes[p].inputs[0] : "");
+  }
+}
+
+Model Model::from_graph(Graph graph, const ModelOptions& options) {
+  int lowered = 0;
+  if (options.mode == ExecMode::kDigital) lowered = lower_qdq(graph).lowered_ops;
+  fold_batchnorm_into_conv(graph);
+  return Model(Executor(std::move(graph), options.kernels), options.mode, lowered);
+}
+
+Model Model::load(const std::string& path, const ModelOptions& options) {
+  return from_graph(import_onnx_file(path), options);
+}
+
+ModelOutputs Model::run(const std::vector<Tensor>& inputs, const RunContext& ctx,
+                        const LayerObserver& observer) const {
+  ModelOutputs result;
+  result.int8_outputs.resize(int8_output_names_.size());
+  const bool want_int8 = std::any_of(int8_output_names_.begin(), int8_output_names_.end(),
+                                     [](const std::string& s) { return !s.empty(); });
+  LayerObserver capture = observer;
+  if (want_int8) {
+    capture = [&](const Node& node, std::span<const Tensor> outs) {
+      for (std::size_t k = 0; k < node.outputs.size(); ++k) {
+        for (std::size_t o = 0; o < int8_output_names_.size(); ++o) {
+          if (!int8_output_names_[o].empty() && node.outputs[k] == int8_output_names_[o]) {
+            result.int8_outputs[o] = outs[k];
+          }
+        }
+      }
+      if (observer) observer(node, outs);
+    };
+  }
+  result.outputs = executor_.run(inputs, ctx, capture);
+  return result;
+}
+
+std::optional<QuantParams> Model::input_quant() const {
+  const Graph& g = graph();
+  if (g.inputs.empty()) return std::nullopt;
+  for (int c : g.consumers(g.inputs[0])) {
+    if (g.nodes[c].op_type == "QQuantize") {
+      const auto& v = g.values.at(g.nodes[c].outputs[0]);
+      if (v.quant) return v.quant;
+    }
+  }
+  return std::nullopt;
+}
+
+Shape Model::input_shape(std::size_t i) const {
+  const Graph& g = graph();
+  auto it = g.values.find(g.inputs.at(i));
+  return it == g.values.end() ? Shape{} : it->second.shape;
+}
+
+}  // namespace aimc

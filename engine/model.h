@@ -1,0 +1,58 @@
+#pragma once
+// A loaded network ready to run: import, lowering (QDQ -> integer ops, or the
+// float passes), kernel preparation. The entry point for models/ and demos/.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/executor.h"
+#include "engine/graph.h"
+
+namespace aimc {
+
+enum class ExecMode {
+  kDigital,  // QDQ models run on the bit-exact integer kernels
+  kFloat,    // the graph as written, in float (QDQ nodes as float ops)
+};
+
+ExecMode parse_exec_mode(const std::string& name);  // "digital" | "float"
+std::string exec_mode_name(ExecMode m);
+
+struct ModelOptions {
+  ExecMode mode = ExecMode::kDigital;
+  KernelOptions kernels;
+};
+
+struct ModelOutputs {
+  std::vector<Tensor> outputs;  // float, in graph output order
+  // For each output produced by a final DequantizeLinear in digital mode, the
+  // int8 tensor before it (`aimc run --format int8`); empty otherwise.
+  std::vector<Tensor> int8_outputs;
+};
+
+class Model {
+ public:
+  static Model load(const std::string& path, const ModelOptions& options = {});
+  static Model from_graph(Graph graph, const ModelOptions& options = {});
+
+  ModelOutputs run(const std::vector<Tensor>& inputs, const RunContext& ctx = {},
+                   const LayerObserver& observer = nullptr) const;
+
+  const Graph& graph() const { return executor_.graph(); }
+  ExecMode mode() const { return mode_; }
+  bool integer_lowered() const { return lowered_ops_ > 0; }
+  // Quantization of the int8 tensor that the first QuantizeLinear makes of
+  // the graph input (digital mode only).
+  std::optional<QuantParams> input_quant() const;
+  // Shape of input i with -1 for dynamic dimensions.
+  Shape input_shape(std::size_t i = 0) const;
+
+ private:
+  Model(Executor executor, ExecMode mode, int lowered_ops);
+  Executor executor_;
+  ExecMode mode_;
+  int lowered_ops_ = 0;
+  std::vector<std::string> int8_output_names_;
+};
+
+}  // namespace aimc

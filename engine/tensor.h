@@ -1,0 +1,90 @@
+#pragma once
+// A dense tensor: element type, shape and owned bytes. Activations of the
+// integer path are NHWC (as TFLite), float tensors follow ONNX (NCHW).
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace aimc {
+
+enum class DType { kFloat32, kInt8, kUInt8, kInt32, kInt64 };
+
+std::size_t dtype_size(DType t);
+std::string dtype_name(DType t);
+
+template <typename T>
+constexpr DType dtype_of();
+template <>
+constexpr DType dtype_of<float>() { return DType::kFloat32; }
+template <>
+constexpr DType dtype_of<int8_t>() { return DType::kInt8; }
+template <>
+constexpr DType dtype_of<uint8_t>() { return DType::kUInt8; }
+template <>
+constexpr DType dtype_of<int32_t>() { return DType::kInt32; }
+template <>
+constexpr DType dtype_of<int64_t>() { return DType::kInt64; }
+
+using Shape = std::vector<int64_t>;
+int64_t element_count(const Shape& s);
+std::string shape_str(const Shape& s);
+
+class Tensor {
+ public:
+  Tensor() = default;
+  Tensor(DType dtype, Shape shape);
+
+  template <typename T>
+  static Tensor from(Shape shape, std::span<const T> values) {
+    Tensor t(dtype_of<T>(), std::move(shape));
+    t.check<T>();
+    std::copy(values.begin(), values.end(), t.data<T>());
+    return t;
+  }
+
+  DType dtype() const { return dtype_; }
+  const Shape& shape() const { return shape_; }
+  int64_t dim(std::size_t i) const { return shape_.at(i); }
+  int rank() const { return static_cast<int>(shape_.size()); }
+  int64_t size() const { return element_count(shape_); }
+  std::size_t bytes() const { return storage_.size() * sizeof(Word); }
+  bool empty() const { return storage_.empty(); }
+
+  // Changes the shape without touching the bytes (same element count).
+  void reshape(Shape shape);
+
+  template <typename T>
+  T* data() {
+    check<T>();
+    return reinterpret_cast<T*>(storage_.data());
+  }
+  template <typename T>
+  const T* data() const {
+    check<T>();
+    return reinterpret_cast<const T*>(storage_.data());
+  }
+  template <typename T>
+  std::span<const T> values() const {
+    return {data<T>(), static_cast<std::size_t>(size())};
+  }
+  std::byte* raw() { return reinterpret_cast<std::byte*>(storage_.data()); }
+  const std::byte* raw() const { return reinterpret_cast<const std::byte*>(storage_.data()); }
+  std::size_t byte_size() const { return static_cast<std::size_t>(size()) * dtype_size(dtype_); }
+
+ private:
+  // 8-byte words keep every element type aligned.
+  using Word = int64_t;
+  template <typename T>
+  void check() const {
+    if (dtype_of<T>() != dtype_) throw_type_mismatch(dtype_of<T>());
+  }
+  [[noreturn]] void throw_type_mismatch(DType requested) const;
+
+  DType dtype_ = DType::kFloat32;
+  Shape shape_;
+  std::vector<Word> storage_;
+};
+
+}  // namespace aimc

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs every build, test and plotting dependency of aimc from Debian's
+# packages, and nothing from anywhere else (DEVELOPERS.md: no downloads at build time).
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libeigen3-dev libstb-dev libcxxopts-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
+  nlohmann-json3-dev librandom123-dev libgemmlowp-dev
+  libopenmpi-dev openmpi-bin
+  python3 python3-matplotlib
+  clang clang-format libclang-rt-14-dev
+)
+# Skip apt entirely when everything is already present (fast re-runs, offline CI caches).
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
