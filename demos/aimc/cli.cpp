@@ -1,5 +1,52 @@
 #include "demos/aimc/cli.h"
 
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "demos/aimc/commands.h"
+#include "engine/error.h"
+
 namespace aimc::cli {
-int main_entry(int, char**) { return 1; }
+namespace {
+
+constexpr const char* kUsage =
+    "aimc — bit-accurate int8 inference for analog in-memory computing research\n\n"
+    "usage: aimc <command> [options]   (aimc <command> --help for its options)\n\n"
+    "commands:\n"
+    "  classify   top-k classes of images\n"
+    "  eval       top-1/top-5 accuracy and images/s over a labelled image set\n"
+    "  run        run one input, write the raw output tensor (and every layer with --dump-layers)\n"
+    "  bench      images/s and latency percentiles\n\n"
+    "exit codes: 0 ok, 2 bad input (the message names the file/node/key), 1 internal error\n";
+
+int dispatch(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    std::printf("%s", kUsage);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string cmd = argv[1];
+  // Sub-commands parse argv[1..] so their own name is the program name.
+  if (cmd == "classify") return cmd_classify(argc - 1, argv + 1);
+  if (cmd == "eval") return cmd_eval(argc - 1, argv + 1);
+  if (cmd == "run") return cmd_run(argc - 1, argv + 1);
+  if (cmd == "bench") return cmd_bench(argc - 1, argv + 1);
+  throw bad_input("command line", "unknown command '" + cmd + "' (see aimc --help)");
+}
+
+}  // namespace
+
+int main_entry(int argc, char** argv) {
+  try {
+    return dispatch(argc, argv);
+  } catch (const BadInput& e) {
+    std::fprintf(stderr, "aimc: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "aimc: internal error: %s\n", e.what());
+    return 1;
+  }
+}
+
 }  // namespace aimc::cli

@@ -1,0 +1,118 @@
+#include "demos/aimc/cli_common.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "engine/error.h"
+#include "models/shared_paths.h"
+
+namespace aimc::cli {
+
+namespace {
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+void add_common_options(cxxopts::Options& options) {
+  options.add_options("common")
+      ("model", "ONNX model (default: the shared MobileNetV2; env AIMC_MODEL)", cxxopts::value<std::string>())
+      ("mode", "digital (bit-exact int8) or float", cxxopts::value<std::string>()->default_value("digital"))
+      ("threads", "OpenMP threads (default: all cores)", cxxopts::value<int>())
+      ("json", "write machine-readable results to this file", cxxopts::value<std::string>())
+      ("h,help", "show this help");
+}
+
+cxxopts::ParseResult parse_options(cxxopts::Options& options, int argc, char** argv) {
+  try {
+    return options.parse(argc, argv);
+  } catch (const cxxopts::exceptions::exception& e) {
+    throw bad_input("command line", e.what());
+  }
+}
+
+int positive_int(const cxxopts::ParseResult& args, const std::string& key) {
+  int v = 0;
+  try {
+    v = args[key].as<int>();
+  } catch (const cxxopts::exceptions::exception& e) {
+    throw bad_input("--" + key, e.what());
+  }
+  if (v < 1) throw bad_input("--" + key, "must be a positive integer, got " + std::to_string(v));
+  return v;
+}
+
+CommonSettings common_settings(const cxxopts::ParseResult& args) {
+  CommonSettings s;
+  s.mode = parse_exec_mode(args["mode"].as<std::string>());
+  if (args.count("model")) {
+    s.model_path = args["model"].as<std::string>();
+  } else {
+    s.model_path = s.mode == ExecMode::kFloat ? models::default_float_model_path()
+                                              : models::default_model_path();
+    if (!std::filesystem::exists(s.model_path)) {
+      throw bad_input(s.model_path, "default model not found; pass --model or set AIMC_MODEL / AIMC_SHARED_DIR");
+    }
+  }
+  s.threads = args.count("threads") ? positive_int(args, "threads")
+                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (args.count("json")) s.json_path = args["json"].as<std::string>();
+  return s;
+}
+
+Model load_model(const CommonSettings& s) {
+  ModelOptions opt;
+  opt.mode = s.mode;
+  return Model::load(s.model_path, opt);
+}
+
+void write_file_atomically(const std::string& path, const std::string& bytes) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw bad_input(path, "cannot open for writing");
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) {
+      std::filesystem::remove(tmp);
+      throw bad_input(path, "write failed");
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp);
+    throw bad_input(path, "cannot write: " + ec.message());
+  }
+}
+
+void write_json(const std::string& path, const nlohmann::json& j) {
+  write_file_atomically(path, j.dump(2) + "\n");
+}
+
+ProgressBar::ProgressBar(std::string label)
+    : label_(std::move(label)), enabled_(::isatty(STDERR_FILENO) == 1), start_(now_seconds()) {}
+
+void ProgressBar::update(int done, int total) {
+  if (!enabled_ || total <= 0) return;
+  const double elapsed = now_seconds() - start_;
+  const double rate = elapsed > 0 ? done / elapsed : 0;
+  const double eta = rate > 0 ? (total - done) / rate : 0;
+  constexpr int kWidth = 30;
+  const int filled = kWidth * done / total;
+  std::fprintf(stderr, "\r%s [%s%s] %d/%d  %.1f img/s  ETA %.0fs ", label_.c_str(),
+               std::string(filled, '#').c_str(), std::string(kWidth - filled, '.').c_str(), done, total,
+               rate, eta);
+  std::fflush(stderr);
+}
+
+ProgressBar::~ProgressBar() {
+  if (enabled_) std::fprintf(stderr, "\n");
+}
+
+}  // namespace aimc::cli

@@ -1,0 +1,51 @@
+#pragma once
+// Pieces every aimc sub-command shares: the common options, model loading
+// with the shared defaults, atomic output files and the progress bar.
+#include <cxxopts.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "engine/model.h"
+
+namespace aimc::cli {
+
+// Adds --model, --mode, --threads, --json, --help.
+void add_common_options(cxxopts::Options& options);
+
+// Parses argv; throws BadInput on unknown/ill-typed options.
+cxxopts::ParseResult parse_options(cxxopts::Options& options, int argc, char** argv);
+
+struct CommonSettings {
+  std::string model_path;
+  ExecMode mode = ExecMode::kDigital;
+  int threads = 1;
+  std::string json_path;  // empty: no JSON file
+};
+
+// Resolves defaults: the shared QDQ model (the fp32 one for --mode float),
+// AIMC_MODEL overrides, all threads of the machine.
+CommonSettings common_settings(const cxxopts::ParseResult& args);
+
+Model load_model(const CommonSettings& s);
+
+// Writes `bytes` to `path` via a temporary file and rename, so a failure
+// never leaves a partial file behind.
+void write_file_atomically(const std::string& path, const std::string& bytes);
+void write_json(const std::string& path, const nlohmann::json& j);
+
+// A one-line progress bar on stderr, only when stderr is a terminal.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string label);
+  void update(int done, int total);
+  ~ProgressBar();
+
+ private:
+  std::string label_;
+  bool enabled_;
+  double start_;
+};
+
+int positive_int(const cxxopts::ParseResult& args, const std::string& key);
+
+}  // namespace aimc::cli

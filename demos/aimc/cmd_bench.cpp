@@ -1,0 +1,62 @@
+// aimc bench: images/s and latency percentiles of the model on synthetic
+// input (deterministic pixels, so runs are comparable).
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+#include "demos/aimc/cli_common.h"
+#include "demos/aimc/commands.h"
+#include "engine/error.h"
+#include "models/input_tensor.h"
+
+namespace aimc::cli {
+
+int cmd_bench(int argc, char** argv) {
+  cxxopts::Options options("aimc bench", "Throughput and latency of a model");
+  add_common_options(options);
+  options.add_options()
+      ("batch", "images per inference", cxxopts::value<int>()->default_value("1"))
+      ("iterations", "timed inferences (after one warm-up)", cxxopts::value<int>()->default_value("20"));
+  const auto args = parse_options(options, argc, argv);
+  if (args.count("help")) {
+    std::printf("%s\n", options.help().c_str());
+    return 0;
+  }
+  const CommonSettings s = common_settings(args);
+  const int batch = positive_int(args, "batch");
+  const int iterations = positive_int(args, "iterations");
+  const Model model = load_model(s);
+  std::vector<uint8_t> pixels(static_cast<std::size_t>(batch) * 224 * 224 * 3);
+  std::mt19937 rng(12345);  // fixed: identical input on every run
+  for (auto& p : pixels) p = static_cast<uint8_t>(rng() & 0xff);
+  const Tensor input = models::mobilenet_input_from_pixels(pixels, batch);
+  model.run({input}, RunContext{s.threads});  // warm-up
+  std::vector<double> ms;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < iterations; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    model.run({input}, RunContext{s.threads});
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  const double total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::sort(ms.begin(), ms.end());
+  auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * (ms.size() - 1) + 0.5))]; };
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  const double rss_mb = ru.ru_maxrss / 1024.0;
+  const double ips = batch * iterations / total_s;
+  std::printf("mode %s  batch %d  threads %d  %.1f images/s  latency p50 %.2f ms  p90 %.2f ms  peak RSS %.0f MB\n",
+              exec_mode_name(s.mode).c_str(), batch, s.threads, ips, pct(0.5), pct(0.9), rss_mb);
+  if (!s.json_path.empty()) {
+    write_json(s.json_path, {{"mode", exec_mode_name(s.mode)}, {"batch", batch}, {"threads", s.threads},
+                             {"images_per_second", ips}, {"latency_ms_p50", pct(0.5)},
+                             {"latency_ms_p90", pct(0.9)}, {"peak_rss_mb", rss_mb}, {"model", s.model_path},
+                             {"iterations", iterations}});
+  }
+  return 0;
+}
+
+}  // namespace aimc::cli

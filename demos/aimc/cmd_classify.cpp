@@ -1,0 +1,57 @@
+// aimc classify: top-k classes of one or more images.
+#include <cstdio>
+
+#include "demos/aimc/cli_common.h"
+#include "demos/aimc/commands.h"
+#include "engine/error.h"
+#include "models/classifier.h"
+#include "models/labels.h"
+#include "models/shared_paths.h"
+#include "models/topk.h"
+
+namespace aimc::cli {
+
+int cmd_classify(int argc, char** argv) {
+  cxxopts::Options options("aimc classify", "Top-k classes of images");
+  add_common_options(options);
+  options.add_options()
+      ("image", "image file(s) (.jpg/.png/.bmp)", cxxopts::value<std::vector<std::string>>())
+      ("labels", "labels file, one 'synset name' line per class", cxxopts::value<std::string>())
+      ("top", "how many classes to show", cxxopts::value<int>()->default_value("5"))
+      ("seed", "random seed (recorded; used by analog modes)", cxxopts::value<uint64_t>()->default_value("0"));
+  options.parse_positional({"image"});
+  options.positional_help("IMAGE...");
+  const auto args = parse_options(options, argc, argv);
+  if (args.count("help")) {
+    std::printf("%s\n", options.help().c_str());
+    return 0;
+  }
+  if (!args.count("image")) throw bad_input("--image", "give at least one image");
+  const CommonSettings s = common_settings(args);
+  const int k = positive_int(args, "top");
+  const auto paths = args["image"].as<std::vector<std::string>>();
+  const std::string labels_path = args.count("labels") ? args["labels"].as<std::string>() : models::default_labels_path();
+  const models::Labels labels = models::load_labels(labels_path);
+  const models::Classifier classifier(load_model(s));
+  const auto crops = models::load_crops(paths, s.threads);
+  const auto scores = classifier.scores(crops, static_cast<int>(paths.size()), s.threads);
+  nlohmann::json results = nlohmann::json::array();
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (static_cast<int>(scores[i].size()) != labels.size()) {
+      throw bad_input(labels_path, "has " + std::to_string(labels.size()) + " labels but the model gives " +
+                                       std::to_string(scores[i].size()) + " classes");
+    }
+    const auto probs = models::softmax(scores[i]);
+    std::printf("%s\n", paths[i].c_str());
+    nlohmann::json top = nlohmann::json::array();
+    for (int idx : models::top_k(scores[i], k)) {
+      std::printf("  %5.1f%%  %4d  %s\n", 100.0 * probs[idx], idx, labels.name(idx).c_str());
+      top.push_back({{"index", idx}, {"label", labels.name(idx)}, {"score", probs[idx]}});
+    }
+    results.push_back({{"image", paths[i]}, {"top", top}});
+  }
+  if (!s.json_path.empty()) write_json(s.json_path, {{"results", results}});
+  return 0;
+}
+
+}  // namespace aimc::cli

@@ -1,0 +1,69 @@
+// aimc eval: top-1/top-5 and images/s over a labelled image set.
+#include <cstdio>
+
+#include "demos/aimc/cli_common.h"
+#include "demos/aimc/commands.h"
+#include "engine/error.h"
+#include "models/dataset.h"
+#include "models/evaluate.h"
+#include "models/labels.h"
+#include "models/shared_paths.h"
+
+namespace aimc::cli {
+
+int cmd_eval(int argc, char** argv) {
+  cxxopts::Options options("aimc eval", "Top-1/top-5 accuracy and images/s over labelled images");
+  add_common_options(options);
+  options.add_options()
+      ("images", "image directory (synset-prefixed names or ImageFolder) or file,index CSV",
+       cxxopts::value<std::string>())
+      ("labels", "labels file, one 'synset name' line per class", cxxopts::value<std::string>())
+      ("limit", "evaluate only the first N images", cxxopts::value<int>())
+      ("batch", "images per batch", cxxopts::value<int>()->default_value("8"))
+      ("seed", "random seed (recorded; used by analog modes)", cxxopts::value<uint64_t>()->default_value("0"));
+  const auto args = parse_options(options, argc, argv);
+  if (args.count("help")) {
+    std::printf("%s\n", options.help().c_str());
+    return 0;
+  }
+  const CommonSettings s = common_settings(args);
+  const std::string labels_path = args.count("labels") ? args["labels"].as<std::string>() : models::default_labels_path();
+  const std::string images_dir = args.count("images") ? args["images"].as<std::string>() : models::default_images_dir();
+  const models::Labels labels = models::load_labels(labels_path);
+  auto images = models::discover_images(images_dir, labels);
+  if (args.count("limit")) {
+    const int limit = positive_int(args, "limit");
+    if (static_cast<int>(images.size()) > limit) images.resize(limit);
+  }
+  models::EvalOptions eo;
+  eo.batch = positive_int(args, "batch");
+  eo.threads = s.threads;
+  const models::Classifier classifier(load_model(s));
+  models::EvalResult r;
+  {
+    ProgressBar bar("eval");
+    r = models::evaluate(classifier, images, eo, [&](int done, int total) { bar.update(done, total); });
+  }
+  const double top1 = r.images ? double(r.top1) / r.images : 0;
+  const double top5 = r.images ? double(r.top5) / r.images : 0;
+  std::printf("model   %s\nmode    %s\nimages  %d\ntop-1   %d/%d = %.4f\ntop-5   %d/%d = %.4f\nspeed   %.1f images/s (%d threads, batch %d, incl. decoding)\n",
+              s.model_path.c_str(), exec_mode_name(s.mode).c_str(), r.images, r.top1, r.images, top1, r.top5,
+              r.images, top5, r.images_per_second(), s.threads, eo.batch);
+  if (!s.json_path.empty()) {
+    nlohmann::json j = {{"model", s.model_path},
+                        {"mode", exec_mode_name(s.mode)},
+                        {"images", r.images},
+                        {"top1", top1},
+                        {"top5", top5},
+                        {"top1_count", r.top1},
+                        {"top5_count", r.top5},
+                        {"images_per_second", r.images_per_second()},
+                        {"seed", args["seed"].as<uint64_t>()},
+                        {"config", {{"threads", s.threads}, {"batch", eo.batch}, {"labels", labels_path},
+                                    {"images_source", images_dir}}}};
+    write_json(s.json_path, j);
+  }
+  return 0;
+}
+
+}  // namespace aimc::cli

@@ -1,0 +1,11 @@
+#pragma once
+// One function per sub-command; each returns the process exit code and
+// throws BadInput for bad user input (mapped to exit code 2 by main_entry).
+namespace aimc::cli {
+
+int cmd_classify(int argc, char** argv);
+int cmd_eval(int argc, char** argv);
+int cmd_run(int argc, char** argv);
+int cmd_bench(int argc, char** argv);
+
+}  // namespace aimc::cli

@@ -1,0 +1,31 @@
+#pragma once
+// An image classifier over a loaded Model: 224×224 RGB crops in, one score
+// vector per image out (dequantized logits in digital mode, which keeps the
+// int8 order and ties exactly).
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/model.h"
+
+namespace aimc::models {
+
+class Classifier {
+ public:
+  explicit Classifier(Model model) : model_(std::move(model)) {}
+
+  // `crops`: `batch` images of 224×224×3 bytes. Returns [batch][classes].
+  std::vector<std::vector<float>> scores(std::span<const uint8_t> crops, int batch,
+                                         int threads) const;
+  const Model& model() const { return model_; }
+
+ private:
+  Model model_;
+};
+
+// Decodes and preprocesses image files into crops (parallel over images;
+// each image's bytes are independent of the thread count).
+std::vector<uint8_t> load_crops(const std::vector<std::string>& paths, int threads);
+
+}  // namespace aimc::models

@@ -1,0 +1,35 @@
+#include "models/evaluate.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "models/topk.h"
+
+namespace aimc::models {
+
+EvalResult evaluate(const Classifier& classifier, const std::vector<LabeledImage>& images,
+                    const EvalOptions& options, const std::function<void(int, int)>& progress) {
+  EvalResult r;
+  const auto start = std::chrono::steady_clock::now();
+  const int total = static_cast<int>(images.size());
+  const int batch = std::max(1, options.batch);
+  for (int first = 0; first < total; first += batch) {
+    const int count = std::min(batch, total - first);
+    std::vector<std::string> paths;
+    for (int i = 0; i < count; ++i) paths.push_back(images[first + i].path);
+    const auto crops = load_crops(paths, options.threads);
+    const auto scores = classifier.scores(crops, count, options.threads);
+    for (int i = 0; i < count; ++i) {
+      const auto top = top_k(scores[i], 5);
+      const int label = images[first + i].class_index;
+      r.top1 += !top.empty() && top[0] == label;
+      r.top5 += std::find(top.begin(), top.end(), label) != top.end();
+    }
+    r.images += count;
+    if (progress) progress(r.images, total);
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+}  // namespace aimc::models

@@ -1,0 +1,90 @@
+// Issue 2, acceptance 2: accuracy from the JPEGs with aimc's own
+// preprocessing, and the stable JSON fields of eval/classify/bench.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/cli_runner.h"
+#include "support/shared_data.h"
+
+namespace aimc::testing {
+namespace {
+
+nlohmann::json eval_json(const std::string& extra, ScratchDir& dir) {
+  const auto out = dir / "eval.json";
+  const CliResult r = run_aimc("eval --threads 2 --json '" + out.string() + "' " + extra, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return nlohmann::json::parse(slurp(out));
+}
+
+TEST(CliEval, DigitalAccuracyWithinFourImagesOfTfliteReference) {
+  if (kSanitized) GTEST_SKIP() << "800-image accuracy runs in the Release suite";
+  ScratchDir dir("eval");
+  const auto j = eval_json("--mode digital", dir);
+  EXPECT_EQ(j["images"], 800);
+  EXPECT_NEAR(j["top1_count"].get<int>(), 718, 4);
+  EXPECT_NEAR(j["top5_count"].get<int>(), 787, 4);
+  std::printf("digital: top-1 %d/800, top-5 %d/800\n", j["top1_count"].get<int>(), j["top5_count"].get<int>());
+}
+
+TEST(CliEval, FloatModelAccuracyWithinFourImagesOfOnnxRuntime) {
+  if (kSanitized) GTEST_SKIP() << "800-image accuracy runs in the Release suite";
+  ScratchDir dir("evalf");
+  const auto j = eval_json("--mode float --model '" + fp32_model_path() + "'", dir);
+  EXPECT_EQ(j["images"], 800);
+  EXPECT_NEAR(j["top1_count"].get<int>(), 721, 4);
+  EXPECT_NEAR(j["top5_count"].get<int>(), 789, 4);
+  std::printf("float: top-1 %d/800, top-5 %d/800\n", j["top1_count"].get<int>(), j["top5_count"].get<int>());
+}
+
+TEST(CliEval, JsonHasTheStableFields) {
+  ScratchDir dir("evalj");
+  const auto j = eval_json("--limit 3 --batch 2 --seed 7", dir);
+  for (const char* key : {"model", "mode", "images", "top1", "top5", "images_per_second", "seed", "config"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["images"], 3);
+  EXPECT_EQ(j["seed"], 7);
+  EXPECT_GE(j["top1"].get<double>(), 0.0);
+  EXPECT_LE(j["top1"].get<double>(), 1.0);
+  EXPECT_GT(j["images_per_second"].get<double>(), 0.0);
+}
+
+TEST(CliEval, NoProgressBarWhenPiped) {
+  ScratchDir dir("evalp");
+  const CliResult r = run_aimc("eval --limit 2", dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find('\r'), std::string::npos) << "progress bar drawn into a pipe";
+  EXPECT_NE(r.out.find("top-1"), std::string::npos);
+}
+
+TEST(CliClassify, TopFiveOfTheTenchIsTench) {
+  ScratchDir dir("cls");
+  const auto out = dir / "c.json";
+  const CliResult r = run_aimc("classify --json '" + out.string() + "' '" +
+                                   shared_path("data/imagenet-sample/n01440764_tench.JPEG") + "'", dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(slurp(out));
+  ASSERT_EQ(j["results"].size(), 1u);
+  const auto& top = j["results"][0]["top"];
+  ASSERT_EQ(top.size(), 5u);
+  EXPECT_EQ(top[0]["index"], 0);
+  EXPECT_EQ(top[0]["label"], "tench");
+  for (const auto& t : top) EXPECT_TRUE(t.contains("score"));
+}
+
+TEST(CliBench, JsonHasTheStableFields) {
+  ScratchDir dir("bench");
+  const auto out = dir / "b.json";
+  const CliResult r = run_aimc("bench --iterations 2 --batch 2 --threads 1 --json '" + out.string() + "'", dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(slurp(out));
+  for (const char* key : {"mode", "batch", "threads", "images_per_second", "latency_ms_p50", "latency_ms_p90", "peak_rss_mb"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["batch"], 2);
+  EXPECT_GT(j["peak_rss_mb"].get<double>(), 1.0);
+}
+
+}  // namespace
+}  // namespace aimc::testing
