@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/model.h"
-#include "models/input_tensor.h"
 #include "support/shared_data.h"
 
 namespace aimc {
@@ -22,7 +21,7 @@ constexpr int kClasses = 1000;
 std::vector<int8_t> run_logits(const Model& m, const std::vector<uint8_t>& crops, int first, int count,
                                int threads) {
   std::span<const uint8_t> px(crops.data() + int64_t{first} * kCrop, int64_t{count} * kCrop);
-  const Tensor input = models::mobilenet_input_from_pixels(px, count);
+  const Tensor input = testing::reference_input_from_crops(px.data(), count);
   const ModelOutputs out = m.run({input}, RunContext{threads});
   const Tensor& logits = out.int8_outputs.at(0);
   EXPECT_EQ(logits.shape(), (Shape{count, kClasses}));

@@ -26,16 +26,16 @@ inline onnx::ModelProto single_node_model(const std::string& op_type, bool with_
   auto* n = g->add_node();
   n->set_op_type(op_type);
   n->set_name("the_node");
-  n->add_input("X");
+  n->add_input(std::string("X"));
   if (with_initializer) {
-    n->add_input("B");
+    n->add_input(std::string("B"));
     auto* init = g->add_initializer();
     init->set_name("B");
     init->set_data_type(onnx::TensorProto::FLOAT);
     init->add_dims(4);
     init->set_raw_data(std::string(16, '\0'));
   }
-  n->add_output("Y");
+  n->add_output(std::string("Y"));
   return m;
 }
 
