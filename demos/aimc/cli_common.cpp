@@ -55,9 +55,7 @@ CommonSettings common_settings(const cxxopts::ParseResult& args) {
   } else {
     s.model_path = s.mode == ExecMode::kFloat ? models::default_float_model_path()
                                               : models::default_model_path();
-    if (!std::filesystem::exists(s.model_path)) {
-      throw bad_input(s.model_path, "default model not found; pass --model or set AIMC_MODEL / AIMC_SHARED_DIR");
-    }
+    models::require_exists(s.model_path, "default model (--model, AIMC_MODEL)");
   }
   s.threads = args.count("threads") ? positive_int(args, "threads")
                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -6,6 +6,7 @@
 
 #include "support/cli_runner.h"
 #include "support/onnx_builder.h"
+#include "support/png_writer.h"
 #include "support/shared_data.h"
 
 namespace aimc::testing {
@@ -101,19 +102,7 @@ TEST_F(CliBadInput, MissingImage) {
 
 TEST_F(CliBadInput, HugeImageRefusedBeforeDecoding) {
   // A PNG header declaring 20000×20000 RGB; refused from the header alone.
-  auto be32 = [](uint32_t v) {
-    return std::string{char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
-  };
-  auto crc = [](const std::string& s) {
-    uint32_t c = 0xffffffffu;
-    for (unsigned char ch : s) {
-      c ^= ch;
-      for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
-    }
-    return c ^ 0xffffffffu;
-  };
-  const std::string ihdr = "IHDR" + be32(20000) + be32(20000) + std::string{8, 2, 0, 0, 0};
-  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + ihdr + be32(crc(ihdr));
+  const std::string png = png_signature() + png_ihdr(20000, 20000, 3, 8);
   const auto img = dir / "huge.png";
   write_bytes(img, png);
   const CliResult r = run_aimc("run --input " + q(img) + " --output " + q(out()), dir.path());

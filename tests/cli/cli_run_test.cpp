@@ -78,5 +78,20 @@ TEST(CliRun, F32OutputIsTheDequantizedInt8Output) {
   }
 }
 
+TEST(CliRun, SameLogitsForOneAndTwoThreads) {
+  ScratchDir dir("runthreads");
+  const std::string image = shared_path("data/imagenet-sample/n01443537_goldfish.JPEG");
+  std::string outputs[2];
+  for (int threads : {1, 2}) {
+    const auto out = dir / ("t" + std::to_string(threads) + ".bin");
+    const CliResult r = run_aimc("run --threads " + std::to_string(threads) + " --input '" + image +
+                                     "' --output '" + out.string() + "'", dir.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    outputs[threads - 1] = slurp(out);
+  }
+  ASSERT_EQ(outputs[0].size(), 1000u);
+  EXPECT_TRUE(outputs[0] == outputs[1]);
+}
+
 }  // namespace
 }  // namespace aimc::testing
