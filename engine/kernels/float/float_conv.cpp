@@ -1,0 +1,214 @@
+// Float Conv (1-D to 3-D, any group, pads/strides/dilations/auto_pad).
+// Channel-wise convolutions (one input channel per group, e.g. depthwise)
+// run directly on each plane; the others are a GEMM of the packed weights
+// with column tiles of the input (im2col, or the input itself for 1x1).
+#include "engine/kernels/float/float_common.h"
+#include "engine/kernels/float/float_gemm_core.h"
+#include "engine/kernels/float/float_kernels.h"
+
+namespace aimc::floatk {
+namespace {
+
+constexpr int64_t kTileColumns = 4 * kGemmNR;  // output positions per GEMM task
+
+// out[p] = bias + sum over the window of w * x for one (image, output channel) plane.
+void conv_plane(const Window& w, const float* x, const float* wt, float bias, float* out) {
+  const auto [ind, inh, inw] = w.in;
+  const auto [kd, kh, kw] = w.kernel;
+  const int64_t ow_count = w.out[2];
+  for (int64_t od = 0; od < w.out[0]; ++od) {
+    for (int64_t oh = 0; oh < w.out[1]; ++oh) {
+      float* o = out + (od * w.out[1] + oh) * ow_count;
+      std::fill(o, o + ow_count, 0.0f);
+      for (int64_t a = 0; a < kd; ++a) {
+        const int64_t id = od * w.stride[0] - w.pad_begin[0] + a * w.dilation[0];
+        if (id < 0 || id >= ind) continue;
+        for (int64_t b = 0; b < kh; ++b) {
+          const int64_t ih = oh * w.stride[1] - w.pad_begin[1] + b * w.dilation[1];
+          if (ih < 0 || ih >= inh) continue;
+          const float* row = x + (id * inh + ih) * inw;
+          for (int64_t c = 0; c < kw; ++c) {
+            const float wv = wt[(a * kh + b) * kw + c];
+            const int64_t off = c * w.dilation[2] - w.pad_begin[2];
+            const int64_t s = w.stride[2];
+            // Output columns whose tap 0 <= ow * s + off < inw lies inside the row.
+            const int64_t lo = off >= 0 ? 0 : (-off + s - 1) / s;
+            const int64_t hi = std::min(ow_count, inw - 1 - off < 0 ? 0 : (inw - 1 - off) / s + 1);
+            if (s == 1) {
+              for (int64_t ow = lo; ow < hi; ++ow) o[ow] = madd(wv, row[ow + off], o[ow]);
+            } else {
+              for (int64_t ow = lo; ow < hi; ++ow) o[ow] = madd(wv, row[ow * s + off], o[ow]);
+            }
+          }
+        }
+      }
+      for (int64_t ow = 0; ow < ow_count; ++ow) o[ow] += bias;
+    }
+  }
+}
+
+// Columns [p0, p0 + count) of the im2col matrix of one group (rows ordered
+// channel, kd, kh, kw like the weight), written as packed B panels.
+void im2col_packed(const Window& w, const float* x, int64_t channels, int64_t p0, int64_t count,
+                   float* out) {
+  const int64_t k = channels * w.kernel_size();
+  const int64_t plane = w.out[1] * w.out[2];
+  std::fill(out, out + packed_b_size(k, count), 0.0f);
+  for (int64_t j = 0; j < count; ++j) {
+    const int64_t p = p0 + j;
+    const int64_t od = p / plane, oh = p % plane / w.out[2], ow = p % w.out[2];
+    float* dst = out + (j / kGemmNR) * k * kGemmNR + j % kGemmNR;
+    int64_t kk = 0;
+    for (int64_t c = 0; c < channels; ++c) {
+      const float* xc = x + c * w.in_size();
+      for (int64_t a = 0; a < w.kernel[0]; ++a) {
+        const int64_t id = od * w.stride[0] - w.pad_begin[0] + a * w.dilation[0];
+        for (int64_t b = 0; b < w.kernel[1]; ++b) {
+          const int64_t ih = oh * w.stride[1] - w.pad_begin[1] + b * w.dilation[1];
+          for (int64_t e = 0; e < w.kernel[2]; ++e, ++kk) {
+            const int64_t iw = ow * w.stride[2] - w.pad_begin[2] + e * w.dilation[2];
+            const bool inside =
+                id >= 0 && id < w.in[0] && ih >= 0 && ih < w.in[1] && iw >= 0 && iw < w.in[2];
+            dst[kk * kGemmNR] = inside ? xc[(id * w.in[1] + ih) * w.in[2] + iw] : 0.0f;
+          }
+        }
+      }
+    }
+  }
+}
+
+class ConvKernel : public Kernel {
+ public:
+  ConvKernel(const Node& n, const Graph& g) : node_(n), graph_(g), attrs_(window_attrs(g, n)) {
+    if (n.inputs.size() < 2 || n.inputs[1].empty()) fail(g, n, "needs an input and a weight");
+    group_ = n.attr_int("group", 1);
+    if (group_ < 1) fail(g, n, "group must be positive");
+    // Constant weights are packed once; computed ones (QDQ in float mode) per run.
+    if (const Tensor* w = g.initializer(n.inputs[1])) {
+      check_weight(*w);
+      if (w->dim(1) > 1) packed_ = pack_weights(*w);
+    }
+  }
+
+  void run(const RunContext& ctx, std::span<const Tensor* const> inputs,
+           std::span<Tensor> outputs) const override {
+    const Tensor& x = required_input(graph_, node_, inputs, 0);
+    const Tensor& w = required_input(graph_, node_, inputs, 1);
+    const Tensor* bias = optional_input(inputs, 2);
+    expect_dtype(graph_, node_, x, DType::kFloat32, "input X");
+    check_weight(w);
+    if (x.rank() != w.rank()) {
+      fail(graph_, node_,
+           "input " + shape_str(x.shape()) + " and weight " + shape_str(w.shape()) +
+               " ranks differ");
+    }
+    const int64_t out_c = w.dim(0), cin_g = w.dim(1), batch = x.dim(0);
+    if (x.dim(1) != cin_g * group_) {
+      fail(graph_, node_,
+           "input has " + std::to_string(x.dim(1)) + " channels, weight " + shape_str(w.shape()) +
+               " with group " + std::to_string(group_) + " expects " +
+               std::to_string(cin_g * group_));
+    }
+    if (bias) {
+      expect_dtype(graph_, node_, *bias, DType::kFloat32, "bias");
+      if (bias->size() != out_c) fail(graph_, node_, "bias must have one value per output channel");
+    }
+    const std::vector<int64_t> kernel(w.shape().begin() + 2, w.shape().end());
+    if (!attrs_.kernel_shape.empty() && attrs_.kernel_shape != kernel) {
+      fail(graph_, node_, "kernel_shape contradicts the weight shape " + shape_str(w.shape()));
+    }
+    const Window win = resolve_window(graph_, node_, attrs_, x.shape(), kernel);
+    Shape out_shape{batch, out_c};
+    for (int i = 3 - (x.rank() - 2); i < 3; ++i) out_shape.push_back(win.out[i]);
+    outputs[0] = Tensor(DType::kFloat32, out_shape);
+    const float* b = bias ? bias->data<float>() : nullptr;
+    if (cin_g == 1) {
+      run_channelwise(ctx, win, x, w, b, outputs[0]);
+    } else if (!packed_.empty()) {
+      run_gemm(ctx, win, x, w, packed_, b, outputs[0]);
+    } else {
+      run_gemm(ctx, win, x, w, pack_weights(w), b, outputs[0]);
+    }
+  }
+
+ private:
+  void check_weight(const Tensor& w) const {
+    expect_dtype(graph_, node_, w, DType::kFloat32, "weight");
+    if (w.rank() < 3 || w.rank() > 5) fail(graph_, node_, "weight must be [O, C/group, k...]");
+    if (w.dim(0) % group_ != 0) fail(graph_, node_, "group does not divide the output channels");
+    if (w.size() == 0) fail(graph_, node_, "empty weight");
+  }
+
+  // Per group, the [O/group, C/group * kernel] weight matrix as packed A panels.
+  std::vector<float> pack_weights(const Tensor& w) const {
+    const int64_t rows = w.dim(0) / group_, k = w.size() / w.dim(0);
+    const int64_t stride = packed_a_size(rows, k);
+    std::vector<float> out(static_cast<std::size_t>(stride * group_));
+    for (int64_t g = 0; g < group_; ++g) {
+      pack_a(w.data<float>() + g * rows * k, rows, k, k, 1, out.data() + g * stride);
+    }
+    return out;
+  }
+
+  void run_channelwise(const RunContext& ctx, const Window& win, const Tensor& x, const Tensor& w,
+                       const float* bias, Tensor& y) const {
+    const int64_t out_c = w.dim(0), per_group = out_c / group_, planes = x.dim(0) * out_c;
+    const int64_t kvol = win.kernel_size();
+    const float* xd = x.data<float>();
+    const float* wd = w.data<float>();
+    float* yd = y.data<float>();
+#pragma omp parallel for num_threads(threads_for(ctx, planes* win.out_size() * kvol)) \
+    schedule(static)
+    for (int64_t t = 0; t < planes; ++t) {
+      const int64_t n = t / out_c, o = t % out_c;
+      const float* xp = xd + (n * group_ + o / per_group) * win.in_size();
+      conv_plane(win, xp, wd + o * kvol, bias ? bias[o] : 0.0f, yd + t * win.out_size());
+    }
+  }
+
+  void run_gemm(const RunContext& ctx, const Window& win, const Tensor& x, const Tensor& w,
+                const std::vector<float>& packed, const float* bias, Tensor& y) const {
+    const int64_t batch = x.dim(0), out_c = w.dim(0), rows = out_c / group_;
+    const int64_t cin_g = w.dim(1), k = w.size() / out_c;
+    const int64_t in_plane = win.in_size(), out_plane = win.out_size();
+    const int64_t tiles = (out_plane + kTileColumns - 1) / kTileColumns;
+    const int64_t tasks = batch * group_ * tiles;
+    const int64_t wstride = packed_a_size(rows, k);
+    const bool pointwise = win.kernel_size() == 1 && win.in == win.out &&
+                           win.stride == std::array<int64_t, 3>{1, 1, 1};
+    const float* xd = x.data<float>();
+    float* yd = y.data<float>();
+#pragma omp parallel num_threads(threads_for(ctx, batch* out_plane* out_c* k))
+    {
+      std::vector<float> panel(static_cast<std::size_t>(packed_b_size(k, kTileColumns)));
+#pragma omp for schedule(static)
+      for (int64_t t = 0; t < tasks; ++t) {
+        const int64_t tile = t % tiles, g = t / tiles % group_, n = t / tiles / group_;
+        const int64_t p0 = tile * kTileColumns, count = std::min(kTileColumns, out_plane - p0);
+        const float* xg = xd + (n * group_ + g) * cin_g * in_plane;
+        if (pointwise) {
+          pack_b(xg + p0, k, count, in_plane, 1, panel.data());
+        } else {
+          im2col_packed(win, xg, cin_g, p0, count, panel.data());
+        }
+        gemm_packed(packed.data() + g * wstride, panel.data(), rows, count, k,
+                    yd + (n * out_c + g * rows) * out_plane + p0, out_plane,
+                    bias ? bias + g * rows : nullptr);
+      }
+    }
+  }
+
+  const Node& node_;
+  const Graph& graph_;
+  WindowAttrs attrs_;
+  int64_t group_ = 1;
+  std::vector<float> packed_;  // packed constant weights (GEMM path only)
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> make_conv(const Node& n, const Graph& g, const KernelOptions&) {
+  return std::make_unique<ConvKernel>(n, g);
+}
+
+}  // namespace aimc::floatk
