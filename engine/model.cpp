@@ -5,6 +5,7 @@
 #include "engine/error.h"
 #include "engine/onnx_import.h"
 #include "engine/passes/fold_batchnorm.h"
+#include "engine/passes/infer_shapes.h"
 #include "engine/passes/lower_qdq.h"
 
 namespace aimc {
@@ -27,6 +28,9 @@ Model::Model(Executor executor, ExecMode mode, int lowered_ops)
 }
 
 Model Model::from_graph(Graph graph, const ModelOptions& options) {
+  // Shapes first: contradictions are refused at load time, naming the node,
+  // and every value carries its static shape (batch -1) for later passes.
+  infer_shapes(graph);
   int lowered = 0;
   if (options.mode == ExecMode::kDigital) lowered = lower_qdq(graph).lowered_ops;
   fold_batchnorm_into_conv(graph);

@@ -191,6 +191,11 @@ class Lowering {
     ValueInfo& v = g_.values[value];
     v.dtype = p.dtype;
     v.quant = p;
+    // Rank-4 integer activations are stored NHWC; record their shape so.
+    if (v.shape.size() == 4 && !v.nhwc && !g_.is_initializer(value)) {
+      v.shape = {v.shape[0], v.shape[2], v.shape[3], v.shape[1]};
+      v.nhwc = true;
+    }
   }
 
   void rebuild() {
