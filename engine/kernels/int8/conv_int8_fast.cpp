@@ -1,8 +1,114 @@
 #include "engine/kernels/int8/conv_int8_fast.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace aimc::int8k {
+namespace {
+
+// Output pixels per GEMM panel: a multiple of the 6-row micro-tile, small
+// enough that the A panel and accumulators stay in L2.
+constexpr int kPanelPixels = 48;
+
+void conv_gemm(const PackedConv& p, const quant::Nhwc& in, const int8_t* input,
+               const quant::Nhwc& out, int8_t* output, int threads) {
+  const auto& g = p.geometry;
+  const int cin = in.c;
+  const int kp = p.gemm.k_padded, np = p.gemm.n_padded;
+  const auto pad_byte = static_cast<uint8_t>(p.quant.input_zero_point + 128);
+  const int64_t pixels = int64_t{out.n} * out.h * out.w;
+  const int64_t panels = (pixels + kPanelPixels - 1) / kPanelPixels;
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<uint8_t> a(std::size_t(kPanelPixels) * kp);
+    std::vector<int32_t> c(std::size_t(kPanelPixels) * np);
+#pragma omp for schedule(static)
+    for (int64_t panel = 0; panel < panels; ++panel) {
+      const int64_t first = panel * kPanelPixels;
+      const int rows = static_cast<int>(std::min<int64_t>(kPanelPixels, pixels - first));
+      for (int r = 0; r < rows; ++r) {
+        const int64_t px = first + r;
+        const int b = static_cast<int>(px / (int64_t{out.h} * out.w));
+        const int oy = static_cast<int>((px / out.w) % out.h);
+        const int ox = static_cast<int>(px % out.w);
+        uint8_t* dst = a.data() + std::size_t(r) * kp;
+        for (int ky = 0; ky < g.kernel_h; ++ky) {
+          const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
+          for (int kx = 0; kx < g.kernel_w; ++kx, dst += cin) {
+            const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
+            if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) {
+              std::memset(dst, pad_byte, cin);  // (zp + 128) - (zp + 128) contributes nothing
+              continue;
+            }
+            const int8_t* src = input + in.offset(b, iy, ix, 0);
+            for (int ch = 0; ch < cin; ++ch) dst[ch] = static_cast<uint8_t>(src[ch] ^ 0x80);
+          }
+        }
+        std::memset(dst, 0, kp - p.gemm.k);
+      }
+      gemm_u8s8(a.data(), rows, kp, p.gemm, c.data(), np);
+      for (int r = 0; r < rows; ++r) {
+        requantize_row(p.requant, c.data() + std::size_t(r) * np, p.out_channels,
+                       output + (first + r) * p.out_channels);
+      }
+    }
+  }
+}
+
+void conv_depthwise(const PackedConv& p, const quant::Nhwc& in, const int8_t* input,
+                    const quant::Nhwc& out, int8_t* output, int threads) {
+  const auto& g = p.geometry;
+  const int channels = in.c;
+  const auto zp = static_cast<int16_t>(p.quant.input_zero_point);
+  const int64_t rows = int64_t{out.n} * out.h;
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<int32_t> acc(channels);
+#pragma omp for schedule(static)
+    for (int64_t row = 0; row < rows; ++row) {
+      const int b = static_cast<int>(row / out.h);
+      const int oy = static_cast<int>(row % out.h);
+      for (int ox = 0; ox < out.w; ++ox) {
+        std::fill(acc.begin(), acc.end(), 0);
+        for (int ky = 0; ky < g.kernel_h; ++ky) {
+          const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
+          if (iy < 0 || iy >= in.h) continue;
+          for (int kx = 0; kx < g.kernel_w; ++kx) {
+            const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
+            if (ix < 0 || ix >= in.w) continue;
+            const int8_t* x = input + in.offset(b, iy, ix, 0);
+            const int16_t* w = p.depthwise_taps.data() + std::size_t(ky * g.kernel_w + kx) * channels;
+            int32_t* a = acc.data();
+            for (int ch = 0; ch < channels; ++ch) a[ch] += int32_t(int16_t(x[ch]) - zp) * w[ch];
+          }
+        }
+        requantize_row(p.requant, acc.data(), channels, output + out.offset(b, oy, ox, 0));
+      }
+    }
+  }
+}
+
+void conv_generic(const PackedConv& p, const quant::Nhwc& in, const int8_t* input,
+                  const quant::Nhwc& out, int8_t* output, int threads) {
+  const int64_t pixels = int64_t{out.n} * out.h * out.w;
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<int32_t> acc(p.out_channels);
+#pragma omp for schedule(static)
+    for (int64_t px = 0; px < pixels; ++px) {
+      const int b = static_cast<int>(px / (int64_t{out.h} * out.w));
+      const int oy = static_cast<int>((px / out.w) % out.h);
+      const int ox = static_cast<int>(px % out.w);
+      for (int oc = 0; oc < p.out_channels; ++oc) {
+        acc[oc] = quant::conv_accumulator_reference(p.geometry, p.quant.input_zero_point, in, input,
+                                                    p.out_channels, p.filter_ohwi.data(), b, oy, ox, oc);
+      }
+      requantize_row(p.requant, acc.data(), p.out_channels, output + px * p.out_channels);
+    }
+  }
+}
+
+}  // namespace
 
 PackedConv pack_conv(const quant::ConvGeometry& geometry, const quant::ConvQuant& quant,
                      int in_channels, int out_channels, const int8_t* filter_ohwi,
@@ -12,35 +118,38 @@ PackedConv pack_conv(const quant::ConvGeometry& geometry, const quant::ConvQuant
   p.quant = quant;
   p.in_channels = in_channels;
   p.out_channels = out_channels;
-  const int64_t per_oc = int64_t{geometry.kernel_h} * geometry.kernel_w * (in_channels / geometry.groups);
-  p.filter_ohwi.assign(filter_ohwi, filter_ohwi + per_oc * out_channels);
+  const int cin_g = in_channels / geometry.groups;
+  const int taps = geometry.kernel_h * geometry.kernel_w;
+  const int64_t per_oc = int64_t{taps} * cin_g;
   p.bias.assign(out_channels, 0);
   if (bias) std::copy(bias, bias + out_channels, p.bias.begin());
-  p.filter_sums.assign(out_channels, 0);
-  for (int oc = 0; oc < out_channels; ++oc) {
-    for (int64_t k = 0; k < per_oc; ++k) p.filter_sums[oc] += p.filter_ohwi[oc * per_oc + k];
+  p.requant = make_channel_requant(quant.per_channel, quant.output_zero_point, quant.range);
+  p.requant.offset = p.bias;
+  if (geometry.groups == 1) {
+    p.path = ConvPath::kGemm;
+    p.gemm = pack_b(filter_ohwi, static_cast<int>(per_oc), out_channels);
+    // Activations enter the GEMM as x + 128: subtract (zp_in + 128)·Σw.
+    for (int oc = 0; oc < out_channels; ++oc) {
+      p.requant.offset[oc] -= (quant.input_zero_point + 128) * p.gemm.column_sums[oc];
+    }
+  } else if (geometry.groups == in_channels && out_channels == in_channels) {
+    p.path = ConvPath::kDepthwise;
+    p.depthwise_taps.resize(std::size_t(taps) * in_channels);
+    for (int c = 0; c < in_channels; ++c)
+      for (int t = 0; t < taps; ++t) p.depthwise_taps[std::size_t(t) * in_channels + c] = filter_ohwi[c * taps + t];
+  } else {
+    p.path = ConvPath::kGeneric;
+    p.filter_ohwi.assign(filter_ohwi, filter_ohwi + per_oc * out_channels);
   }
   return p;
 }
 
 void conv_int8_fast(const PackedConv& p, const quant::Nhwc& in, const int8_t* input,
                     const quant::Nhwc& out, int8_t* output, int threads) {
-  const int64_t pixels = int64_t{out.n} * out.h * out.w;
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t px = 0; px < pixels; ++px) {
-    const int b = static_cast<int>(px / (int64_t{out.h} * out.w));
-    const int oy = static_cast<int>((px / out.w) % out.h);
-    const int ox = static_cast<int>(px % out.w);
-    for (int oc = 0; oc < p.out_channels; ++oc) {
-      int32_t acc = quant::conv_accumulator_reference(p.geometry, p.quant.input_zero_point, in, input,
-                                                      p.out_channels, p.filter_ohwi.data(), b, oy,
-                                                      ox, oc);
-      acc += p.bias[oc];
-      acc = quant::multiply_by_quantized_multiplier(acc, p.quant.per_channel[oc]) +
-            p.quant.output_zero_point;
-      output[out.offset(b, oy, ox, oc)] =
-          static_cast<int8_t>(std::clamp(acc, p.quant.range.min, p.quant.range.max));
-    }
+  switch (p.path) {
+    case ConvPath::kGemm: return conv_gemm(p, in, input, out, output, threads);
+    case ConvPath::kDepthwise: return conv_depthwise(p, in, input, out, output, threads);
+    case ConvPath::kGeneric: return conv_generic(p, in, input, out, output, threads);
   }
 }
 

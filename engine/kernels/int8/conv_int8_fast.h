@@ -1,21 +1,34 @@
 #pragma once
 // Optimized int8 convolution, bit-identical to quant::conv_int8_reference.
 // Weights are packed once at prepare time; run() is a pure function.
+//  - groups == 1: im2col into +128-offset u8 panels, then gemm_u8s8 (1×1
+//    convolutions are the same path with a trivial im2col);
+//  - depthwise (groups == Cin == Cout): direct NHWC loops vectorised across
+//    channels;
+//  - other grouped convolutions: per-pixel reference accumulation.
+// Threads split output pixels only, so results never depend on their count.
 #include <cstdint>
 #include <vector>
 
+#include "engine/kernels/int8/gemm_u8s8.h"
+#include "engine/kernels/int8/requantize_rows.h"
 #include "quant/conv_ref.h"
 
 namespace aimc::int8k {
+
+enum class ConvPath { kGemm, kDepthwise, kGeneric };
 
 struct PackedConv {
   quant::ConvGeometry geometry;
   quant::ConvQuant quant;
   int in_channels = 0;
   int out_channels = 0;
-  std::vector<int8_t> filter_ohwi;   // [Cout][kh][kw][Cin/groups]
-  std::vector<int32_t> bias;         // [Cout], zeros when absent
-  std::vector<int32_t> filter_sums;  // per output channel: sum of weights (zero-point folding)
+  ConvPath path = ConvPath::kGeneric;
+  std::vector<int8_t> filter_ohwi;     // [Cout][kh][kw][Cin/groups] (generic path)
+  std::vector<int32_t> bias;           // [Cout], zeros when absent
+  PackedB gemm;                        // kGemm
+  std::vector<int16_t> depthwise_taps; // kDepthwise: [kh*kw][C]
+  ChannelRequant requant;              // offsets fold bias and zero-point corrections
 };
 
 PackedConv pack_conv(const quant::ConvGeometry& geometry, const quant::ConvQuant& quant,

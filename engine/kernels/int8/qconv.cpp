@@ -53,6 +53,7 @@ class QConvKernel : public Kernel {
       bias = b->data<int32_t>();
     }
     packed_ = pack_conv(geo, q, in_c, out_c, ohwi.data(), bias);
+    ohwi_ = std::move(ohwi);  // the reference flavor reads the plain layout
   }
 
   void run(const RunContext& ctx, std::span<const Tensor* const> inputs,
@@ -68,7 +69,7 @@ class QConvKernel : public Kernel {
     outputs[0] = make_nhwc(out);
     if (flavor_ == KernelFlavor::kReference) {
       quant::conv_int8_reference(geo, packed_.quant, in, inputs[0]->data<int8_t>(), packed_.out_channels,
-                                 packed_.filter_ohwi.data(), packed_.bias.data(), out,
+                                 ohwi_.data(), packed_.bias.data(), out,
                                  outputs[0].data<int8_t>());
     } else {
       conv_int8_fast(packed_, in, inputs[0]->data<int8_t>(), out, outputs[0].data<int8_t>(), ctx.threads);
@@ -80,6 +81,7 @@ class QConvKernel : public Kernel {
   const Graph& graph_;
   KernelFlavor flavor_;
   PackedConv packed_;
+  std::vector<int8_t> ohwi_;
 };
 
 }  // namespace

@@ -1,0 +1,30 @@
+#pragma once
+// int32 C = A · B for unsigned 8-bit A (activations offset by +128) and signed
+// 8-bit B (weights), the core of the optimized conv: exact integer
+// arithmetic, so any blocking gives the reference's bits. With AVX-512 VNNI
+// it runs on vpdpbusd; otherwise a portable loop does the same sums.
+#include <cstdint>
+#include <vector>
+
+namespace aimc::int8k {
+
+// B packed once: [N/16 column blocks][K/4][16 columns][4 k], zero-padded to
+// multiples of 4 (k) and 16 (columns), the operand layout of vpdpbusd.
+struct PackedB {
+  int k = 0, n = 0;
+  int k_padded = 0, n_padded = 0;
+  std::vector<int8_t> data;
+  std::vector<int32_t> column_sums;  // Σ_k B[k][n], for the +128 correction
+};
+
+// b_nk: N rows of K weights (row n = output channel n, OHWI flattened).
+PackedB pack_b(const int8_t* b_nk, int k, int n);
+
+// C[m][0..n_padded) for m < rows; A rows hold k_padded bytes (zeros after k),
+// stride lda; C has stride ldc >= n_padded.
+void gemm_u8s8(const uint8_t* a, int rows, int lda, const PackedB& b, int32_t* c, int ldc);
+
+// The portable loop, also the oracle of the SIMD path in tests.
+void gemm_u8s8_scalar(const uint8_t* a, int rows, int lda, const PackedB& b, int32_t* c, int ldc);
+
+}  // namespace aimc::int8k

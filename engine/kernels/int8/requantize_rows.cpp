@@ -1,0 +1,97 @@
+#include "engine/kernels/int8/requantize_rows.h"
+
+#include <algorithm>
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
+namespace aimc::int8k {
+
+ChannelRequant make_channel_requant(const std::vector<quant::QuantizedMultiplier>& per_channel,
+                                    int32_t output_zero_point, quant::ActivationRange range) {
+  ChannelRequant q;
+  for (const auto& m : per_channel) {
+    q.multiplier.push_back(m.multiplier);
+    q.left_shift.push_back(m.shift > 0 ? m.shift : 0);
+    q.right_shift.push_back(m.shift > 0 ? 0 : -m.shift);
+  }
+  q.offset.assign(per_channel.size(), 0);
+  q.output_zero_point = output_zero_point;
+  q.range = range;
+  return q;
+}
+
+void requantize_row_scalar(const ChannelRequant& q, const int32_t* acc, int first, int channels,
+                           int8_t* out) {
+  for (int c = first; c < channels; ++c) {
+    const quant::QuantizedMultiplier m{q.multiplier[c], q.left_shift[c] - q.right_shift[c]};
+    const int32_t v = quant::multiply_by_quantized_multiplier(acc[c] + q.offset[c], m) + q.output_zero_point;
+    out[c] = static_cast<int8_t>(std::clamp(v, q.range.min, q.range.max));
+  }
+}
+
+#if defined(__AVX2__)
+namespace {
+
+// gemmlowp::SaturatingRoundingDoublingHighMul on 8 lanes: (a*b + nudge) / 2^31
+// with truncating division, saturating INT32_MIN * INT32_MIN.
+__m256i srdhm(__m256i a, __m256i b) {
+  const __m256i overflow = _mm256_and_si256(_mm256_cmpeq_epi32(a, b),
+                                            _mm256_cmpeq_epi32(a, _mm256_set1_epi32(INT32_MIN)));
+  auto half = [&](__m256i x, __m256i y) {
+    const __m256i prod = _mm256_mul_epi32(x, y);  // lanes 0,2,4,6 as int64
+    const __m256i neg = _mm256_cmpgt_epi64(_mm256_setzero_si256(), prod);
+    const __m256i nudge = _mm256_blendv_epi8(_mm256_set1_epi64x(1ll << 30),
+                                             _mm256_set1_epi64x(1 - (1ll << 30)), neg);
+    __m256i sum = _mm256_add_epi64(prod, nudge);
+    // Truncating division by 2^31: add 2^31 - 1 to negatives, then shift.
+    sum = _mm256_add_epi64(sum, _mm256_and_si256(neg, _mm256_set1_epi64x((1ll << 31) - 1)));
+    // Arithmetic 64-bit shift by 31: the low 32 bits of the result are
+    // bits 31..62 of sum, which a logical shift gives as well.
+    return _mm256_srli_epi64(sum, 31);
+  };
+  const __m256i even = half(a, b);
+  const __m256i odd = half(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32));
+  const __m256i r = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+  return _mm256_blendv_epi8(r, _mm256_set1_epi32(INT32_MAX), overflow);
+}
+
+// gemmlowp::RoundingDivideByPOT with a per-lane exponent.
+__m256i rounding_divide_by_pot(__m256i x, __m256i exponent) {
+  const __m256i one = _mm256_set1_epi32(1);
+  const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, exponent), one);
+  const __m256i remainder = _mm256_and_si256(x, mask);
+  const __m256i negative = _mm256_cmpgt_epi32(_mm256_setzero_si256(), x);
+  const __m256i threshold = _mm256_sub_epi32(_mm256_srai_epi32(mask, 1), negative);
+  const __m256i round_up = _mm256_cmpgt_epi32(remainder, threshold);
+  return _mm256_sub_epi32(_mm256_srav_epi32(x, exponent), round_up);
+}
+
+}  // namespace
+
+void requantize_row(const ChannelRequant& q, const int32_t* acc, int channels, int8_t* out) {
+  const __m256i zp = _mm256_set1_epi32(q.output_zero_point);
+  const __m256i lo = _mm256_set1_epi32(q.range.min);
+  const __m256i hi = _mm256_set1_epi32(q.range.max);
+  int c = 0;
+  for (; c + 8 <= channels; c += 8) {
+    auto load = [&](const int32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + c)); };
+    __m256i v = _mm256_add_epi32(load(acc), load(q.offset.data()));
+    v = _mm256_sllv_epi32(v, load(q.left_shift.data()));
+    v = srdhm(v, load(q.multiplier.data()));
+    v = rounding_divide_by_pot(v, load(q.right_shift.data()));
+    v = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(v, zp), lo), hi);
+    alignas(32) int32_t lanes[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), v);
+    for (int k = 0; k < 8; ++k) out[c + k] = static_cast<int8_t>(lanes[k]);
+  }
+  requantize_row_scalar(q, acc, c, channels, out);
+}
+#else
+void requantize_row(const ChannelRequant& q, const int32_t* acc, int channels, int8_t* out) {
+  requantize_row_scalar(q, acc, 0, channels, out);
+}
+#endif
+
+}  // namespace aimc::int8k

@@ -1,0 +1,32 @@
+#pragma once
+// Per-channel requantization of int32 accumulators to int8, vectorised and
+// bit-identical to quant::multiply_by_quantized_multiplier (gemmlowp's
+// SaturatingRoundingDoublingHighMul + RoundingDivideByPOT), with a per-lane
+// shift so that a row of output channels is done in one pass.
+#include <cstdint>
+#include <vector>
+
+#include "quant/fixed_point.h"
+#include "quant/shapes.h"
+
+namespace aimc::int8k {
+
+// The per-channel constants, split for SIMD lanes.
+struct ChannelRequant {
+  std::vector<int32_t> multiplier, left_shift, right_shift;
+  std::vector<int32_t> offset;  // added to the accumulator first (bias - zero-point correction)
+  int32_t output_zero_point = 0;
+  quant::ActivationRange range;
+};
+
+ChannelRequant make_channel_requant(const std::vector<quant::QuantizedMultiplier>& per_channel,
+                                    int32_t output_zero_point, quant::ActivationRange range);
+
+// out[c] = clamp(mbqm(acc[c] + offset[c], m[c]) + zp) for c in [0, channels).
+void requantize_row(const ChannelRequant& q, const int32_t* acc, int channels, int8_t* out);
+
+// The scalar form, used for tails and as the test oracle of the SIMD form.
+void requantize_row_scalar(const ChannelRequant& q, const int32_t* acc, int first, int channels,
+                           int8_t* out);
+
+}  // namespace aimc::int8k
