@@ -23,6 +23,8 @@ void add_common_options(cxxopts::Options& options) {
   options.add_options("common")
       ("model", "ONNX model (default: the shared MobileNetV2; env AIMC_MODEL)", cxxopts::value<std::string>())
       ("mode", "digital (bit-exact int8) or float", cxxopts::value<std::string>()->default_value("digital"))
+      ("kernels", "integer kernels: optimized or reference (the plain specification; same bits, slower)",
+       cxxopts::value<std::string>()->default_value("optimized"))
       ("threads", "OpenMP threads (default: all cores)", cxxopts::value<int>())
       ("json", "write machine-readable results to this file", cxxopts::value<std::string>())
       ("h,help", "show this help");
@@ -59,6 +61,11 @@ CommonSettings common_settings(const cxxopts::ParseResult& args) {
   }
   s.threads = args.count("threads") ? positive_int(args, "threads")
                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const std::string kernels = args["kernels"].as<std::string>();
+  if (kernels != "optimized" && kernels != "reference") {
+    throw bad_input("--kernels", "unknown kernels '" + kernels + "' (expected optimized or reference)");
+  }
+  s.kernels = kernels == "reference" ? KernelFlavor::kReference : KernelFlavor::kOptimized;
   if (args.count("json")) s.json_path = args["json"].as<std::string>();
   return s;
 }
@@ -66,6 +73,7 @@ CommonSettings common_settings(const cxxopts::ParseResult& args) {
 Model load_model(const CommonSettings& s) {
   ModelOptions opt;
   opt.mode = s.mode;
+  opt.kernels.flavor = s.kernels;
   return Model::load(s.model_path, opt);
 }
 

@@ -9,7 +9,7 @@
 
 namespace aimc::cli {
 
-// Adds --model, --mode, --threads, --json, --help.
+// Adds --model, --mode, --kernels, --threads, --json, --help.
 void add_common_options(cxxopts::Options& options);
 
 // Parses argv; throws BadInput on unknown/ill-typed options.
@@ -19,6 +19,7 @@ struct CommonSettings {
   std::string model_path;
   ExecMode mode = ExecMode::kDigital;
   int threads = 1;
+  KernelFlavor kernels = KernelFlavor::kOptimized;
   std::string json_path;  // empty: no JSON file
 };
 

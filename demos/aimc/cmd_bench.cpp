@@ -48,13 +48,14 @@ int cmd_bench(int argc, char** argv) {
   getrusage(RUSAGE_SELF, &ru);
   const double rss_mb = ru.ru_maxrss / 1024.0;
   const double ips = batch * iterations / total_s;
-  std::printf("mode %s  batch %d  threads %d  %.1f images/s  latency p50 %.2f ms  p90 %.2f ms  peak RSS %.0f MB\n",
-              exec_mode_name(s.mode).c_str(), batch, s.threads, ips, pct(0.5), pct(0.9), rss_mb);
+  const char* kernels = s.kernels == KernelFlavor::kReference ? "reference" : "optimized";
+  std::printf("mode %s  kernels %s  batch %d  threads %d  %.1f images/s  latency p50 %.2f ms  p90 %.2f ms  peak RSS %.0f MB\n",
+              exec_mode_name(s.mode).c_str(), kernels, batch, s.threads, ips, pct(0.5), pct(0.9), rss_mb);
   if (!s.json_path.empty()) {
     write_json(s.json_path, {{"mode", exec_mode_name(s.mode)}, {"batch", batch}, {"threads", s.threads},
                              {"images_per_second", ips}, {"latency_ms_p50", pct(0.5)},
                              {"latency_ms_p90", pct(0.9)}, {"peak_rss_mb", rss_mb}, {"model", s.model_path},
-                             {"iterations", iterations}});
+                             {"kernels", kernels}, {"iterations", iterations}});
   }
   return 0;
 }
