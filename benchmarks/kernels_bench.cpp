@@ -54,19 +54,26 @@ void run_conv(benchmark::State& state, ConvSetup s, bool reference) {
   const auto packed = int8k::pack_conv(s.g, s.q, s.in.c, s.out.c, s.filter.data(), s.bias.data());
   for (auto _ : state) {
     if (reference) {
-      quant::conv_int8_reference(s.g, s.q, s.in, s.input.data(), s.out.c, s.filter.data(), s.bias.data(), s.out,
-                                 s.output.data());
+      quant::conv_int8_reference(s.g, s.q, s.in, s.input.data(), s.out.c, s.filter.data(),
+                                 s.bias.data(), s.out, s.output.data());
     } else {
       int8k::conv_int8_fast(packed, s.in, s.input.data(), s.out, s.output.data(), threads);
     }
     benchmark::DoNotOptimize(s.output.data());
   }
-  state.counters["GMAC/s"] = benchmark::Counter(double(s.macs) * state.iterations() / 1e9, benchmark::Counter::kIsRate);
+  state.counters["GMAC/s"] =
+      benchmark::Counter(double(s.macs) * state.iterations() / 1e9, benchmark::Counter::kIsRate);
 }
 
-void BM_Pointwise56x56x24to144(benchmark::State& st) { run_conv(st, conv_setup(56, 56, 24, 144, 1, 1, 1), false); }
-void BM_Depthwise112x112x32(benchmark::State& st) { run_conv(st, conv_setup(112, 112, 32, 32, 3, 1, 32), false); }
-void BM_FirstConv224s2(benchmark::State& st) { run_conv(st, conv_setup(224, 224, 3, 32, 3, 2, 1), false); }
+void BM_Pointwise56x56x24to144(benchmark::State& st) {
+  run_conv(st, conv_setup(56, 56, 24, 144, 1, 1, 1), false);
+}
+void BM_Depthwise112x112x32(benchmark::State& st) {
+  run_conv(st, conv_setup(112, 112, 32, 32, 3, 1, 32), false);
+}
+void BM_FirstConv224s2(benchmark::State& st) {
+  run_conv(st, conv_setup(224, 224, 3, 32, 3, 2, 1), false);
+}
 void BM_Pointwise56x56x24to144_Reference(benchmark::State& st) {
   run_conv(st, conv_setup(56, 56, 24, 144, 1, 1, 1), true);
 }
@@ -77,7 +84,9 @@ BENCHMARK(BM_Pointwise56x56x24to144_Reference)->Arg(1)->ArgName("threads")->UseR
 
 // Whole network. The reference path's images/s at batch 1 is measured once in
 // the same process, so every optimized row reports its ratio to it.
-std::string model_path() { return std::string(AIMC_BENCH_SHARED_DIR) + "/models/mobilenetv2_int8_qdq.onnx"; }
+std::string model_path() {
+  return std::string(AIMC_BENCH_SHARED_DIR) + "/models/mobilenetv2_int8_qdq.onnx";
+}
 
 Tensor random_input(int batch) {
   Tensor t(DType::kFloat32, {batch, 3, 224, 224});
@@ -92,7 +101,8 @@ double measure_images_per_second(const Model& m, int batch, int threads, int run
   m.run({in}, RunContext{threads});
   const auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < runs; ++i) m.run({in}, RunContext{threads});
-  return batch * runs / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return batch * runs /
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 void BM_MobileNetV2(benchmark::State& state) {
@@ -113,7 +123,8 @@ void BM_MobileNetV2(benchmark::State& state) {
     auto out = m.run({in}, RunContext{threads});
     benchmark::DoNotOptimize(out.outputs.data());
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double ips = double(state.iterations()) * batch / seconds;
   state.SetItemsProcessed(state.iterations() * batch);
   state.counters["images_per_s"] = ips;
@@ -121,7 +132,8 @@ void BM_MobileNetV2(benchmark::State& state) {
     // The reference flavor with the same threads, batch 1, in this process.
     ModelOptions ref_opt;
     ref_opt.kernels.flavor = KernelFlavor::kReference;
-    const double ref_ips = measure_images_per_second(Model::load(model_path(), ref_opt), 1, threads, 2);
+    const double ref_ips =
+        measure_images_per_second(Model::load(model_path(), ref_opt), 1, threads, 2);
     state.counters["reference_images_per_s"] = ref_ips;
     state.counters["speedup_vs_reference"] = ips / ref_ips;
   }

@@ -37,7 +37,8 @@ Executor::Executor(Graph graph, const KernelOptions& options)
     steps_.push_back(std::move(step));
   }
   for (const auto& name : graph_->outputs) {
-    if (!slot_of.count(name)) throw bad_input(graph_->source, "graph output '" + name + "' is never produced");
+    if (!slot_of.count(name))
+      throw bad_input(graph_->source, "graph output '" + name + "' is never produced");
     output_slots_.push_back(slot_of.at(name));
   }
   constants_.resize(slot_count_, nullptr);
@@ -58,7 +59,7 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& inputs, const RunCo
                                   const LayerObserver& observer) const {
   if (inputs.size() != input_slots_.size()) {
     throw bad_input(graph_->source, "expected " + std::to_string(input_slots_.size()) +
-                                       " inputs, got " + std::to_string(inputs.size()));
+                                        " inputs, got " + std::to_string(inputs.size()));
   }
   std::vector<Tensor> slots(slot_count_);
   std::vector<const Tensor*> view(slot_count_, nullptr);

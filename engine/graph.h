@@ -13,13 +13,13 @@
 
 namespace aimc {
 
-using AttrValue = std::variant<int64_t, float, std::string, std::vector<int64_t>,
-                               std::vector<float>, Tensor>;
+using AttrValue =
+    std::variant<int64_t, float, std::string, std::vector<int64_t>, std::vector<float>, Tensor>;
 
 struct Node {
   std::string name;
-  std::string op_type;  // ONNX op type, or an aimc integer op ("QConv", ...)
-  std::vector<std::string> inputs;   // "" marks an omitted optional input
+  std::string op_type;              // ONNX op type, or an aimc integer op ("QConv", ...)
+  std::vector<std::string> inputs;  // "" marks an omitted optional input
   std::vector<std::string> outputs;
   std::map<std::string, AttrValue> attrs;
 
@@ -57,7 +57,7 @@ struct ValueInfo {
 struct Graph {
   std::vector<Node> nodes;  // topologically sorted
   std::map<std::string, Tensor> initializers;
-  std::vector<std::string> inputs;   // graph inputs that are not initializers
+  std::vector<std::string> inputs;  // graph inputs that are not initializers
   std::vector<std::string> outputs;
   std::map<std::string, ValueInfo> values;
   int64_t opset = 0;

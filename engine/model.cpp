@@ -23,7 +23,8 @@ Model::Model(Executor executor, ExecMode mode, int lowered_ops)
   const Graph& g = executor_.graph();
   for (const auto& out : g.outputs) {
     const int p = g.producer(out);
-    int8_output_names_.push_back(p >= 0 && g.nodes[p].op_type == "QDequantize" ? g.nodes[p].inputs[0] : "");
+    int8_output_names_.push_back(
+        p >= 0 && g.nodes[p].op_type == "QDequantize" ? g.nodes[p].inputs[0] : "");
   }
 }
 

@@ -21,12 +21,18 @@ std::string read_file(const std::string& path) {
 
 DType dtype_from_onnx(int32_t t, const std::string& where) {
   switch (t) {
-    case onnx::TensorProto::FLOAT: return DType::kFloat32;
-    case onnx::TensorProto::INT8: return DType::kInt8;
-    case onnx::TensorProto::UINT8: return DType::kUInt8;
-    case onnx::TensorProto::INT32: return DType::kInt32;
-    case onnx::TensorProto::INT64: return DType::kInt64;
-    case onnx::TensorProto::BOOL: return DType::kUInt8;
+    case onnx::TensorProto::FLOAT:
+      return DType::kFloat32;
+    case onnx::TensorProto::INT8:
+      return DType::kInt8;
+    case onnx::TensorProto::UINT8:
+      return DType::kUInt8;
+    case onnx::TensorProto::INT32:
+      return DType::kInt32;
+    case onnx::TensorProto::INT64:
+      return DType::kInt64;
+    case onnx::TensorProto::BOOL:
+      return DType::kUInt8;
     default:
       throw bad_input(where, "unsupported tensor element type " + std::to_string(t));
   }
@@ -71,21 +77,35 @@ Tensor tensor_from_proto(const onnx::TensorProto& p, const std::string& where) {
     return t;
   }
   switch (dt) {
-    case DType::kFloat32: copy_field<float>(p.float_data(), t, where); break;
-    case DType::kInt8: copy_field<int8_t>(p.int32_data(), t, where); break;
-    case DType::kUInt8: copy_field<uint8_t>(p.int32_data(), t, where); break;
-    case DType::kInt32: copy_field<int32_t>(p.int32_data(), t, where); break;
-    case DType::kInt64: copy_field<int64_t>(p.int64_data(), t, where); break;
+    case DType::kFloat32:
+      copy_field<float>(p.float_data(), t, where);
+      break;
+    case DType::kInt8:
+      copy_field<int8_t>(p.int32_data(), t, where);
+      break;
+    case DType::kUInt8:
+      copy_field<uint8_t>(p.int32_data(), t, where);
+      break;
+    case DType::kInt32:
+      copy_field<int32_t>(p.int32_data(), t, where);
+      break;
+    case DType::kInt64:
+      copy_field<int64_t>(p.int64_data(), t, where);
+      break;
   }
   return t;
 }
 
 AttrValue attr_from_proto(const onnx::AttributeProto& a, const std::string& where) {
   switch (a.type()) {
-    case onnx::AttributeProto::INT: return a.i();
-    case onnx::AttributeProto::FLOAT: return a.f();
-    case onnx::AttributeProto::STRING: return a.s();
-    case onnx::AttributeProto::INTS: return std::vector<int64_t>(a.ints().begin(), a.ints().end());
+    case onnx::AttributeProto::INT:
+      return a.i();
+    case onnx::AttributeProto::FLOAT:
+      return a.f();
+    case onnx::AttributeProto::STRING:
+      return a.s();
+    case onnx::AttributeProto::INTS:
+      return std::vector<int64_t>(a.ints().begin(), a.ints().end());
     case onnx::AttributeProto::FLOATS:
       return std::vector<float>(a.floats().begin(), a.floats().end());
     case onnx::AttributeProto::TENSOR:
@@ -97,11 +117,13 @@ AttrValue attr_from_proto(const onnx::AttributeProto& a, const std::string& wher
 
 ValueInfo value_info_from_proto(const onnx::ValueInfoProto& v, const std::string& where) {
   ValueInfo info;
-  if (!v.type().has_tensor_type()) throw bad_input(where, "value '" + v.name() + "' is not a tensor");
+  if (!v.type().has_tensor_type())
+    throw bad_input(where, "value '" + v.name() + "' is not a tensor");
   const auto& tt = v.type().tensor_type();
   info.dtype = dtype_from_onnx(tt.elem_type(), where + " value '" + v.name() + "'");
   if (tt.has_shape()) {
-    for (const auto& d : tt.shape().dim()) info.shape.push_back(d.has_dim_value() ? d.dim_value() : -1);
+    for (const auto& d : tt.shape().dim())
+      info.shape.push_back(d.has_dim_value() ? d.dim_value() : -1);
   }
   return info;
 }
@@ -146,7 +168,8 @@ Graph import_onnx_bytes(const std::string& bytes, const std::string& source) {
   if (bytes.empty()) throw bad_input(source, "empty file, not an ONNX model");
   onnx::ModelProto model;
   if (!model.ParseFromString(bytes)) {
-    throw bad_input(source, "not a valid ONNX model (protobuf parsing failed; truncated or not ONNX?)");
+    throw bad_input(source,
+                    "not a valid ONNX model (protobuf parsing failed; truncated or not ONNX?)");
   }
   if (!model.has_graph() || model.graph().node_size() == 0) {
     throw bad_input(source, "ONNX model has no graph nodes");
@@ -158,7 +181,8 @@ Graph import_onnx_bytes(const std::string& bytes, const std::string& source) {
   }
   const auto& gp = model.graph();
   for (const auto& init : gp.initializer()) {
-    g.initializers[init.name()] = tensor_from_proto(init, source + ": initializer '" + init.name() + "'");
+    g.initializers[init.name()] =
+        tensor_from_proto(init, source + ": initializer '" + init.name() + "'");
   }
   std::set<std::string> available;
   for (const auto& [name, t] : g.initializers) available.insert(name);

@@ -19,8 +19,8 @@ std::vector<std::vector<float>> Classifier::scores(std::span<const uint8_t> crop
   const ModelOutputs out = model_.run({input}, RunContext{threads});
   const Tensor& logits = out.outputs.at(0);
   if (logits.dtype() != DType::kFloat32 || logits.rank() != 2 || logits.dim(0) != batch) {
-    throw bad_input(model_.graph().source, "expected a [N, classes] float output, got " +
-                                               shape_str(logits.shape()));
+    throw bad_input(model_.graph().source,
+                    "expected a [N, classes] float output, got " + shape_str(logits.shape()));
   }
   const int64_t classes = logits.dim(1);
   std::vector<std::vector<float>> result(batch);

@@ -81,8 +81,9 @@ std::vector<LabeledImage> from_directory(const fs::path& dir, const Labels& labe
     } else if (is_image_file(entry.string())) {
       const int index = class_from_file_name(entry, labels);
       if (index < 0) {
-        throw bad_input(entry.string(), "file name does not start with a synset id of the labels "
-                                        "file (expected e.g. n01440764_tench.JPEG)");
+        throw bad_input(entry.string(),
+                        "file name does not start with a synset id of the labels "
+                        "file (expected e.g. n01440764_tench.JPEG)");
       }
       out.push_back({entry.string(), index});
     }
@@ -102,8 +103,8 @@ std::vector<LabeledImage> discover_images(const std::string& source, const Label
   if (!fs::exists(source, ec)) {
     throw bad_input(source, "image source not found (expected a directory or a file,index CSV)");
   }
-  std::vector<LabeledImage> out = fs::is_directory(source, ec) ? from_directory(source, labels)
-                                                               : from_csv(source, labels);
+  std::vector<LabeledImage> out =
+      fs::is_directory(source, ec) ? from_directory(source, labels) : from_csv(source, labels);
   if (out.empty()) throw bad_input(source, "contains no labelled images");
   return out;
 }

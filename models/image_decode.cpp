@@ -23,7 +23,8 @@ bool png_dimensions(std::span<const uint8_t> b, int64_t& w, int64_t& h) {
   static constexpr uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   if (b.size() < 24 || !std::equal(kSignature, kSignature + 8, b.begin())) return false;
   auto be32 = [&](std::size_t i) {
-    return int64_t{b[i]} << 24 | int64_t{b[i + 1]} << 16 | int64_t{b[i + 2]} << 8 | int64_t{b[i + 3]};
+    return int64_t{b[i]} << 24 | int64_t{b[i + 1]} << 16 | int64_t{b[i + 2]} << 8 |
+           int64_t{b[i + 3]};
   };
   if (!std::equal(b.begin() + 12, b.begin() + 16, "IHDR")) return false;
   w = be32(16);
@@ -54,7 +55,8 @@ RgbImage decode_image_bytes(std::span<const uint8_t> bytes, const std::string& n
   int w = 0, h = 0, channels = 0;
   // The header alone: refuse oversized images before allocating their pixels.
   if (!stbi_info_from_memory(data, len, &w, &h, &channels)) {
-    throw bad_input(name, std::string("not a decodable JPEG/PNG/BMP image: ") + stbi_failure_reason());
+    throw bad_input(name,
+                    std::string("not a decodable JPEG/PNG/BMP image: ") + stbi_failure_reason());
   }
   check_pixel_limit(w, h, name);
   // Asking stb for 3 channels replicates gray and drops alpha, and its
@@ -73,7 +75,8 @@ RgbImage decode_image_bytes(std::span<const uint8_t> bytes, const std::string& n
 RgbImage decode_image_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw bad_input(path, "cannot open the image file");
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
   return decode_image_bytes(bytes, path);
 }
 

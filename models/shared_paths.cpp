@@ -32,8 +32,9 @@ std::string default_images_dir() { return default_shared_dir() + "/data/imagenet
 void require_exists(const std::string& path, const std::string& what) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
-    throw bad_input(path, what + " not found (pass it explicitly, or set AIMC_SHARED_DIR to the "
-                               "directory holding models/ and data/)");
+    throw bad_input(path, what +
+                              " not found (pass it explicitly, or set AIMC_SHARED_DIR to the "
+                              "directory holding models/ and data/)");
   }
 }
 

@@ -11,8 +11,8 @@ MeanQuant make_mean_quant(float input_scale, int32_t input_zero_point, float out
   q.input_zero_point = input_zero_point;
   q.output_zero_point = output_zero_point;
   q.count = count;
-  QuantizedMultiplier m = quantize_multiplier(static_cast<double>(input_scale) /
-                                              static_cast<double>(output_scale));
+  QuantizedMultiplier m =
+      quantize_multiplier(static_cast<double>(input_scale) / static_cast<double>(output_scale));
   // TFLite Micro reduce_common.cc: fold 1/count into the multiplier with
   // floor(log2(count)) bits of headroom, capped so the shift stays >= -31.
   int shift = 63 - std::countl_zero(static_cast<uint64_t>(count));
@@ -99,8 +99,9 @@ void max_pool_int8_reference(const ConvGeometry& g, const PoolQuant& q, const Nh
       for (int ox = 0; ox < out.w; ++ox) {
         for (int c = 0; c < out.c; ++c) {
           int32_t m = -128;
-          for_each_tap(g, in, oy, ox,
-                       [&](int iy, int ix) { m = std::max<int32_t>(m, input[in.offset(b, iy, ix, c)]); });
+          for_each_tap(g, in, oy, ox, [&](int iy, int ix) {
+            m = std::max<int32_t>(m, input[in.offset(b, iy, ix, c)]);
+          });
           output[out.offset(b, oy, ox, c)] =
               static_cast<int8_t>(std::clamp(m, q.range.min, q.range.max));
         }

@@ -16,8 +16,8 @@ int8_t requantize_float(int8_t q, float in_scale, int32_t in_zero_point, float o
                         int32_t out_zero_point) {
   const float scale = in_scale / out_scale;
   const float bias = -static_cast<float>(in_zero_point) * scale;
-  const int32_t v = static_cast<int32_t>(std::round(static_cast<float>(q) * scale + bias)) +
-                    out_zero_point;
+  const int32_t v =
+      static_cast<int32_t>(std::round(static_cast<float>(q) * scale + bias)) + out_zero_point;
   return static_cast<int8_t>(std::clamp(v, -128, 127));
 }
 

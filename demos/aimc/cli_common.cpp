@@ -20,14 +20,16 @@ double now_seconds() {
 }  // namespace
 
 void add_common_options(cxxopts::Options& options) {
-  options.add_options("common")
-      ("model", "ONNX model (default: the shared MobileNetV2; env AIMC_MODEL)", cxxopts::value<std::string>())
-      ("mode", "digital (bit-exact int8) or float", cxxopts::value<std::string>()->default_value("digital"))
-      ("kernels", "integer kernels: optimized or reference (the plain specification; same bits, slower)",
-       cxxopts::value<std::string>()->default_value("optimized"))
-      ("threads", "OpenMP threads (default: all cores)", cxxopts::value<int>())
-      ("json", "write machine-readable results to this file", cxxopts::value<std::string>())
-      ("h,help", "show this help");
+  options.add_options("common")(
+      "model", "ONNX model (default: the shared MobileNetV2; env AIMC_MODEL)",
+      cxxopts::value<std::string>())("mode", "digital (bit-exact int8) or float",
+                                     cxxopts::value<std::string>()->default_value("digital"))(
+      "kernels",
+      "integer kernels: optimized or reference (the plain specification; same bits, slower)",
+      cxxopts::value<std::string>()->default_value("optimized"))(
+      "threads", "OpenMP threads (default: all cores)", cxxopts::value<int>())(
+      "json", "write machine-readable results to this file", cxxopts::value<std::string>())(
+      "h,help", "show this help");
 }
 
 cxxopts::ParseResult parse_options(cxxopts::Options& options, int argc, char** argv) {
@@ -59,11 +61,13 @@ CommonSettings common_settings(const cxxopts::ParseResult& args) {
                                               : models::default_model_path();
     models::require_exists(s.model_path, "default model (--model, AIMC_MODEL)");
   }
-  s.threads = args.count("threads") ? positive_int(args, "threads")
-                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  s.threads = args.count("threads")
+                  ? positive_int(args, "threads")
+                  : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const std::string kernels = args["kernels"].as<std::string>();
   if (kernels != "optimized" && kernels != "reference") {
-    throw bad_input("--kernels", "unknown kernels '" + kernels + "' (expected optimized or reference)");
+    throw bad_input("--kernels",
+                    "unknown kernels '" + kernels + "' (expected optimized or reference)");
   }
   s.kernels = kernels == "reference" ? KernelFlavor::kReference : KernelFlavor::kOptimized;
   if (args.count("json")) s.json_path = args["json"].as<std::string>();
@@ -112,8 +116,8 @@ void ProgressBar::update(int done, int total) {
   constexpr int kWidth = 30;
   const int filled = kWidth * done / total;
   std::fprintf(stderr, "\r%s [%s%s] %d/%d  %.1f img/s  ETA %.0fs ", label_.c_str(),
-               std::string(filled, '#').c_str(), std::string(kWidth - filled, '.').c_str(), done, total,
-               rate, eta);
+               std::string(filled, '#').c_str(), std::string(kWidth - filled, '.').c_str(), done,
+               total, rate, eta);
   std::fflush(stderr);
 }
 

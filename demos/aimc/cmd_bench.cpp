@@ -17,9 +17,9 @@ namespace aimc::cli {
 int cmd_bench(int argc, char** argv) {
   cxxopts::Options options("aimc bench", "Throughput and latency of a model");
   add_common_options(options);
-  options.add_options()
-      ("batch", "images per inference", cxxopts::value<int>()->default_value("1"))
-      ("iterations", "timed inferences (after one warm-up)", cxxopts::value<int>()->default_value("20"));
+  options.add_options()("batch", "images per inference", cxxopts::value<int>()->default_value("1"))(
+      "iterations", "timed inferences (after one warm-up)",
+      cxxopts::value<int>()->default_value("20"));
   const auto args = parse_options(options, argc, argv);
   if (args.count("help")) {
     std::printf("%s\n", options.help().c_str());
@@ -39,23 +39,35 @@ int cmd_bench(int argc, char** argv) {
   for (int i = 0; i < iterations; ++i) {
     const auto t0 = std::chrono::steady_clock::now();
     model.run({input}, RunContext{s.threads});
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   }
-  const double total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double total_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::sort(ms.begin(), ms.end());
-  auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * (ms.size() - 1) + 0.5))]; };
+  auto pct = [&](double p) {
+    return ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * (ms.size() - 1) + 0.5))];
+  };
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   const double rss_mb = ru.ru_maxrss / 1024.0;
   const double ips = batch * iterations / total_s;
   const char* kernels = s.kernels == KernelFlavor::kReference ? "reference" : "optimized";
-  std::printf("mode %s  kernels %s  batch %d  threads %d  %.1f images/s  latency p50 %.2f ms  p90 %.2f ms  peak RSS %.0f MB\n",
-              exec_mode_name(s.mode).c_str(), kernels, batch, s.threads, ips, pct(0.5), pct(0.9), rss_mb);
+  std::printf(
+      "mode %s  kernels %s  batch %d  threads %d  %.1f images/s  latency p50 %.2f ms  p90 %.2f ms  "
+      "peak RSS %.0f MB\n",
+      exec_mode_name(s.mode).c_str(), kernels, batch, s.threads, ips, pct(0.5), pct(0.9), rss_mb);
   if (!s.json_path.empty()) {
-    write_json(s.json_path, {{"mode", exec_mode_name(s.mode)}, {"batch", batch}, {"threads", s.threads},
-                             {"images_per_second", ips}, {"latency_ms_p50", pct(0.5)},
-                             {"latency_ms_p90", pct(0.9)}, {"peak_rss_mb", rss_mb}, {"model", s.model_path},
-                             {"kernels", kernels}, {"iterations", iterations}});
+    write_json(s.json_path, {{"mode", exec_mode_name(s.mode)},
+                             {"batch", batch},
+                             {"threads", s.threads},
+                             {"images_per_second", ips},
+                             {"latency_ms_p50", pct(0.5)},
+                             {"latency_ms_p90", pct(0.9)},
+                             {"peak_rss_mb", rss_mb},
+                             {"model", s.model_path},
+                             {"kernels", kernels},
+                             {"iterations", iterations}});
   }
   return 0;
 }

@@ -14,11 +14,12 @@ namespace aimc::cli {
 int cmd_classify(int argc, char** argv) {
   cxxopts::Options options("aimc classify", "Top-k classes of images");
   add_common_options(options);
-  options.add_options()
-      ("image", "image file(s) (.jpg/.png/.bmp)", cxxopts::value<std::vector<std::string>>())
-      ("labels", "labels file, one 'synset name' line per class", cxxopts::value<std::string>())
-      ("top", "how many classes to show", cxxopts::value<int>()->default_value("5"))
-      ("seed", "random seed (recorded; used by analog modes)", cxxopts::value<uint64_t>()->default_value("0"));
+  options.add_options()("image", "image file(s) (.jpg/.png/.bmp)",
+                        cxxopts::value<std::vector<std::string>>())(
+      "labels", "labels file, one 'synset name' line per class", cxxopts::value<std::string>())(
+      "top", "how many classes to show", cxxopts::value<int>()->default_value("5"))(
+      "seed", "random seed (recorded; used by analog modes)",
+      cxxopts::value<uint64_t>()->default_value("0"));
   options.parse_positional({"image"});
   options.positional_help("IMAGE...");
   const auto args = parse_options(options, argc, argv);
@@ -30,7 +31,8 @@ int cmd_classify(int argc, char** argv) {
   const CommonSettings s = common_settings(args);
   const int k = positive_int(args, "top");
   const auto paths = args["image"].as<std::vector<std::string>>();
-  const std::string labels_path = args.count("labels") ? args["labels"].as<std::string>() : models::default_labels_path();
+  const std::string labels_path =
+      args.count("labels") ? args["labels"].as<std::string>() : models::default_labels_path();
   const models::Labels labels = models::load_labels(labels_path);
   const models::Classifier classifier(load_model(s));
   const auto crops = models::load_crops(paths, s.threads);
@@ -38,7 +40,8 @@ int cmd_classify(int argc, char** argv) {
   nlohmann::json results = nlohmann::json::array();
   for (std::size_t i = 0; i < paths.size(); ++i) {
     if (static_cast<int>(scores[i].size()) != labels.size()) {
-      throw bad_input(labels_path, "has " + std::to_string(labels.size()) + " labels but the model gives " +
+      throw bad_input(labels_path, "has " + std::to_string(labels.size()) +
+                                       " labels but the model gives " +
                                        std::to_string(scores[i].size()) + " classes");
     }
     const auto probs = models::softmax(scores[i]);

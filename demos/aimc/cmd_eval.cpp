@@ -14,21 +14,24 @@ namespace aimc::cli {
 int cmd_eval(int argc, char** argv) {
   cxxopts::Options options("aimc eval", "Top-1/top-5 accuracy and images/s over labelled images");
   add_common_options(options);
-  options.add_options()
-      ("images", "image directory (synset-prefixed names or ImageFolder) or file,index CSV",
-       cxxopts::value<std::string>())
-      ("labels", "labels file, one 'synset name' line per class", cxxopts::value<std::string>())
-      ("limit", "evaluate only the first N images", cxxopts::value<int>())
-      ("batch", "images per batch", cxxopts::value<int>()->default_value("8"))
-      ("seed", "random seed (recorded; used by analog modes)", cxxopts::value<uint64_t>()->default_value("0"));
+  options.add_options()("images",
+                        "image directory (synset-prefixed names or ImageFolder) or file,index CSV",
+                        cxxopts::value<std::string>())(
+      "labels", "labels file, one 'synset name' line per class", cxxopts::value<std::string>())(
+      "limit", "evaluate only the first N images", cxxopts::value<int>())(
+      "batch", "images per batch", cxxopts::value<int>()->default_value("8"))(
+      "seed", "random seed (recorded; used by analog modes)",
+      cxxopts::value<uint64_t>()->default_value("0"));
   const auto args = parse_options(options, argc, argv);
   if (args.count("help")) {
     std::printf("%s\n", options.help().c_str());
     return 0;
   }
   const CommonSettings s = common_settings(args);
-  const std::string labels_path = args.count("labels") ? args["labels"].as<std::string>() : models::default_labels_path();
-  const std::string images_dir = args.count("images") ? args["images"].as<std::string>() : models::default_images_dir();
+  const std::string labels_path =
+      args.count("labels") ? args["labels"].as<std::string>() : models::default_labels_path();
+  const std::string images_dir =
+      args.count("images") ? args["images"].as<std::string>() : models::default_images_dir();
   const models::Labels labels = models::load_labels(labels_path);
   auto images = models::discover_images(images_dir, labels);
   if (args.count("limit")) {
@@ -42,13 +45,16 @@ int cmd_eval(int argc, char** argv) {
   models::EvalResult r;
   {
     ProgressBar bar("eval");
-    r = models::evaluate(classifier, images, eo, [&](int done, int total) { bar.update(done, total); });
+    r = models::evaluate(classifier, images, eo,
+                         [&](int done, int total) { bar.update(done, total); });
   }
   const double top1 = r.images ? double(r.top1) / r.images : 0;
   const double top5 = r.images ? double(r.top5) / r.images : 0;
-  std::printf("model   %s\nmode    %s\nimages  %d\ntop-1   %d/%d = %.4f\ntop-5   %d/%d = %.4f\nspeed   %.1f images/s (%d threads, batch %d, incl. decoding)\n",
-              s.model_path.c_str(), exec_mode_name(s.mode).c_str(), r.images, r.top1, r.images, top1, r.top5,
-              r.images, top5, r.images_per_second(), s.threads, eo.batch);
+  std::printf(
+      "model   %s\nmode    %s\nimages  %d\ntop-1   %d/%d = %.4f\ntop-5   %d/%d = %.4f\nspeed   "
+      "%.1f images/s (%d threads, batch %d, incl. decoding)\n",
+      s.model_path.c_str(), exec_mode_name(s.mode).c_str(), r.images, r.top1, r.images, top1,
+      r.top5, r.images, top5, r.images_per_second(), s.threads, eo.batch);
   if (!s.json_path.empty()) {
     nlohmann::json j = {{"model", s.model_path},
                         {"mode", exec_mode_name(s.mode)},
@@ -59,8 +65,11 @@ int cmd_eval(int argc, char** argv) {
                         {"top5_count", r.top5},
                         {"images_per_second", r.images_per_second()},
                         {"seed", args["seed"].as<uint64_t>()},
-                        {"config", {{"threads", s.threads}, {"batch", eo.batch}, {"labels", labels_path},
-                                    {"images_source", images_dir}}}};
+                        {"config",
+                         {{"threads", s.threads},
+                          {"batch", eo.batch},
+                          {"labels", labels_path},
+                          {"images_source", images_dir}}}};
     write_json(s.json_path, j);
   }
   return 0;

@@ -11,9 +11,9 @@
 namespace aimc {
 namespace {
 
-const std::set<std::string> kLowerable = {"Conv",    "Gemm",     "Add",     "GlobalAveragePool",
-                                          "AveragePool", "MaxPool", "Pad",  "Concat",
-                                          "Reshape", "Flatten"};
+const std::set<std::string> kLowerable = {"Conv",        "Gemm",    "Add", "GlobalAveragePool",
+                                          "AveragePool", "MaxPool", "Pad", "Concat",
+                                          "Reshape",     "Flatten"};
 
 // A DequantizeLinear / QuantizeLinear node with constant parameters.
 struct QdqInfo {
@@ -50,7 +50,8 @@ class Lowering {
   std::optional<QuantParams> constant_params(const Node& n) {
     if (n.inputs.size() < 2) return std::nullopt;
     const Tensor* scale = g_.initializer(n.inputs[1]);
-    const Tensor* zp = n.inputs.size() > 2 && !n.inputs[2].empty() ? g_.initializer(n.inputs[2]) : nullptr;
+    const Tensor* zp =
+        n.inputs.size() > 2 && !n.inputs[2].empty() ? g_.initializer(n.inputs[2]) : nullptr;
     if (!scale || scale->dtype() != DType::kFloat32) return std::nullopt;
     if (n.inputs.size() > 2 && !n.inputs[2].empty() && !zp) return std::nullopt;
     QuantParams p;
@@ -61,10 +62,17 @@ class Lowering {
       p.dtype = zp->dtype();
       for (int64_t i = 0; i < zp->size(); ++i) {
         switch (zp->dtype()) {
-          case DType::kInt8: p.zero_point.push_back(zp->data<int8_t>()[i]); break;
-          case DType::kUInt8: p.zero_point.push_back(zp->data<uint8_t>()[i]); break;
-          case DType::kInt32: p.zero_point.push_back(zp->data<int32_t>()[i]); break;
-          default: return std::nullopt;
+          case DType::kInt8:
+            p.zero_point.push_back(zp->data<int8_t>()[i]);
+            break;
+          case DType::kUInt8:
+            p.zero_point.push_back(zp->data<uint8_t>()[i]);
+            break;
+          case DType::kInt32:
+            p.zero_point.push_back(zp->data<int32_t>()[i]);
+            break;
+          default:
+            return std::nullopt;
         }
       }
     } else {
@@ -124,8 +132,10 @@ class Lowering {
     }
     const float s = out.scale0();
     const int32_t zp = out.zero_point0();
-    if (std::isfinite(lo)) m.act_min = std::max<int32_t>(-128, zp + static_cast<int32_t>(std::nearbyint(lo / s)));
-    if (std::isfinite(hi)) m.act_max = std::min<int32_t>(127, zp + static_cast<int32_t>(std::nearbyint(hi / s)));
+    if (std::isfinite(lo))
+      m.act_min = std::max<int32_t>(-128, zp + static_cast<int32_t>(std::nearbyint(lo / s)));
+    if (std::isfinite(hi))
+      m.act_max = std::min<int32_t>(127, zp + static_cast<int32_t>(std::nearbyint(hi / s)));
     return m.act_min <= m.act_max;
   }
 
@@ -145,10 +155,13 @@ class Lowering {
       if (next < 0) return;
     }
     auto q = q_by_input_.find(out);
-    if (q == q_by_input_.end() || q->second.node != next || !activation_int8(q->second.params)) return;
+    if (q == q_by_input_.end() || q->second.node != next || !activation_int8(q->second.params))
+      return;
     m.quantize = next;
     m.int_output = q->second.int_value;
-    if (m.activation_node >= 0 && !fold_activation(g_.nodes[m.activation_node], q->second.params, m)) return;
+    if (m.activation_node >= 0 &&
+        !fold_activation(g_.nodes[m.activation_node], q->second.params, m))
+      return;
     // Input side: every input is a DequantizeLinear output (or a constant
     // shape/pads tensor for the ops that take one).
     for (std::size_t k = 0; k < n.inputs.size(); ++k) {

@@ -31,7 +31,8 @@ class CliBadInput : public ::testing::Test {
   }
   // `aimc run` with a given model; the run must fail cleanly.
   void expect_model_refused(const fs::path& model, const std::string& must_mention) {
-    const CliResult r = run_aimc("run --model " + q(model) + " --input " + q(crop()) + " --output " + q(out()), dir.path());
+    const CliResult r = run_aimc(
+        "run --model " + q(model) + " --input " + q(crop()) + " --output " + q(out()), dir.path());
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find(model.filename().string()), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(must_mention), std::string::npos) << r.err;
@@ -63,19 +64,23 @@ TEST_F(CliBadInput, UnsupportedOperator) {
 TEST_F(CliBadInput, UnsupportedOperatorNamesTheNode) {
   const auto m = dir / "unsupported2.onnx";
   write_bytes(m, single_node_model("NoSuchOperator").SerializeAsString());
-  const CliResult r = run_aimc("run --model " + q(m) + " --input " + q(crop()) + " --output " + q(out()), dir.path());
+  const CliResult r = run_aimc(
+      "run --model " + q(m) + " --input " + q(crop()) + " --output " + q(out()), dir.path());
   EXPECT_NE(r.err.find("the_node"), std::string::npos) << r.err;
 }
 
 TEST_F(CliBadInput, InitializerSizeContradictsShape) {
   const auto m = dir / "badinit.onnx";
   auto model = single_node_model("Add", true);
-  model.mutable_graph()->mutable_initializer(0)->set_raw_data(std::string(8, '\0'));  // shape [4] needs 16
+  model.mutable_graph()->mutable_initializer(0)->set_raw_data(
+      std::string(8, '\0'));  // shape [4] needs 16
   write_bytes(m, model.SerializeAsString());
   expect_model_refused(m, "initializer 'B'");
 }
 
-TEST_F(CliBadInput, MissingModelFile) { expect_model_refused(dir / "does_not_exist.onnx", "cannot open"); }
+TEST_F(CliBadInput, MissingModelFile) {
+  expect_model_refused(dir / "does_not_exist.onnx", "cannot open");
+}
 
 TEST_F(CliBadInput, EmptyModelFile) {
   const auto m = dir / "empty.onnx";
@@ -88,7 +93,8 @@ TEST_F(CliBadInput, CorruptJpeg) {
   const std::string full = slurp(shared_path("data/imagenet-sample/n01440764_tench.JPEG"));
   std::string bytes = full.substr(0, 600);  // header survives, entropy data is cut
   write_bytes(img, bytes);
-  const CliResult r = run_aimc("classify --image " + q(img) + " --json " + q(dir / "out.json"), dir.path());
+  const CliResult r =
+      run_aimc("classify --image " + q(img) + " --json " + q(dir / "out.json"), dir.path());
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("corrupt.jpg"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "out.json"));
@@ -115,7 +121,8 @@ TEST_F(CliBadInput, HugeImageRefusedBeforeDecoding) {
 TEST_F(CliBadInput, LabelsFileWithWrongLineCount) {
   const auto labels = dir / "labels.txt";
   write_bytes(labels, "n01440764 tench\nn01443537 goldfish\n");
-  const CliResult r = run_aimc("eval --limit 2 --labels " + q(labels) + " --json " + q(dir / "eval.json"), dir.path());
+  const CliResult r = run_aimc(
+      "eval --limit 2 --labels " + q(labels) + " --json " + q(dir / "eval.json"), dir.path());
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("labels.txt"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "eval.json"));

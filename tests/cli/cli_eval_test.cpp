@@ -12,7 +12,8 @@ namespace {
 
 nlohmann::json eval_json(const std::string& extra, ScratchDir& dir) {
   const auto out = dir / "eval.json";
-  const CliResult r = run_aimc("eval --threads 2 --json '" + out.string() + "' " + extra, dir.path());
+  const CliResult r =
+      run_aimc("eval --threads 2 --json '" + out.string() + "' " + extra, dir.path());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return nlohmann::json::parse(slurp(out));
 }
@@ -24,7 +25,8 @@ TEST(CliEval, DigitalAccuracyWithinFourImagesOfTfliteReference) {
   EXPECT_EQ(j["images"], 800);
   EXPECT_NEAR(j["top1_count"].get<int>(), 718, 4);
   EXPECT_NEAR(j["top5_count"].get<int>(), 787, 4);
-  std::printf("digital: top-1 %d/800, top-5 %d/800\n", j["top1_count"].get<int>(), j["top5_count"].get<int>());
+  std::printf("digital: top-1 %d/800, top-5 %d/800\n", j["top1_count"].get<int>(),
+              j["top5_count"].get<int>());
 }
 
 TEST(CliEval, FloatModelAccuracyWithinFourImagesOfOnnxRuntime) {
@@ -34,13 +36,15 @@ TEST(CliEval, FloatModelAccuracyWithinFourImagesOfOnnxRuntime) {
   EXPECT_EQ(j["images"], 800);
   EXPECT_NEAR(j["top1_count"].get<int>(), 721, 4);
   EXPECT_NEAR(j["top5_count"].get<int>(), 789, 4);
-  std::printf("float: top-1 %d/800, top-5 %d/800\n", j["top1_count"].get<int>(), j["top5_count"].get<int>());
+  std::printf("float: top-1 %d/800, top-5 %d/800\n", j["top1_count"].get<int>(),
+              j["top5_count"].get<int>());
 }
 
 TEST(CliEval, JsonHasTheStableFields) {
   ScratchDir dir("evalj");
   const auto j = eval_json("--limit 3 --batch 2 --seed 7", dir);
-  for (const char* key : {"model", "mode", "images", "top1", "top5", "images_per_second", "seed", "config"}) {
+  for (const char* key :
+       {"model", "mode", "images", "top1", "top5", "images_per_second", "seed", "config"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["images"], 3);
@@ -62,7 +66,8 @@ TEST(CliClassify, TopFiveOfTheTenchIsTench) {
   ScratchDir dir("cls");
   const auto out = dir / "c.json";
   const CliResult r = run_aimc("classify --json '" + out.string() + "' '" +
-                                   shared_path("data/imagenet-sample/n01440764_tench.JPEG") + "'", dir.path());
+                                   shared_path("data/imagenet-sample/n01440764_tench.JPEG") + "'",
+                               dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(slurp(out));
   ASSERT_EQ(j["results"].size(), 1u);
@@ -76,10 +81,12 @@ TEST(CliClassify, TopFiveOfTheTenchIsTench) {
 TEST(CliBench, JsonHasTheStableFields) {
   ScratchDir dir("bench");
   const auto out = dir / "b.json";
-  const CliResult r = run_aimc("bench --iterations 2 --batch 2 --threads 1 --json '" + out.string() + "'", dir.path());
+  const CliResult r = run_aimc(
+      "bench --iterations 2 --batch 2 --threads 1 --json '" + out.string() + "'", dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(slurp(out));
-  for (const char* key : {"mode", "batch", "threads", "images_per_second", "latency_ms_p50", "latency_ms_p90", "peak_rss_mb"}) {
+  for (const char* key : {"mode", "batch", "threads", "images_per_second", "latency_ms_p50",
+                          "latency_ms_p90", "peak_rss_mb"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["batch"], 2);

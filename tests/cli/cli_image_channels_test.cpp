@@ -19,10 +19,12 @@ namespace fs = std::filesystem;
 class CliImageChannels : public ::testing::Test {
  protected:
   ScratchDir dir{"channels"};
-  models::RgbImage rgb = models::decode_image_file(shared_path("data/imagenet-sample/n01440764_tench.JPEG"));
+  models::RgbImage rgb =
+      models::decode_image_file(shared_path("data/imagenet-sample/n01440764_tench.JPEG"));
   int pixels() const { return rgb.width * rgb.height; }
 
-  fs::path write(const std::string& name, int channels, int bit_depth, const std::vector<uint16_t>& samples) {
+  fs::path write(const std::string& name, int channels, int bit_depth,
+                 const std::vector<uint16_t>& samples) {
     const fs::path p = dir / name;
     write_bytes(p, encode_png(rgb.width, rgb.height, channels, bit_depth, samples));
     return p;
@@ -30,8 +32,9 @@ class CliImageChannels : public ::testing::Test {
   // Raw int8 logits of `aimc run` on an image; the run must succeed.
   std::string logits(const fs::path& image) {
     const fs::path out = dir / (image.stem().string() + ".bin");
-    const CliResult r = run_aimc("run --threads 2 --input '" + image.string() + "' --output '" + out.string() + "'",
-                                 dir.path());
+    const CliResult r =
+        run_aimc("run --threads 2 --input '" + image.string() + "' --output '" + out.string() + "'",
+                 dir.path());
     EXPECT_EQ(r.exit_code, 0) << r.err;
     const std::string bytes = slurp(out);
     EXPECT_EQ(bytes.size(), 1000u);
@@ -52,20 +55,23 @@ class CliImageChannels : public ::testing::Test {
 };
 
 TEST_F(CliImageChannels, OneChannelGrayIsReplicatedToRgb) {
-  EXPECT_EQ(logits(write("gray.png", 1, 8, gray_samples())), logits(write("gray_rgb.png", 3, 8, gray_as_rgb())));
+  EXPECT_EQ(logits(write("gray.png", 1, 8, gray_samples())),
+            logits(write("gray_rgb.png", 3, 8, gray_as_rgb())));
 }
 
 TEST_F(CliImageChannels, TwoChannelGrayAlphaDropsAlpha) {
   std::vector<uint16_t> ga;
   const auto g = gray_samples();
   for (int i = 0; i < pixels(); ++i) ga.insert(ga.end(), {g[i], alpha_at(i)});
-  EXPECT_EQ(logits(write("gray_alpha.png", 2, 8, ga)), logits(write("gray_rgb.png", 3, 8, gray_as_rgb())));
+  EXPECT_EQ(logits(write("gray_alpha.png", 2, 8, ga)),
+            logits(write("gray_rgb.png", 3, 8, gray_as_rgb())));
 }
 
 TEST_F(CliImageChannels, FourChannelRgbaDropsAlpha) {
   std::vector<uint16_t> rgba;
   for (int i = 0; i < pixels(); ++i) {
-    rgba.insert(rgba.end(), {rgb.pixels[i * 3], rgb.pixels[i * 3 + 1], rgb.pixels[i * 3 + 2], alpha_at(i)});
+    rgba.insert(rgba.end(),
+                {rgb.pixels[i * 3], rgb.pixels[i * 3 + 1], rgb.pixels[i * 3 + 2], alpha_at(i)});
   }
   EXPECT_EQ(logits(write("rgba.png", 4, 8, rgba)), logits(write("rgb.png", 3, 8, rgb_samples())));
 }

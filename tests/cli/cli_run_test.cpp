@@ -22,9 +22,11 @@ TEST(CliRun, Int8LogitsEqualReferenceForEveryCrop) {
   for (int row = 0; row < images; ++row) {
     const auto in = dir / ("crop" + std::to_string(row) + ".u8");
     const auto out = dir / ("logits" + std::to_string(row) + ".bin");
-    write_bytes(in, std::string(crops.begin() + int64_t{row} * kCrop, crops.begin() + int64_t{row + 1} * kCrop));
-    const CliResult r = run_aimc("run --threads 2 --input '" + in.string() + "' --output '" + out.string() +
-                                     "' --format int8", dir.path());
+    write_bytes(in, std::string(crops.begin() + int64_t{row} * kCrop,
+                                crops.begin() + int64_t{row + 1} * kCrop));
+    const CliResult r = run_aimc("run --threads 2 --input '" + in.string() + "' --output '" +
+                                     out.string() + "' --format int8",
+                                 dir.path());
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string ours = slurp(out);
     const std::string want(golden.begin() + row * 1000, golden.begin() + (row + 1) * 1000);
@@ -38,8 +40,10 @@ TEST(CliRun, DumpLayersMatchesReferenceDumps) {
   const auto in = dir / "crop0.u8";  // row 0 is class 0, which has per-layer dumps
   write_bytes(in, std::string(crops.begin(), crops.begin() + kCrop));
   const auto dump = dir / "layers";
-  const CliResult r = run_aimc("run --input '" + in.string() + "' --output '" + (dir / "o.bin").string() +
-                                   "' --dump-layers '" + dump.string() + "'", dir.path());
+  const CliResult r =
+      run_aimc("run --input '" + in.string() + "' --output '" + (dir / "o.bin").string() +
+                   "' --dump-layers '" + dump.string() + "'",
+               dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto ours = nlohmann::json::parse(slurp(dump / "index.json"));
   std::map<std::string, nlohmann::json> by_name;
@@ -54,7 +58,9 @@ TEST(CliRun, DumpLayersMatchesReferenceDumps) {
     EXPECT_EQ(e["dtype"], "int8");
     EXPECT_FLOAT_EQ(e["scale"].get<float>(), t["scale"].get<float>()) << name;
     EXPECT_EQ(e["zero_point"], t["zero_point"]) << name;
-    EXPECT_EQ(slurp(dump / e["file"].get<std::string>()), slurp(ref_dir + "/" + t["file"].get<std::string>())) << name;
+    EXPECT_EQ(slurp(dump / e["file"].get<std::string>()),
+              slurp(ref_dir + "/" + t["file"].get<std::string>()))
+        << name;
     ++compared;
   }
   EXPECT_EQ(compared, static_cast<int>(ref["tensors"].size()));
@@ -65,8 +71,16 @@ TEST(CliRun, F32OutputIsTheDequantizedInt8Output) {
   const auto crops = read_binary(shared_path("reference/crops_u8.bin"));
   const auto in = dir / "c.u8";
   write_bytes(in, std::string(crops.begin(), crops.begin() + kCrop));
-  ASSERT_EQ(run_aimc("run --input '" + in.string() + "' --output '" + (dir / "i8.bin").string() + "' --format int8", dir.path()).exit_code, 0);
-  ASSERT_EQ(run_aimc("run --input '" + in.string() + "' --output '" + (dir / "f.bin").string() + "' --format f32", dir.path()).exit_code, 0);
+  ASSERT_EQ(run_aimc("run --input '" + in.string() + "' --output '" + (dir / "i8.bin").string() +
+                         "' --format int8",
+                     dir.path())
+                .exit_code,
+            0);
+  ASSERT_EQ(run_aimc("run --input '" + in.string() + "' --output '" + (dir / "f.bin").string() +
+                         "' --format f32",
+                     dir.path())
+                .exit_code,
+            0);
   const std::string i8 = slurp(dir / "i8.bin"), f = slurp(dir / "f.bin");
   ASSERT_EQ(i8.size(), 1000u);
   ASSERT_EQ(f.size(), 4000u);
@@ -85,7 +99,8 @@ TEST(CliRun, SameLogitsForOneAndTwoThreads) {
   for (int threads : {1, 2}) {
     const auto out = dir / ("t" + std::to_string(threads) + ".bin");
     const CliResult r = run_aimc("run --threads " + std::to_string(threads) + " --input '" + image +
-                                     "' --output '" + out.string() + "'", dir.path());
+                                     "' --output '" + out.string() + "'",
+                                 dir.path());
     ASSERT_EQ(r.exit_code, 0) << r.err;
     outputs[threads - 1] = slurp(out);
   }

@@ -18,7 +18,8 @@ constexpr int kImages = 8;
 std::string run_all(const Model& m, const std::vector<uint8_t>& crops, int batch, int threads) {
   std::string bytes;
   for (int first = 0; first < kImages; first += batch) {
-    const Tensor in = testing::reference_input_from_crops(crops.data() + int64_t{first} * kCrop, batch);
+    const Tensor in =
+        testing::reference_input_from_crops(crops.data() + int64_t{first} * kCrop, batch);
     const ModelOutputs out = m.run({in}, RunContext{threads});
     const Tensor& t = m.mode() == ExecMode::kDigital ? out.int8_outputs.at(0) : out.outputs.at(0);
     bytes.append(reinterpret_cast<const char*>(t.raw()), t.byte_size());
@@ -42,7 +43,8 @@ TEST_P(Determinism, SameOutputsForThreadsOneAndTwoAndBatchOneAndEight) {
   EXPECT_TRUE(base == run_all(m, crops, 1, 2)) << "batch 1 vs 8 differ (2 threads)";
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, Determinism, ::testing::Values(ExecMode::kDigital, ExecMode::kFloat),
+INSTANTIATE_TEST_SUITE_P(Modes, Determinism,
+                         ::testing::Values(ExecMode::kDigital, ExecMode::kFloat),
                          [](const auto& info) { return exec_mode_name(info.param); });
 
 }  // namespace

@@ -21,7 +21,8 @@ struct ConvCase {
   int pad_top, pad_left, pad_bottom, pad_right;
 };
 
-std::vector<int8_t> random_bytes(std::mt19937& rng, std::size_t count, int lo = -128, int hi = 127) {
+std::vector<int8_t> random_bytes(std::mt19937& rng, std::size_t count, int lo = -128,
+                                 int hi = 127) {
   std::uniform_int_distribution<int> d(lo, hi);
   std::vector<int8_t> v(count);
   for (auto& x : v) x = static_cast<int8_t>(d(rng));
@@ -63,7 +64,8 @@ TEST_P(ConvEquivalence, FastEqualsReference) {
     const auto input = random_bytes(rng, in.size());
     const quant::Nhwc out{c.n, g.out_h(c.h), g.out_w(c.w), c.cout};
     std::vector<int8_t> want(out.size()), got1(out.size()), got2(out.size());
-    quant::conv_int8_reference(g, q, in, input.data(), c.cout, filter.data(), bias.data(), out, want.data());
+    quant::conv_int8_reference(g, q, in, input.data(), c.cout, filter.data(), bias.data(), out,
+                               want.data());
     const PackedConv p = pack_conv(g, q, c.cin, c.cout, filter.data(), bias.data());
     conv_int8_fast(p, in, input.data(), out, got1.data(), 1);
     conv_int8_fast(p, in, input.data(), out, got2.data(), 2);
@@ -89,22 +91,26 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(FullyConnectedEquivalence, FastEqualsReference) {
   std::mt19937 rng(5);
-  for (auto [batch, in, out, per_channel] : {std::tuple{1, 1280, 1000, false}, std::tuple{3, 17, 5, true},
-                                             std::tuple{8, 64, 33, false}}) {
+  for (auto [batch, in, out, per_channel] :
+       {std::tuple{1, 1280, 1000, false}, std::tuple{3, 17, 5, true},
+        std::tuple{8, 64, 33, false}}) {
     quant::FullyConnectedQuant q;
     q.input_zero_point = -7;
     q.output_zero_point = 11;
     q.range = {-120, 127};
     const int multipliers = per_channel ? out : 1;
-    for (int i = 0; i < multipliers; ++i) q.per_channel.push_back(quant::quantize_multiplier(0.0013 * (i + 1)));
+    for (int i = 0; i < multipliers; ++i)
+      q.per_channel.push_back(quant::quantize_multiplier(0.0013 * (i + 1)));
     const auto x = random_bytes(rng, std::size_t(batch) * in);
     const auto w = random_bytes(rng, std::size_t(out) * in);
     std::vector<int32_t> bias(out);
     for (int o = 0; o < out; ++o) bias[o] = (o * 7919) % 20001 - 10000;
     std::vector<int8_t> want(std::size_t(batch) * out), got(want.size());
-    quant::fully_connected_int8_reference(q, batch, in, out, x.data(), w.data(), bias.data(), want.data());
+    quant::fully_connected_int8_reference(q, batch, in, out, x.data(), w.data(), bias.data(),
+                                          want.data());
     for (int threads : {1, 2}) {
-      fully_connected_int8_fast(q, batch, in, out, x.data(), w.data(), bias.data(), got.data(), threads);
+      fully_connected_int8_fast(q, batch, in, out, x.data(), w.data(), bias.data(), got.data(),
+                                threads);
       ASSERT_EQ(got, want) << batch << "x" << in << "->" << out << " threads " << threads;
     }
   }
@@ -127,7 +133,8 @@ TEST(GemmU8S8, SimdEqualsScalarIncludingTails) {
     // And the scalar form is the plain definition.
     for (int r = 0; r < rows; ++r) {
       int32_t sum = 0;
-      for (int i = 0; i < k; ++i) sum += int32_t{a[std::size_t(r) * b.k_padded + i]} * w[std::size_t(n - 1) * k + i];
+      for (int i = 0; i < k; ++i)
+        sum += int32_t{a[std::size_t(r) * b.k_padded + i]} * w[std::size_t(n - 1) * k + i];
       ASSERT_EQ(slow[std::size_t(r) * b.n_padded + n - 1], sum);
     }
   }
@@ -138,7 +145,8 @@ TEST(RequantizeRow, SimdEqualsScalarOnExtremeValues) {
   constexpr int kChannels = 203;
   std::vector<quant::QuantizedMultiplier> ms;
   std::uniform_real_distribution<double> real(-30, 4);
-  for (int c = 0; c < kChannels; ++c) ms.push_back(quant::quantize_multiplier(std::exp2(real(rng))));
+  for (int c = 0; c < kChannels; ++c)
+    ms.push_back(quant::quantize_multiplier(std::exp2(real(rng))));
   ChannelRequant q = make_channel_requant(ms, -3, {-128, 127});
   std::uniform_int_distribution<int32_t> off(-1000, 1000);
   for (auto& o : q.offset) o = off(rng);
@@ -146,7 +154,8 @@ TEST(RequantizeRow, SimdEqualsScalarOnExtremeValues) {
   std::uniform_int_distribution<int32_t> any(INT32_MIN / 32, INT32_MAX / 32);
   for (int trial = 0; trial < 200; ++trial) {
     for (int c = 0; c < kChannels; ++c) {
-      acc[c] = trial % 7 == 0 ? (c % 2 ? INT32_MAX / 32 : INT32_MIN / 32) : any(rng) >> (trial % 20);
+      acc[c] =
+          trial % 7 == 0 ? (c % 2 ? INT32_MAX / 32 : INT32_MIN / 32) : any(rng) >> (trial % 20);
     }
     std::vector<int8_t> fast(kChannels), slow(kChannels);
     requantize_row(q, acc.data(), kChannels, fast.data());

@@ -18,8 +18,8 @@ using testing::shared_path;
 constexpr int kCrop = 224 * 224 * 3;
 constexpr int kClasses = 1000;
 
-std::vector<int8_t> run_logits(const Model& m, const std::vector<uint8_t>& crops, int first, int count,
-                               int threads) {
+std::vector<int8_t> run_logits(const Model& m, const std::vector<uint8_t>& crops, int first,
+                               int count, int threads) {
   std::span<const uint8_t> px(crops.data() + int64_t{first} * kCrop, int64_t{count} * kCrop);
   const Tensor input = testing::reference_input_from_crops(px.data(), count);
   const ModelOutputs out = m.run({input}, RunContext{threads});
@@ -50,7 +50,8 @@ TEST_P(BitExact, LogitsEqualTfliteMicroOnAllReferenceCrops) {
     for (int i = 0; i < count; ++i) {
       const int row = first + i;
       int diffs = 0;
-      for (int c = 0; c < kClasses; ++c) diffs += logits[i * kClasses + c] != golden[row * kClasses + c];
+      for (int c = 0; c < kClasses; ++c)
+        diffs += logits[i * kClasses + c] != golden[row * kClasses + c];
       if (diffs) {
         ++mismatched_images;
         ADD_FAILURE() << "reference row " << row << ": " << diffs << " of 1000 logits differ";
@@ -63,7 +64,8 @@ TEST_P(BitExact, LogitsEqualTfliteMicroOnAllReferenceCrops) {
 INSTANTIATE_TEST_SUITE_P(Flavors, BitExact,
                          ::testing::Values(KernelFlavor::kOptimized, KernelFlavor::kReference),
                          [](const auto& info) {
-                           return info.param == KernelFlavor::kOptimized ? "optimized" : "reference";
+                           return info.param == KernelFlavor::kOptimized ? "optimized"
+                                                                         : "reference";
                          });
 
 // Every layer's int8 output against the per-layer dumps of class 0 and 207.
@@ -84,7 +86,8 @@ TEST_P(LayerDumps, EveryLayerEqualsTfliteMicro) {
   Tensor input(DType::kFloat32, {1, 3, 224, 224});
   for (int p = 0; p < 224 * 224; ++p) {
     for (int c = 0; c < 3; ++c) {
-      input.data<float>()[c * 224 * 224 + p] = static_cast<float>(q_input[p * 3 + c] - zero_point) * scale;
+      input.data<float>()[c * 224 * 224 + p] =
+          static_cast<float>(q_input[p * 3 + c] - zero_point) * scale;
     }
   }
   const Model model = Model::load(testing::qdq_model_path());
@@ -107,8 +110,8 @@ TEST_P(LayerDumps, EveryLayerEqualsTfliteMicro) {
     ASSERT_EQ(static_cast<std::size_t>(ours.size()), golden.size()) << onnx_tensor;
     int diffs = 0;
     for (std::size_t i = 0; i < golden.size(); ++i) diffs += ours.data<int8_t>()[i] != golden[i];
-    EXPECT_EQ(diffs, 0) << t["file"] << " (" << onnx_tensor << "): " << diffs << " of " << golden.size()
-                        << " bytes differ";
+    EXPECT_EQ(diffs, 0) << t["file"] << " (" << onnx_tensor << "): " << diffs << " of "
+                        << golden.size() << " bytes differ";
     ++checked;
   }
   EXPECT_EQ(checked, static_cast<int>(index["tensors"].size()));

@@ -1,10 +1,11 @@
 // The importer's refusals through the library API (the CLI tests check the
 // same cases end to end), and the lowering of the shared QDQ model.
+#include "engine/onnx_import.h"
+
 #include <gtest/gtest.h>
 
 #include "engine/error.h"
 #include "engine/model.h"
-#include "engine/onnx_import.h"
 #include "engine/passes/lower_qdq.h"
 #include "support/onnx_builder.h"
 #include "support/shared_data.h"
@@ -23,26 +24,33 @@ std::string bad_input_message(F&& f) {
 }
 
 TEST(OnnxImport, RefusesGarbageEmptyAndTruncated) {
-  EXPECT_NE(bad_input_message([] { import_onnx_bytes("", "e.onnx"); }).find("e.onnx: empty file"), std::string::npos);
-  EXPECT_NE(bad_input_message([] { import_onnx_bytes(std::string(100, '\xff'), "g.onnx"); }).find("not a valid ONNX"),
+  EXPECT_NE(bad_input_message([] { import_onnx_bytes("", "e.onnx"); }).find("e.onnx: empty file"),
+            std::string::npos);
+  EXPECT_NE(bad_input_message([] {
+              import_onnx_bytes(std::string(100, '\xff'), "g.onnx");
+            }).find("not a valid ONNX"),
             std::string::npos);
   auto bytes = testing::read_binary<char>(testing::qdq_model_path());
   const std::string truncated(bytes.begin(), bytes.begin() + bytes.size() / 3);
-  EXPECT_NE(bad_input_message([&] { import_onnx_bytes(truncated, "t.onnx"); }).find("t.onnx"), std::string::npos);
-  EXPECT_NE(bad_input_message([] { import_onnx_file("/nonexistent/m.onnx"); }).find("cannot open"), std::string::npos);
+  EXPECT_NE(bad_input_message([&] { import_onnx_bytes(truncated, "t.onnx"); }).find("t.onnx"),
+            std::string::npos);
+  EXPECT_NE(bad_input_message([] { import_onnx_file("/nonexistent/m.onnx"); }).find("cannot open"),
+            std::string::npos);
 }
 
 TEST(OnnxImport, RefusesInitializerSizeMismatch) {
   auto m = testing::single_node_model("Add", true);
   m.mutable_graph()->mutable_initializer(0)->set_raw_data(std::string(12, '\0'));
-  const std::string msg = bad_input_message([&] { import_onnx_bytes(m.SerializeAsString(), "b.onnx"); });
+  const std::string msg =
+      bad_input_message([&] { import_onnx_bytes(m.SerializeAsString(), "b.onnx"); });
   EXPECT_NE(msg.find("initializer 'B'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("12 bytes"), std::string::npos) << msg;
 }
 
 TEST(OnnxImport, RefusesUnsupportedOpNamingTheNode) {
   const auto m = testing::single_node_model("NoSuchOperator");
-  const std::string msg = bad_input_message([&] { Model::from_graph(import_onnx_bytes(m.SerializeAsString(), "u.onnx")); });
+  const std::string msg = bad_input_message(
+      [&] { Model::from_graph(import_onnx_bytes(m.SerializeAsString(), "u.onnx")); });
   EXPECT_NE(msg.find("the_node"), std::string::npos) << msg;
   EXPECT_NE(msg.find("unsupported operator"), std::string::npos) << msg;
 }
@@ -50,7 +58,8 @@ TEST(OnnxImport, RefusesUnsupportedOpNamingTheNode) {
 TEST(OnnxImport, RefusesDanglingInput) {
   auto m = testing::single_node_model("Relu");
   m.mutable_graph()->mutable_node(0)->set_input(0, "nowhere");
-  const std::string msg = bad_input_message([&] { import_onnx_bytes(m.SerializeAsString(), "d.onnx"); });
+  const std::string msg =
+      bad_input_message([&] { import_onnx_bytes(m.SerializeAsString(), "d.onnx"); });
   EXPECT_NE(msg.find("nowhere"), std::string::npos) << msg;
 }
 

@@ -1,11 +1,12 @@
 // Decoding with stb_image and Pillow-compatible conversion to RGB; refusals
 // name the file and never allocate an oversized image.
+#include "models/image_decode.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "engine/error.h"
-#include "models/image_decode.h"
 #include "support/cli_runner.h"
 #include "support/png_writer.h"
 #include "support/shared_data.h"
@@ -29,7 +30,8 @@ std::string message_of(const std::function<void()>& f) {
 }
 
 TEST(ImageDecode, JpegFromSharedSample) {
-  const RgbImage img = decode_image_file(testing::shared_path("data/imagenet-sample/n01440764_tench.JPEG"));
+  const RgbImage img =
+      decode_image_file(testing::shared_path("data/imagenet-sample/n01440764_tench.JPEG"));
   EXPECT_GT(img.width, 0);
   EXPECT_GT(img.height, 0);
   EXPECT_EQ(img.pixels.size(), std::size_t(img.width) * img.height * 3);
@@ -41,12 +43,14 @@ TEST(ImageDecode, GrayIsReplicated) {
 }
 
 TEST(ImageDecode, GrayAlphaDropsAlpha) {
-  const RgbImage img = decode_image_bytes(as_bytes(encode_png(2, 1, 2, 8, {10, 0, 200, 128})), "ga.png");
+  const RgbImage img =
+      decode_image_bytes(as_bytes(encode_png(2, 1, 2, 8, {10, 0, 200, 128})), "ga.png");
   EXPECT_EQ(img.pixels, (std::vector<uint8_t>{10, 10, 10, 200, 200, 200}));
 }
 
 TEST(ImageDecode, RgbaDropsAlphaWithoutCompositing) {
-  const RgbImage img = decode_image_bytes(as_bytes(encode_png(1, 1, 4, 8, {1, 2, 3, 0})), "rgba.png");
+  const RgbImage img =
+      decode_image_bytes(as_bytes(encode_png(1, 1, 4, 8, {1, 2, 3, 0})), "rgba.png");
   EXPECT_EQ(img.pixels, (std::vector<uint8_t>{1, 2, 3}));
 }
 
@@ -67,9 +71,11 @@ TEST(ImageDecode, OversizedHeaderIsRefusedBeforeDecoding) {
 }
 
 TEST(ImageDecode, CorruptJpegIsRefusedNamingTheFile) {
-  const auto jpeg = testing::read_binary(testing::shared_path("data/imagenet-sample/n01440764_tench.JPEG"));
+  const auto jpeg =
+      testing::read_binary(testing::shared_path("data/imagenet-sample/n01440764_tench.JPEG"));
   std::vector<uint8_t> cut(jpeg.begin(), jpeg.begin() + 300);
-  EXPECT_NE(message_of([&] { decode_image_bytes(cut, "cut.jpg"); }).find("cut.jpg"), std::string::npos);
+  EXPECT_NE(message_of([&] { decode_image_bytes(cut, "cut.jpg"); }).find("cut.jpg"),
+            std::string::npos);
   std::vector<uint8_t> garbled = jpeg;
   for (std::size_t i = 2; i < 200; ++i) garbled[i] = 0xff;
   EXPECT_NE(message_of([&] { decode_image_bytes(garbled, "garbled.jpg"); }).find("garbled.jpg"),
@@ -84,8 +90,9 @@ TEST(ImageDecode, EmptyMissingAndNonImageFilesAreRefused) {
             std::string::npos);
   EXPECT_NE(message_of([&] { decode_image_file((dir / "text.jpg").string()); }).find("text.jpg"),
             std::string::npos);
-  EXPECT_NE(message_of([&] { decode_image_file((dir / "absent.png").string()); }).find("absent.png"),
-            std::string::npos);
+  EXPECT_NE(
+      message_of([&] { decode_image_file((dir / "absent.png").string()); }).find("absent.png"),
+      std::string::npos);
 }
 
 }  // namespace

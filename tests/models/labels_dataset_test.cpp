@@ -18,8 +18,8 @@ class TempDir {
  public:
   TempDir() {
     path_ = fs::temp_directory_path() /
-            ("aimc-labels-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+            ("aimc-labels-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+             "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -34,9 +34,7 @@ class TempDir {
   fs::path path_;
 };
 
-Labels three_labels() {
-  return Labels({"n01", "n02", "n03"}, {"tench", "goldfish", "shark"});
-}
+Labels three_labels() { return Labels({"n01", "n02", "n03"}, {"tench", "goldfish", "shark"}); }
 
 TEST(Labels, SharedImageNetLabels) {
   const Labels l = load_labels(testing::shared_path("models/labels.txt"));
@@ -140,7 +138,8 @@ TEST(Dataset, SharedSampleHasOneImagePerListedClass) {
   const Labels l = load_labels(testing::shared_path("models/labels.txt"));
   const auto images = discover_images(testing::shared_path("data/imagenet-sample"), l);
   ASSERT_EQ(images.size(), 800u);
-  for (std::size_t i = 1; i < images.size(); ++i) EXPECT_LT(images[i - 1].class_index, images[i].class_index);
+  for (std::size_t i = 1; i < images.size(); ++i)
+    EXPECT_LT(images[i - 1].class_index, images[i].class_index);
 }
 
 }  // namespace

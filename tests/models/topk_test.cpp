@@ -1,7 +1,7 @@
 // Top-k breaks ties toward the lower class index (../shared/README.md).
-#include <gtest/gtest.h>
-
 #include "models/topk.h"
+
+#include <gtest/gtest.h>
 
 namespace aimc::models {
 namespace {
@@ -12,7 +12,9 @@ TEST(TopK, TiesGoToTheLowerIndex) {
   EXPECT_EQ(top_k(s, 5), (std::vector<int>{1, 3, 4, 2, 5}));
 }
 
-TEST(TopK, KLargerThanClasses) { EXPECT_EQ(top_k(std::vector<float>{0, 1}, 5), (std::vector<int>{1, 0})); }
+TEST(TopK, KLargerThanClasses) {
+  EXPECT_EQ(top_k(std::vector<float>{0, 1}, 5), (std::vector<int>{1, 0}));
+}
 
 TEST(Softmax, SumsToOneAndKeepsOrder) {
   const auto p = softmax(std::vector<float>{1, 2, 3});

@@ -1,10 +1,11 @@
 // Requantization arithmetic with hand-computed TFLite/gemmlowp results.
+#include "quant/fixed_point.h"
+
 #include <gtest/gtest.h>
 
 #include <limits>
 
 #include "quant/add_ref.h"
-#include "quant/fixed_point.h"
 #include "quant/pool_ref.h"
 
 namespace aimc::quant {

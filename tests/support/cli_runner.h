@@ -1,11 +1,12 @@
 #pragma once
 // Runs the aimc binary as a user would and captures exit code and output.
+#include <sys/wait.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 
 namespace aimc::testing {
 
@@ -26,7 +27,8 @@ inline std::string slurp(const std::filesystem::path& p) {
 inline CliResult run_aimc(const std::string& args, const std::filesystem::path& scratch) {
   const auto out = scratch / "stdout.txt";
   const auto err = scratch / "stderr.txt";
-  const std::string cmd = std::string(AIMC_CLI_PATH) + " " + args + " >" + out.string() + " 2>" + err.string();
+  const std::string cmd =
+      std::string(AIMC_CLI_PATH) + " " + args + " >" + out.string() + " 2>" + err.string();
   const int status = std::system(cmd.c_str());
   CliResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -39,8 +41,9 @@ inline CliResult run_aimc(const std::string& args, const std::filesystem::path& 
 class ScratchDir {
  public:
   explicit ScratchDir(const std::string& tag) {
-    path_ = std::filesystem::temp_directory_path() /
-            ("aimc-test-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
+    path_ =
+        std::filesystem::temp_directory_path() /
+        ("aimc-test-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }

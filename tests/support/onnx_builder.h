@@ -7,7 +7,8 @@
 
 namespace aimc::testing {
 
-inline void add_float_value(onnx::ValueInfoProto* v, const std::string& name, const std::vector<int64_t>& dims) {
+inline void add_float_value(onnx::ValueInfoProto* v, const std::string& name,
+                            const std::vector<int64_t>& dims) {
   v->set_name(name);
   auto* tt = v->mutable_type()->mutable_tensor_type();
   tt->set_elem_type(onnx::TensorProto::FLOAT);
@@ -15,7 +16,8 @@ inline void add_float_value(onnx::ValueInfoProto* v, const std::string& name, co
 }
 
 // X[1,4] -> op_type -> Y[1,4], optionally with a second initializer input B.
-inline onnx::ModelProto single_node_model(const std::string& op_type, bool with_initializer = false) {
+inline onnx::ModelProto single_node_model(const std::string& op_type,
+                                          bool with_initializer = false) {
   onnx::ModelProto m;
   m.set_ir_version(8);
   m.add_opset_import()->set_version(13);

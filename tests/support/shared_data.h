@@ -20,7 +20,8 @@ std::vector<T> read_binary(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::vector<T> out(bytes.size() / sizeof(T));
-  std::copy(bytes.begin(), bytes.begin() + out.size() * sizeof(T), reinterpret_cast<char*>(out.data()));
+  std::copy(bytes.begin(), bytes.begin() + out.size() * sizeof(T),
+            reinterpret_cast<char*>(out.data()));
   return out;
 }
 

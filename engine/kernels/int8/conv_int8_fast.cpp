@@ -77,7 +77,8 @@ void conv_depthwise(const PackedConv& p, const quant::Nhwc& in, const int8_t* in
             const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
             if (ix < 0 || ix >= in.w) continue;
             const int8_t* x = input + in.offset(b, iy, ix, 0);
-            const int16_t* w = p.depthwise_taps.data() + std::size_t(ky * g.kernel_w + kx) * channels;
+            const int16_t* w =
+                p.depthwise_taps.data() + std::size_t(ky * g.kernel_w + kx) * channels;
             int32_t* a = acc.data();
             for (int ch = 0; ch < channels; ++ch) a[ch] += int32_t(int16_t(x[ch]) - zp) * w[ch];
           }
@@ -100,8 +101,9 @@ void conv_generic(const PackedConv& p, const quant::Nhwc& in, const int8_t* inpu
       const int oy = static_cast<int>((px / out.w) % out.h);
       const int ox = static_cast<int>(px % out.w);
       for (int oc = 0; oc < p.out_channels; ++oc) {
-        acc[oc] = quant::conv_accumulator_reference(p.geometry, p.quant.input_zero_point, in, input,
-                                                    p.out_channels, p.filter_ohwi.data(), b, oy, ox, oc);
+        acc[oc] =
+            quant::conv_accumulator_reference(p.geometry, p.quant.input_zero_point, in, input,
+                                              p.out_channels, p.filter_ohwi.data(), b, oy, ox, oc);
       }
       requantize_row(p.requant, acc.data(), p.out_channels, output + px * p.out_channels);
     }
@@ -136,7 +138,8 @@ PackedConv pack_conv(const quant::ConvGeometry& geometry, const quant::ConvQuant
     p.path = ConvPath::kDepthwise;
     p.depthwise_taps.resize(std::size_t(taps) * in_channels);
     for (int c = 0; c < in_channels; ++c)
-      for (int t = 0; t < taps; ++t) p.depthwise_taps[std::size_t(t) * in_channels + c] = filter_ohwi[c * taps + t];
+      for (int t = 0; t < taps; ++t)
+        p.depthwise_taps[std::size_t(t) * in_channels + c] = filter_ohwi[c * taps + t];
   } else {
     p.path = ConvPath::kGeneric;
     p.filter_ohwi.assign(filter_ohwi, filter_ohwi + per_oc * out_channels);
@@ -147,9 +150,12 @@ PackedConv pack_conv(const quant::ConvGeometry& geometry, const quant::ConvQuant
 void conv_int8_fast(const PackedConv& p, const quant::Nhwc& in, const int8_t* input,
                     const quant::Nhwc& out, int8_t* output, int threads) {
   switch (p.path) {
-    case ConvPath::kGemm: return conv_gemm(p, in, input, out, output, threads);
-    case ConvPath::kDepthwise: return conv_depthwise(p, in, input, out, output, threads);
-    case ConvPath::kGeneric: return conv_generic(p, in, input, out, output, threads);
+    case ConvPath::kGemm:
+      return conv_gemm(p, in, input, out, output, threads);
+    case ConvPath::kDepthwise:
+      return conv_depthwise(p, in, input, out, output, threads);
+    case ConvPath::kGeneric:
+      return conv_generic(p, in, input, out, output, threads);
   }
 }
 

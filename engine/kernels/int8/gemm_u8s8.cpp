@@ -41,7 +41,8 @@ void gemm_u8s8_scalar(const uint8_t* a, int rows, int lda, const PackedB& b, int
   for (int m = 0; m < rows; ++m) {
     for (int n = 0; n < b.n_padded; ++n) {
       int32_t acc = 0;
-      for (int k = 0; k < b.k_padded; ++k) acc += int32_t{a[std::size_t(m) * lda + k]} * packed_at(b, k, n);
+      for (int k = 0; k < b.k_padded; ++k)
+        acc += int32_t{a[std::size_t(m) * lda + k]} * packed_at(b, k, n);
       c[std::size_t(m) * ldc + n] = acc;
     }
   }
@@ -87,8 +88,10 @@ void row_panel(const uint8_t* a, int lda, const PackedB& b, int32_t* c, int ldc)
 
 void gemm_u8s8(const uint8_t* a, int rows, int lda, const PackedB& b, int32_t* c, int ldc) {
   int m = 0;
-  for (; m + 6 <= rows; m += 6) row_panel<6>(a + std::size_t(m) * lda, lda, b, c + std::size_t(m) * ldc, ldc);
-  for (; m < rows; ++m) row_panel<1>(a + std::size_t(m) * lda, lda, b, c + std::size_t(m) * ldc, ldc);
+  for (; m + 6 <= rows; m += 6)
+    row_panel<6>(a + std::size_t(m) * lda, lda, b, c + std::size_t(m) * ldc, ldc);
+  for (; m < rows; ++m)
+    row_panel<1>(a + std::size_t(m) * lda, lda, b, c + std::size_t(m) * ldc, ldc);
 }
 #else
 void gemm_u8s8(const uint8_t* a, int rows, int lda, const PackedB& b, int32_t* c, int ldc) {

@@ -55,8 +55,9 @@ quant::ConvGeometry conv_geometry(const Graph& g, const Node& n, int kernel_h, i
 
 quant::Nhwc nhwc_of(const Graph& g, const Node& n, const Tensor& t) {
   if (t.rank() != 4 || t.dtype() != DType::kInt8) {
-    fail(g, n, "expects a rank-4 int8 activation, got " + dtype_name(t.dtype()) + " " +
-                   shape_str(t.shape()));
+    fail(g, n,
+         "expects a rank-4 int8 activation, got " + dtype_name(t.dtype()) + " " +
+             shape_str(t.shape()));
   }
   return {static_cast<int>(t.dim(0)), static_cast<int>(t.dim(1)), static_cast<int>(t.dim(2)),
           static_cast<int>(t.dim(3))};

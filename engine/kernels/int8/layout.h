@@ -12,7 +12,8 @@ Tensor nchw_to_nhwc(const Tensor& t) {
   T* dst = out.data<T>();
   for (int64_t b = 0; b < n; ++b)
     for (int64_t ch = 0; ch < c; ++ch)
-      for (int64_t p = 0; p < h * w; ++p) dst[(b * h * w + p) * c + ch] = src[(b * c + ch) * h * w + p];
+      for (int64_t p = 0; p < h * w; ++p)
+        dst[(b * h * w + p) * c + ch] = src[(b * c + ch) * h * w + p];
   return out;
 }
 
@@ -24,7 +25,8 @@ Tensor nhwc_to_nchw(const Tensor& t) {
   T* dst = out.data<T>();
   for (int64_t b = 0; b < n; ++b)
     for (int64_t ch = 0; ch < c; ++ch)
-      for (int64_t p = 0; p < h * w; ++p) dst[(b * c + ch) * h * w + p] = src[(b * h * w + p) * c + ch];
+      for (int64_t p = 0; p < h * w; ++p)
+        dst[(b * c + ch) * h * w + p] = src[(b * h * w + p) * c + ch];
   return out;
 }
 

@@ -22,8 +22,9 @@ class QAddKernel : public Kernel {
     const Tensor& a = *inputs[0];
     const Tensor& b = *inputs[1];
     if (a.shape() != b.shape() || a.dtype() != DType::kInt8 || b.dtype() != DType::kInt8) {
-      fail(graph_, node_, "integer Add needs two int8 inputs of one shape, got " + shape_str(a.shape()) +
-                              " and " + shape_str(b.shape()));
+      fail(graph_, node_,
+           "integer Add needs two int8 inputs of one shape, got " + shape_str(a.shape()) + " and " +
+               shape_str(b.shape()));
     }
     outputs[0] = Tensor(DType::kInt8, a.shape());
     const int8_t* pa = a.data<int8_t>();

@@ -1,9 +1,8 @@
 // QConv: int8 convolution (standard, pointwise, depthwise, grouped) lowered
 // from DequantizeLinear -> Conv -> QuantizeLinear.
-#include "engine/kernels/int8/int8_kernels.h"
-
 #include "engine/kernels/int8/conv_int8_fast.h"
 #include "engine/kernels/int8/int8_common.h"
+#include "engine/kernels/int8/int8_kernels.h"
 
 namespace aimc::int8k {
 namespace {
@@ -14,12 +13,14 @@ class QConvKernel : public Kernel {
       : node_(n), graph_(g), flavor_(o.flavor) {
     if (n.inputs.size() < 2) fail(g, n, "needs input and weight");
     const Tensor* w = g.initializer(n.inputs[1]);
-    if (!w || w->dtype() != DType::kInt8 || w->rank() != 4) fail(g, n, "weight must be a constant int8 [O,I,kh,kw] tensor");
+    if (!w || w->dtype() != DType::kInt8 || w->rank() != 4)
+      fail(g, n, "weight must be a constant int8 [O,I,kh,kw] tensor");
     const int out_c = static_cast<int>(w->dim(0));
     const int cin_g = static_cast<int>(w->dim(1));
     const int kh = static_cast<int>(w->dim(2)), kw = static_cast<int>(w->dim(3));
     const quant::ConvGeometry geo = conv_geometry(g, n, kh, kw);
-    if (geo.kernel_h != kh || geo.kernel_w != kw) fail(g, n, "kernel_shape contradicts the weight shape");
+    if (geo.kernel_h != kh || geo.kernel_w != kw)
+      fail(g, n, "kernel_shape contradicts the weight shape");
     if (out_c % geo.groups != 0) fail(g, n, "group does not divide the output channels");
     const int in_c = cin_g * geo.groups;
     const QuantParams& qin = quant_of(g, n, n.inputs[0]);
@@ -45,11 +46,13 @@ class QConvKernel : public Kernel {
       for (int i = 0; i < cin_g; ++i)
         for (int y = 0; y < kh; ++y)
           for (int x = 0; x < kw; ++x)
-            ohwi[((int64_t{o} * kh + y) * kw + x) * cin_g + i] = src[((int64_t{o} * cin_g + i) * kh + y) * kw + x];
+            ohwi[((int64_t{o} * kh + y) * kw + x) * cin_g + i] =
+                src[((int64_t{o} * cin_g + i) * kh + y) * kw + x];
     const int32_t* bias = nullptr;
     if (n.inputs.size() > 2 && !n.inputs[2].empty()) {
       const Tensor* b = g.initializer(n.inputs[2]);
-      if (!b || b->dtype() != DType::kInt32 || b->size() != out_c) fail(g, n, "bias must be a constant int32 [O] tensor");
+      if (!b || b->dtype() != DType::kInt32 || b->size() != out_c)
+        fail(g, n, "bias must be a constant int32 [O] tensor");
       bias = b->data<int32_t>();
     }
     packed_ = pack_conv(geo, q, in_c, out_c, ohwi.data(), bias);
@@ -60,19 +63,21 @@ class QConvKernel : public Kernel {
            std::span<Tensor> outputs) const override {
     const quant::Nhwc in = nhwc_of(graph_, node_, *inputs[0]);
     if (in.c != packed_.in_channels) {
-      fail(graph_, node_, "input has " + std::to_string(in.c) + " channels, weight expects " +
-                              std::to_string(packed_.in_channels));
+      fail(graph_, node_,
+           "input has " + std::to_string(in.c) + " channels, weight expects " +
+               std::to_string(packed_.in_channels));
     }
     const auto& geo = packed_.geometry;
     quant::Nhwc out{in.n, geo.out_h(in.h), geo.out_w(in.w), packed_.out_channels};
     if (out.h < 1 || out.w < 1) fail(graph_, node_, "kernel larger than the padded input");
     outputs[0] = make_nhwc(out);
     if (flavor_ == KernelFlavor::kReference) {
-      quant::conv_int8_reference(geo, packed_.quant, in, inputs[0]->data<int8_t>(), packed_.out_channels,
-                                 ohwi_.data(), packed_.bias.data(), out,
+      quant::conv_int8_reference(geo, packed_.quant, in, inputs[0]->data<int8_t>(),
+                                 packed_.out_channels, ohwi_.data(), packed_.bias.data(), out,
                                  outputs[0].data<int8_t>());
     } else {
-      conv_int8_fast(packed_, in, inputs[0]->data<int8_t>(), out, outputs[0].data<int8_t>(), ctx.threads);
+      conv_int8_fast(packed_, in, inputs[0]->data<int8_t>(), out, outputs[0].data<int8_t>(),
+                     ctx.threads);
     }
   }
 

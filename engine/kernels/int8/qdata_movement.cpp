@@ -14,14 +14,16 @@ void requantize(Tensor& t, const QuantParams& from, const QuantParams& to) {
   if (from.scale0() == to.scale0() && from.zero_point0() == to.zero_point0()) return;
   int8_t* p = t.data<int8_t>();
   for (int64_t i = 0; i < t.size(); ++i) {
-    p[i] = quant::requantize_float(p[i], from.scale0(), from.zero_point0(), to.scale0(), to.zero_point0());
+    p[i] = quant::requantize_float(p[i], from.scale0(), from.zero_point0(), to.scale0(),
+                                   to.zero_point0());
   }
 }
 
 void clamp_range(Tensor& t, quant::ActivationRange r) {
   if (r.min == -128 && r.max == 127) return;
   int8_t* p = t.data<int8_t>();
-  for (int64_t i = 0; i < t.size(); ++i) p[i] = static_cast<int8_t>(std::clamp<int32_t>(p[i], r.min, r.max));
+  for (int64_t i = 0; i < t.size(); ++i)
+    p[i] = static_cast<int8_t>(std::clamp<int32_t>(p[i], r.min, r.max));
 }
 
 int64_t normalize_axis(const Graph& g, const Node& n, int64_t axis, int rank) {
@@ -40,10 +42,12 @@ class QReshapeKernel : public Kernel {
       target_.assign(s->data<int64_t>(), s->data<int64_t>() + s->size());
     }
   }
-  void run(const RunContext&, std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+  void run(const RunContext&, std::span<const Tensor* const> inputs,
+           std::span<Tensor> outputs) const override {
     Tensor t = inputs[0]->rank() == 4 ? nhwc_to_nchw<int8_t>(*inputs[0]) : *inputs[0];
     Shape shape = node_.op_type == "QFlatten" ? flatten_shape(t.shape()) : reshape_shape(t.shape());
-    if (element_count(shape) != t.size()) fail(graph_, node_, "cannot reshape " + shape_str(t.shape()) + " to " + shape_str(shape));
+    if (element_count(shape) != t.size())
+      fail(graph_, node_, "cannot reshape " + shape_str(t.shape()) + " to " + shape_str(shape));
     t.reshape(shape);
     if (t.rank() == 4) t = nchw_to_nhwc<int8_t>(t);
     requantize(t, in_, out_);
@@ -53,9 +57,11 @@ class QReshapeKernel : public Kernel {
 
  private:
   Shape flatten_shape(const Shape& in) const {
-    const int64_t axis = normalize_axis(graph_, node_, node_.attr_int("axis", 1), static_cast<int>(in.size()) + 1);
+    const int64_t axis =
+        normalize_axis(graph_, node_, node_.attr_int("axis", 1), static_cast<int>(in.size()) + 1);
     int64_t outer = 1, inner = 1;
-    for (std::size_t i = 0; i < in.size(); ++i) (static_cast<int64_t>(i) < axis ? outer : inner) *= in[i];
+    for (std::size_t i = 0; i < in.size(); ++i)
+      (static_cast<int64_t>(i) < axis ? outer : inner) *= in[i];
     return {outer, inner};
   }
   Shape reshape_shape(const Shape& in) const {
@@ -90,7 +96,8 @@ class QConcatKernel : public Kernel {
     for (const auto& in : n.inputs) ins_.push_back(quant_of(g, n, in));
     out_ = quant_of(g, n, n.outputs.at(0));
   }
-  void run(const RunContext&, std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+  void run(const RunContext&, std::span<const Tensor* const> inputs,
+           std::span<Tensor> outputs) const override {
     const int rank = inputs[0]->rank();
     int64_t axis = normalize_axis(graph_, node_, node_.attr_int("axis", 1), rank);
     if (rank == 4) axis = nhwc_axis(static_cast<int>(axis));
@@ -98,7 +105,8 @@ class QConcatKernel : public Kernel {
     shape[axis] = 0;
     for (const Tensor* t : inputs) {
       for (int d = 0; d < rank; ++d) {
-        if (d != axis && t->dim(d) != shape[d]) fail(graph_, node_, "inputs disagree outside the concat axis");
+        if (d != axis && t->dim(d) != shape[d])
+          fail(graph_, node_, "inputs disagree outside the concat axis");
       }
       shape[axis] += t->dim(axis);
     }
@@ -112,7 +120,8 @@ class QConcatKernel : public Kernel {
       requantize(part, ins_[k], out_);
       const int64_t chunk = part.dim(axis) * inner;
       for (int64_t o = 0; o < outer; ++o) {
-        std::copy_n(part.data<int8_t>() + o * chunk, chunk, out.data<int8_t>() + o * shape[axis] * inner + offset);
+        std::copy_n(part.data<int8_t>() + o * chunk, chunk,
+                    out.data<int8_t>() + o * shape[axis] * inner + offset);
       }
       offset += chunk;
     }
@@ -142,16 +151,19 @@ class QPadKernel : public Kernel {
     float value = n.attr_float("value", 0.f);
     if (n.inputs.size() > 2 && !n.inputs[2].empty()) {
       const Tensor* v = g.initializer(n.inputs[2]);
-      if (!v || v->dtype() != DType::kInt8 || v->size() != 1) fail(g, n, "constant_value must be a constant int8 scalar");
+      if (!v || v->dtype() != DType::kInt8 || v->size() != 1)
+        fail(g, n, "constant_value must be a constant int8 scalar");
       pad_q_ = v->data<int8_t>()[0];
       return;
     }
     pad_q_ = quant::quantize_value(value, in_.scale0(), in_.zero_point0(), -128, 127);
   }
-  void run(const RunContext&, std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+  void run(const RunContext&, std::span<const Tensor* const> inputs,
+           std::span<Tensor> outputs) const override {
     const Tensor& x = *inputs[0];
     const int rank = x.rank();
-    if (pads_.size() != static_cast<std::size_t>(2 * rank)) fail(graph_, node_, "pads must have 2*rank entries");
+    if (pads_.size() != static_cast<std::size_t>(2 * rank))
+      fail(graph_, node_, "pads must have 2*rank entries");
     std::vector<int64_t> begin(rank), end(rank);
     for (int d = 0; d < rank; ++d) {
       const int sd = rank == 4 ? nhwc_axis(d) : d;  // ONNX pads are in NCHW axis order

@@ -12,7 +12,8 @@ class QGemmKernel : public Kernel {
   QGemmKernel(const Node& n, const Graph& g, const KernelOptions& o)
       : node_(n), graph_(g), flavor_(o.flavor) {
     const Tensor* w = g.initializer(n.inputs.at(1));
-    if (!w || w->dtype() != DType::kInt8 || w->rank() != 2) fail(g, n, "weight must be a constant int8 matrix");
+    if (!w || w->dtype() != DType::kInt8 || w->rank() != 2)
+      fail(g, n, "weight must be a constant int8 matrix");
     const bool trans_b = n.attr_int("transB", 0) != 0;
     out_features_ = static_cast<int>(trans_b ? w->dim(0) : w->dim(1));
     in_features_ = static_cast<int>(trans_b ? w->dim(1) : w->dim(0));
@@ -26,7 +27,8 @@ class QGemmKernel : public Kernel {
     bias_.assign(out_features_, 0);
     if (n.inputs.size() > 2 && !n.inputs[2].empty()) {
       const Tensor* b = g.initializer(n.inputs[2]);
-      if (!b || b->dtype() != DType::kInt32 || b->size() != out_features_) fail(g, n, "bias must be a constant int32 vector");
+      if (!b || b->dtype() != DType::kInt32 || b->size() != out_features_)
+        fail(g, n, "bias must be a constant int32 vector");
       bias_.assign(b->data<int32_t>(), b->data<int32_t>() + out_features_);
     }
     const QuantParams& qin = quant_of(g, n, n.inputs[0]);
@@ -40,8 +42,9 @@ class QGemmKernel : public Kernel {
     }
     for (float ws : qw.scale) {
       // TFLite GetQuantizedConvolutionMultipler: (s_in * s_w) / s_out in double.
-      q_.per_channel.push_back(quant::quantize_multiplier(
-          static_cast<double>(qin.scale0()) * static_cast<double>(ws) / static_cast<double>(qout.scale0())));
+      q_.per_channel.push_back(
+          quant::quantize_multiplier(static_cast<double>(qin.scale0()) * static_cast<double>(ws) /
+                                     static_cast<double>(qout.scale0())));
     }
   }
 
@@ -49,16 +52,19 @@ class QGemmKernel : public Kernel {
            std::span<Tensor> outputs) const override {
     const Tensor& x = *inputs[0];
     if (x.dtype() != DType::kInt8 || x.rank() != 2 || x.dim(1) != in_features_) {
-      fail(graph_, node_, "expects int8 [N," + std::to_string(in_features_) + "], got " + shape_str(x.shape()));
+      fail(graph_, node_,
+           "expects int8 [N," + std::to_string(in_features_) + "], got " + shape_str(x.shape()));
     }
     const int batch = static_cast<int>(x.dim(0));
     outputs[0] = Tensor(DType::kInt8, {batch, out_features_});
     if (flavor_ == KernelFlavor::kReference) {
-      quant::fully_connected_int8_reference(q_, batch, in_features_, out_features_, x.data<int8_t>(),
-                                            weights_.data(), bias_.data(), outputs[0].data<int8_t>());
+      quant::fully_connected_int8_reference(q_, batch, in_features_, out_features_,
+                                            x.data<int8_t>(), weights_.data(), bias_.data(),
+                                            outputs[0].data<int8_t>());
     } else {
-      fully_connected_int8_fast(q_, batch, in_features_, out_features_, x.data<int8_t>(), weights_.data(),
-                                bias_.data(), outputs[0].data<int8_t>(), ctx.threads);
+      fully_connected_int8_fast(q_, batch, in_features_, out_features_, x.data<int8_t>(),
+                                weights_.data(), bias_.data(), outputs[0].data<int8_t>(),
+                                ctx.threads);
     }
   }
 

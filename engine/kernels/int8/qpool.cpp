@@ -15,8 +15,8 @@ class QGlobalAveragePoolKernel : public Kernel {
   void run(const RunContext& ctx, std::span<const Tensor* const> inputs,
            std::span<Tensor> outputs) const override {
     const quant::Nhwc in = nhwc_of(graph_, node_, *inputs[0]);
-    const quant::MeanQuant q = quant::make_mean_quant(in_.scale0(), in_.zero_point0(), out_.scale0(),
-                                                      out_.zero_point0(), in.h * in.w);
+    const quant::MeanQuant q = quant::make_mean_quant(
+        in_.scale0(), in_.zero_point0(), out_.scale0(), out_.zero_point0(), in.h * in.w);
     outputs[0] = make_nhwc({in.n, 1, 1, in.c});
     const int8_t* x = inputs[0]->data<int8_t>();
     int8_t* y = outputs[0].data<int8_t>();
@@ -38,10 +38,12 @@ class QGlobalAveragePoolKernel : public Kernel {
 
 class QWindowPoolKernel : public Kernel {
  public:
-  QWindowPoolKernel(const Node& n, const Graph& g, bool is_max) : node_(n), graph_(g), max_(is_max) {
+  QWindowPoolKernel(const Node& n, const Graph& g, bool is_max)
+      : node_(n), graph_(g), max_(is_max) {
     const auto ks = n.attr_ints("kernel_shape");
     if (ks.size() != 2) fail(g, n, "needs a 2-D kernel_shape");
-    if (n.attr_int("ceil_mode", 0) != 0) fail(g, n, "ceil_mode=1 is not supported for integer pooling");
+    if (n.attr_int("ceil_mode", 0) != 0)
+      fail(g, n, "ceil_mode=1 is not supported for integer pooling");
     if (n.outputs.size() != 1) fail(g, n, "the Indices output of MaxPool is not supported");
     geo_ = conv_geometry(g, n, static_cast<int>(ks[0]), static_cast<int>(ks[1]));
     const QuantParams& qi = quant_of(g, n, n.inputs.at(0));
@@ -50,8 +52,10 @@ class QWindowPoolKernel : public Kernel {
     q_.output_zero_point = qo.zero_point0();
     q_.input_scale = qi.scale0();
     q_.output_scale = qo.scale0();
-    q_.same_quant = q_.input_zero_point == q_.output_zero_point && q_.input_scale == q_.output_scale;
-    if (max_ && !q_.same_quant) fail(g, n, "integer MaxPool needs equal input and output quantization");
+    q_.same_quant =
+        q_.input_zero_point == q_.output_zero_point && q_.input_scale == q_.output_scale;
+    if (max_ && !q_.same_quant)
+      fail(g, n, "integer MaxPool needs equal input and output quantization");
     q_.range = activation_range(n);
     count_include_pad_ = n.attr_int("count_include_pad", 0) != 0;
   }
@@ -62,10 +66,11 @@ class QWindowPoolKernel : public Kernel {
     if (out.h < 1 || out.w < 1) fail(graph_, node_, "window larger than the padded input");
     outputs[0] = make_nhwc(out);
     if (max_) {
-      quant::max_pool_int8_reference(geo_, q_, in, inputs[0]->data<int8_t>(), out, outputs[0].data<int8_t>());
+      quant::max_pool_int8_reference(geo_, q_, in, inputs[0]->data<int8_t>(), out,
+                                     outputs[0].data<int8_t>());
     } else {
-      quant::average_pool_int8_reference(geo_, q_, count_include_pad_, in, inputs[0]->data<int8_t>(), out,
-                                         outputs[0].data<int8_t>());
+      quant::average_pool_int8_reference(geo_, q_, count_include_pad_, in,
+                                         inputs[0]->data<int8_t>(), out, outputs[0].data<int8_t>());
     }
   }
 
@@ -80,7 +85,8 @@ class QWindowPoolKernel : public Kernel {
 
 }  // namespace
 
-std::unique_ptr<Kernel> make_qglobal_average_pool(const Node& n, const Graph& g, const KernelOptions&) {
+std::unique_ptr<Kernel> make_qglobal_average_pool(const Node& n, const Graph& g,
+                                                  const KernelOptions&) {
   return std::make_unique<QGlobalAveragePoolKernel>(n, g);
 }
 std::unique_ptr<Kernel> make_qaverage_pool(const Node& n, const Graph& g, const KernelOptions&) {

@@ -9,10 +9,13 @@ namespace {
 
 class QQuantizeKernel : public Kernel {
  public:
-  QQuantizeKernel(const Node& n, const Graph& g) : node_(n), graph_(g), q_(quant_of(g, n, n.outputs.at(0))) {
-    if (q_.scale.size() != 1 || q_.dtype != DType::kInt8) fail(g, n, "activation quantization must be per-tensor int8");
+  QQuantizeKernel(const Node& n, const Graph& g)
+      : node_(n), graph_(g), q_(quant_of(g, n, n.outputs.at(0))) {
+    if (q_.scale.size() != 1 || q_.dtype != DType::kInt8)
+      fail(g, n, "activation quantization must be per-tensor int8");
   }
-  void run(const RunContext& ctx, std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+  void run(const RunContext& ctx, std::span<const Tensor* const> inputs,
+           std::span<Tensor> outputs) const override {
     const Tensor& x = *inputs[0];
     if (x.dtype() != DType::kFloat32) fail(graph_, node_, "expects float input");
     Tensor out(DType::kInt8, x.shape());
@@ -35,13 +38,16 @@ class QQuantizeKernel : public Kernel {
 
 class QDequantizeKernel : public Kernel {
  public:
-  QDequantizeKernel(const Node& n, const Graph& g) : node_(n), graph_(g), q_(quant_of(g, n, n.inputs.at(0))) {}
-  void run(const RunContext&, std::span<const Tensor* const> inputs, std::span<Tensor> outputs) const override {
+  QDequantizeKernel(const Node& n, const Graph& g)
+      : node_(n), graph_(g), q_(quant_of(g, n, n.inputs.at(0))) {}
+  void run(const RunContext&, std::span<const Tensor* const> inputs,
+           std::span<Tensor> outputs) const override {
     const Tensor& x = *inputs[0];
     if (x.dtype() != DType::kInt8) fail(graph_, node_, "expects int8 input");
     Tensor out(DType::kFloat32, x.shape());
     for (int64_t i = 0; i < x.size(); ++i) {
-      out.data<float>()[i] = quant::dequantize_value(x.data<int8_t>()[i], q_.scale0(), q_.zero_point0());
+      out.data<float>()[i] =
+          quant::dequantize_value(x.data<int8_t>()[i], q_.scale0(), q_.zero_point0());
     }
     outputs[0] = out.rank() == 4 ? nhwc_to_nchw<float>(out) : std::move(out);
   }

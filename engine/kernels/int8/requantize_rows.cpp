@@ -26,7 +26,8 @@ void requantize_row_scalar(const ChannelRequant& q, const int32_t* acc, int firs
                            int8_t* out) {
   for (int c = first; c < channels; ++c) {
     const quant::QuantizedMultiplier m{q.multiplier[c], q.left_shift[c] - q.right_shift[c]};
-    const int32_t v = quant::multiply_by_quantized_multiplier(acc[c] + q.offset[c], m) + q.output_zero_point;
+    const int32_t v =
+        quant::multiply_by_quantized_multiplier(acc[c] + q.offset[c], m) + q.output_zero_point;
     out[c] = static_cast<int8_t>(std::clamp(v, q.range.min, q.range.max));
   }
 }
@@ -42,8 +43,8 @@ __m256i srdhm(__m256i a, __m256i b) {
   auto half = [&](__m256i x, __m256i y) {
     const __m256i prod = _mm256_mul_epi32(x, y);  // lanes 0,2,4,6 as int64
     const __m256i neg = _mm256_cmpgt_epi64(_mm256_setzero_si256(), prod);
-    const __m256i nudge = _mm256_blendv_epi8(_mm256_set1_epi64x(1ll << 30),
-                                             _mm256_set1_epi64x(1 - (1ll << 30)), neg);
+    const __m256i nudge =
+        _mm256_blendv_epi8(_mm256_set1_epi64x(1ll << 30), _mm256_set1_epi64x(1 - (1ll << 30)), neg);
     __m256i sum = _mm256_add_epi64(prod, nudge);
     // Truncating division by 2^31: add 2^31 - 1 to negatives, then shift.
     sum = _mm256_add_epi64(sum, _mm256_and_si256(neg, _mm256_set1_epi64x((1ll << 31) - 1)));
@@ -76,7 +77,9 @@ void requantize_row(const ChannelRequant& q, const int32_t* acc, int channels, i
   const __m256i hi = _mm256_set1_epi32(q.range.max);
   int c = 0;
   for (; c + 8 <= channels; c += 8) {
-    auto load = [&](const int32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + c)); };
+    auto load = [&](const int32_t* p) {
+      return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + c));
+    };
     __m256i v = _mm256_add_epi32(load(acc), load(q.offset.data()));
     v = _mm256_sllv_epi32(v, load(q.left_shift.data()));
     v = srdhm(v, load(q.multiplier.data()));
