@@ -24,11 +24,14 @@ inline std::string slurp(const std::filesystem::path& p) {
 }
 
 // `args` is appended to the binary path verbatim (quote paths yourself).
-inline CliResult run_aimc(const std::string& args, const std::filesystem::path& scratch) {
+// `env` (e.g. "AIMC_SHARED_DIR=/x") is put before the command, for this run only.
+inline CliResult run_aimc(const std::string& args, const std::filesystem::path& scratch,
+                          const std::string& env = "") {
   const auto out = scratch / "stdout.txt";
   const auto err = scratch / "stderr.txt";
-  const std::string cmd =
-      std::string(AIMC_CLI_PATH) + " " + args + " >" + out.string() + " 2>" + err.string();
+  const std::string cmd = (env.empty() ? std::string() : "env " + env + " ") +
+                          std::string(AIMC_CLI_PATH) + " " + args + " >" + out.string() + " 2>" +
+                          err.string();
   const int status = std::system(cmd.c_str());
   CliResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
