@@ -1,0 +1,37 @@
+// DAC and ADC quantizers of DESIGN §3.
+#include "quant/converters.h"
+
+#include <gtest/gtest.h>
+
+namespace aimc::quant {
+namespace {
+
+TEST(Dac, EightBitsAreExactOnTheModelsInputs) {
+  const DacSpec dac{8, 255};
+  for (int x = -255; x <= 255; ++x) ASSERT_EQ(dac_encode(dac, x), x);
+  EXPECT_EQ(dac_encode(dac, 300), 255);  // clips
+  EXPECT_EQ(dac_encode(dac, -300), -255);
+}
+
+TEST(Dac, FewerBitsRoundToACoarserGrid) {
+  const DacSpec dac{4, 255};  // 15 steps of 17 on each side
+  EXPECT_EQ(dac_encode(dac, 8), 0);
+  EXPECT_EQ(dac_encode(dac, 9), 17);
+  EXPECT_EQ(dac_encode(dac, -26), -34);
+  EXPECT_EQ(dac_encode(dac, 255), 255);
+}
+
+TEST(Adc, RoundsToNearestAndClips) {
+  const AdcSpec adc{8, 127.0};  // LSB 1
+  EXPECT_DOUBLE_EQ(adc_lsb(adc), 1.0);
+  EXPECT_EQ(adc_code(adc, 3.4), 3);
+  EXPECT_EQ(adc_code(adc, 3.5), 4);
+  EXPECT_EQ(adc_code(adc, -3.5), -4);
+  EXPECT_EQ(adc_code(adc, 500), 127);
+  EXPECT_EQ(adc_code(adc, -500), -127);
+  const AdcSpec coarse{4, 70.0};  // LSB 10
+  EXPECT_EQ(adc_code(coarse, 24.9) * adc_lsb(coarse), 20.0);
+}
+
+}  // namespace
+}  // namespace aimc::quant
