@@ -14,6 +14,7 @@ enum class Purpose : uint32_t {
   kOutputNoise = 4,
   kFaultKind = 5,
   kFaultOccurs = 6,
+  kCalibration = 7,  // the fixed input of drift compensation
 };
 
 // The full key of one device-level (or MVM-level) draw.
