@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/analog/analog_config.h"
 #include "engine/graph.h"
 #include "engine/tensor.h"
 
@@ -15,6 +16,9 @@ namespace aimc {
 
 struct RunContext {
   int threads = 1;  // OpenMP threads a kernel may use; results never depend on it
+  // Index of the batch's first image in the whole run: per-MVM analog noise
+  // is keyed by the global image index, so results never depend on batching.
+  int64_t first_image = 0;
 };
 
 class Kernel {
@@ -32,6 +36,9 @@ enum class KernelFlavor { kOptimized, kReference };
 
 struct KernelOptions {
   KernelFlavor flavor = KernelFlavor::kOptimized;
+  // Set in analog mode: convs with group 1 and Gemms run on emulated crossbar
+  // tiles (DESIGN §3 default placement); depthwise convs stay digital.
+  std::shared_ptr<const AnalogConfig> analog;
 };
 
 using KernelFactory =

@@ -13,10 +13,21 @@ namespace aimc {
 ExecMode parse_exec_mode(const std::string& name) {
   if (name == "digital") return ExecMode::kDigital;
   if (name == "float") return ExecMode::kFloat;
-  throw bad_input("--mode", "unknown mode '" + name + "' (expected digital or float)");
+  if (name == "analog") return ExecMode::kAnalog;
+  throw bad_input("--mode", "unknown mode '" + name + "' (expected digital, float or analog)");
 }
 
-std::string exec_mode_name(ExecMode m) { return m == ExecMode::kDigital ? "digital" : "float"; }
+std::string exec_mode_name(ExecMode m) {
+  switch (m) {
+    case ExecMode::kDigital:
+      return "digital";
+    case ExecMode::kFloat:
+      return "float";
+    case ExecMode::kAnalog:
+      return "analog";
+  }
+  return "?";
+}
 
 Model::Model(Executor executor, ExecMode mode, int lowered_ops)
     : executor_(std::move(executor)), mode_(mode), lowered_ops_(lowered_ops) {
@@ -33,9 +44,18 @@ Model Model::from_graph(Graph graph, const ModelOptions& options) {
   // and every value carries its static shape (batch -1) for later passes.
   infer_shapes(graph);
   int lowered = 0;
-  if (options.mode == ExecMode::kDigital) lowered = lower_qdq(graph).lowered_ops;
+  KernelOptions kernels = options.kernels;
+  if (options.mode != ExecMode::kFloat) lowered = lower_qdq(graph).lowered_ops;
+  if (options.mode == ExecMode::kAnalog) {
+    if (lowered == 0) {
+      throw bad_input(graph.source,
+                      "analog mode needs a quantized (QDQ) model; float models on "
+                      "crossbar tiles are not supported yet");
+    }
+    kernels.analog = std::make_shared<const AnalogConfig>(options.analog);
+  }
   fold_batchnorm_into_conv(graph);
-  return Model(Executor(std::move(graph), options.kernels), options.mode, lowered);
+  return Model(Executor(std::move(graph), kernels), options.mode, lowered);
 }
 
 Model Model::load(const std::string& path, const ModelOptions& options) {

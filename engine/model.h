@@ -13,14 +13,16 @@ namespace aimc {
 enum class ExecMode {
   kDigital,  // QDQ models run on the bit-exact integer kernels
   kFloat,    // the graph as written, in float (QDQ nodes as float ops)
+  kAnalog,   // QDQ models with convs (group 1) and Gemms on emulated crossbars
 };
 
-ExecMode parse_exec_mode(const std::string& name);  // "digital" | "float"
+ExecMode parse_exec_mode(const std::string& name);  // "digital" | "float" | "analog"
 std::string exec_mode_name(ExecMode m);
 
 struct ModelOptions {
   ExecMode mode = ExecMode::kDigital;
   KernelOptions kernels;
+  AnalogConfig analog;  // used in ExecMode::kAnalog
 };
 
 struct ModelOutputs {

@@ -14,9 +14,9 @@ constexpr int64_t kCropBytes = 224 * 224 * 3;
 }
 
 std::vector<std::vector<float>> Classifier::scores(std::span<const uint8_t> crops, int batch,
-                                                   int threads) const {
+                                                   int threads, int64_t first_image) const {
   const Tensor input = mobilenet_input_from_pixels(crops, batch);
-  const ModelOutputs out = model_.run({input}, RunContext{threads});
+  const ModelOutputs out = model_.run({input}, RunContext{threads, first_image});
   const Tensor& logits = out.outputs.at(0);
   if (logits.dtype() != DType::kFloat32 || logits.rank() != 2 || logits.dim(0) != batch) {
     throw bad_input(model_.graph().source,

@@ -16,8 +16,10 @@ class Classifier {
   explicit Classifier(Model model) : model_(std::move(model)) {}
 
   // `crops`: `batch` images of 224×224×3 bytes. Returns [batch][classes].
-  std::vector<std::vector<float>> scores(std::span<const uint8_t> crops, int batch,
-                                         int threads) const;
+  // `first_image`: index of the first crop in the whole run (keys analog
+  // per-MVM noise, so results do not depend on how images are batched).
+  std::vector<std::vector<float>> scores(std::span<const uint8_t> crops, int batch, int threads,
+                                         int64_t first_image = 0) const;
   const Model& model() const { return model_; }
 
  private:

@@ -18,7 +18,7 @@ EvalResult evaluate(const Classifier& classifier, const std::vector<LabeledImage
     std::vector<std::string> paths;
     for (int i = 0; i < count; ++i) paths.push_back(images[first + i].path);
     const auto crops = load_crops(paths, options.threads);
-    const auto scores = classifier.scores(crops, count, options.threads);
+    const auto scores = classifier.scores(crops, count, options.threads, first);
     for (int i = 0; i < count; ++i) {
       const auto top = top_k(scores[i], 5);
       const int label = images[first + i].class_index;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "engine/analog/analog_config_json.h"
 #include "engine/error.h"
 #include "models/shared_paths.h"
 
@@ -20,16 +21,22 @@ double now_seconds() {
 }  // namespace
 
 void add_common_options(cxxopts::Options& options) {
-  options.add_options("common")(
-      "model", "ONNX model (default: the shared MobileNetV2; env AIMC_MODEL)",
-      cxxopts::value<std::string>())("mode", "digital (bit-exact int8) or float",
-                                     cxxopts::value<std::string>()->default_value("digital"))(
-      "kernels",
-      "integer kernels: optimized or reference (the plain specification; same bits, slower)",
-      cxxopts::value<std::string>()->default_value("optimized"))(
-      "threads", "OpenMP threads (default: all cores)", cxxopts::value<int>())(
-      "json", "write machine-readable results to this file", cxxopts::value<std::string>())(
-      "h,help", "show this help");
+  // clang-format off
+  options.add_options("common")
+      ("model", "ONNX model (default: the shared MobileNetV2; env AIMC_MODEL)",
+       cxxopts::value<std::string>())
+      ("mode", "digital (bit-exact int8), analog (crossbar emulation) or float",
+       cxxopts::value<std::string>()->default_value("digital"))
+      ("analog", "analog configuration for --mode analog: a preset (ideal) or a JSON file",
+       cxxopts::value<std::string>()->default_value("ideal"))
+      ("seed", "random seed of the analog device and noise draws",
+       cxxopts::value<uint64_t>()->default_value("0"))
+      ("kernels", "integer kernels: optimized or reference (the plain specification; same bits, slower)",
+       cxxopts::value<std::string>()->default_value("optimized"))
+      ("threads", "OpenMP threads (default: all cores)", cxxopts::value<int>())
+      ("json", "write machine-readable results to this file", cxxopts::value<std::string>())
+      ("h,help", "show this help");
+  // clang-format on
 }
 
 cxxopts::ParseResult parse_options(cxxopts::Options& options, int argc, char** argv) {
@@ -70,6 +77,11 @@ CommonSettings common_settings(const cxxopts::ParseResult& args) {
                     "unknown kernels '" + kernels + "' (expected optimized or reference)");
   }
   s.kernels = kernels == "reference" ? KernelFlavor::kReference : KernelFlavor::kOptimized;
+  if (s.mode == ExecMode::kAnalog) {
+    s.analog = load_analog_config(args["analog"].as<std::string>());
+    if (args.count("seed")) s.analog.seed = args["seed"].as<uint64_t>();
+  }
+  s.seed = args.count("seed") ? args["seed"].as<uint64_t>() : s.analog.seed;
   if (args.count("json")) s.json_path = args["json"].as<std::string>();
   return s;
 }
@@ -78,6 +90,7 @@ Model load_model(const CommonSettings& s) {
   ModelOptions opt;
   opt.mode = s.mode;
   opt.kernels.flavor = s.kernels;
+  opt.analog = s.analog;
   return Model::load(s.model_path, opt);
 }
 

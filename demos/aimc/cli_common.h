@@ -9,7 +9,7 @@
 
 namespace aimc::cli {
 
-// Adds --model, --mode, --kernels, --threads, --json, --help.
+// Adds --model, --mode, --analog, --seed, --kernels, --threads, --json, --help.
 void add_common_options(cxxopts::Options& options);
 
 // Parses argv; throws BadInput on unknown/ill-typed options.
@@ -20,6 +20,8 @@ struct CommonSettings {
   ExecMode mode = ExecMode::kDigital;
   int threads = 1;
   KernelFlavor kernels = KernelFlavor::kOptimized;
+  AnalogConfig analog;  // effective configuration in analog mode
+  uint64_t seed = 0;
   std::string json_path;  // empty: no JSON file
 };
 

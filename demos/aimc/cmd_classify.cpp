@@ -17,9 +17,7 @@ int cmd_classify(int argc, char** argv) {
   options.add_options()("image", "image file(s) (.jpg/.png/.bmp)",
                         cxxopts::value<std::vector<std::string>>())(
       "labels", "labels file, one 'synset name' line per class", cxxopts::value<std::string>())(
-      "top", "how many classes to show", cxxopts::value<int>()->default_value("5"))(
-      "seed", "random seed (recorded; used by analog modes)",
-      cxxopts::value<uint64_t>()->default_value("0"));
+      "top", "how many classes to show", cxxopts::value<int>()->default_value("5"));
   options.parse_positional({"image"});
   options.positional_help("IMAGE...");
   const auto args = parse_options(options, argc, argv);

@@ -3,6 +3,7 @@
 
 #include "demos/aimc/cli_common.h"
 #include "demos/aimc/commands.h"
+#include "engine/analog/analog_config_json.h"
 #include "engine/error.h"
 #include "models/dataset.h"
 #include "models/evaluate.h"
@@ -19,9 +20,7 @@ int cmd_eval(int argc, char** argv) {
                         cxxopts::value<std::string>())(
       "labels", "labels file, one 'synset name' line per class", cxxopts::value<std::string>())(
       "limit", "evaluate only the first N images", cxxopts::value<int>())(
-      "batch", "images per batch", cxxopts::value<int>()->default_value("8"))(
-      "seed", "random seed (recorded; used by analog modes)",
-      cxxopts::value<uint64_t>()->default_value("0"));
+      "batch", "images per batch", cxxopts::value<int>()->default_value("8"));
   const auto args = parse_options(options, argc, argv);
   if (args.count("help")) {
     std::printf("%s\n", options.help().c_str());
@@ -64,12 +63,14 @@ int cmd_eval(int argc, char** argv) {
                         {"top1_count", r.top1},
                         {"top5_count", r.top5},
                         {"images_per_second", r.images_per_second()},
-                        {"seed", args["seed"].as<uint64_t>()},
+                        {"seed", s.seed},
                         {"config",
                          {{"threads", s.threads},
                           {"batch", eo.batch},
                           {"labels", labels_path},
                           {"images_source", images_dir}}}};
+    // The full effective analog configuration, so a result can be reproduced.
+    if (s.mode == ExecMode::kAnalog) j["config"]["analog"] = analog_config_to_json(s.analog);
     write_json(s.json_path, j);
   }
   return 0;

@@ -1,5 +1,8 @@
 // QConv: int8 convolution (standard, pointwise, depthwise, grouped) lowered
 // from DequantizeLinear -> Conv -> QuantizeLinear.
+#include <algorithm>
+
+#include "engine/kernels/int8/analog_layer.h"
 #include "engine/kernels/int8/conv_int8_fast.h"
 #include "engine/kernels/int8/int8_common.h"
 #include "engine/kernels/int8/int8_kernels.h"
@@ -56,6 +59,12 @@ class QConvKernel : public Kernel {
       bias = b->data<int32_t>();
     }
     packed_ = pack_conv(geo, q, in_c, out_c, ohwi.data(), bias);
+    if (o.analog && geo.groups == 1) {
+      ChannelRequant rq = make_channel_requant(q.per_channel, q.output_zero_point, q.range);
+      rq.offset = packed_.bias;
+      analog_ = std::make_unique<AnalogLayer>(ohwi.data(), kh * kw * cin_g, out_c,
+                                              layer_index(g, n), *o.analog, std::move(rq));
+    }
     ohwi_ = std::move(ohwi);  // the reference flavor reads the plain layout
   }
 
@@ -71,7 +80,9 @@ class QConvKernel : public Kernel {
     quant::Nhwc out{in.n, geo.out_h(in.h), geo.out_w(in.w), packed_.out_channels};
     if (out.h < 1 || out.w < 1) fail(graph_, node_, "kernel larger than the padded input");
     outputs[0] = make_nhwc(out);
-    if (flavor_ == KernelFlavor::kReference) {
+    if (analog_) {
+      run_analog(ctx, in, inputs[0]->data<int8_t>(), out, outputs[0].data<int8_t>());
+    } else if (flavor_ == KernelFlavor::kReference) {
       quant::conv_int8_reference(geo, packed_.quant, in, inputs[0]->data<int8_t>(),
                                  packed_.out_channels, ohwi_.data(), packed_.bias.data(), out,
                                  outputs[0].data<int8_t>());
@@ -82,11 +93,45 @@ class QConvKernel : public Kernel {
   }
 
  private:
+  // One MVM per output pixel: im2col of (x − zp_in), padding contributing 0.
+  void run_analog(const RunContext& ctx, const quant::Nhwc& in, const int8_t* input,
+                  const quant::Nhwc& out, int8_t* output) const {
+    const auto& g = packed_.geometry;
+    const int32_t zp = packed_.quant.input_zero_point;
+    const int64_t pixels = int64_t{out.n} * out.h * out.w;
+#pragma omp parallel num_threads(ctx.threads)
+    {
+      std::vector<int32_t> x(analog_->inputs()), scratch;
+#pragma omp for schedule(static)
+      for (int64_t px = 0; px < pixels; ++px) {
+        const int b = static_cast<int>(px / (int64_t{out.h} * out.w));
+        const int oy = static_cast<int>((px / out.w) % out.h);
+        const int ox = static_cast<int>(px % out.w);
+        int32_t* dst = x.data();
+        for (int ky = 0; ky < g.kernel_h; ++ky) {
+          const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
+          for (int kx = 0; kx < g.kernel_w; ++kx, dst += in.c) {
+            const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
+            if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) {
+              std::fill(dst, dst + in.c, 0);
+              continue;
+            }
+            const int8_t* src = input + in.offset(b, iy, ix, 0);
+            for (int c = 0; c < in.c; ++c) dst[c] = src[c] - zp;
+          }
+        }
+        analog_->run_job(x.data(), ctx.first_image + b, int64_t{oy} * out.w + ox,
+                         output + px * out.c, scratch);
+      }
+    }
+  }
+
   const Node& node_;
   const Graph& graph_;
   KernelFlavor flavor_;
   PackedConv packed_;
   std::vector<int8_t> ohwi_;
+  std::unique_ptr<AnalogLayer> analog_;  // set when the conv is placed on analog tiles
 };
 
 }  // namespace
