@@ -1,5 +1,5 @@
 // Issue 2, acceptance 5: the same logits for any thread count and batch size,
-// in digital (int8) and float mode.
+// in digital (int8), float and analog mode.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -20,8 +20,8 @@ std::string run_all(const Model& m, const std::vector<uint8_t>& crops, int batch
   for (int first = 0; first < kImages; first += batch) {
     const Tensor in =
         testing::reference_input_from_crops(crops.data() + int64_t{first} * kCrop, batch);
-    const ModelOutputs out = m.run({in}, RunContext{threads});
-    const Tensor& t = m.mode() == ExecMode::kDigital ? out.int8_outputs.at(0) : out.outputs.at(0);
+    const ModelOutputs out = m.run({in}, RunContext{threads, first});
+    const Tensor& t = m.mode() == ExecMode::kFloat ? out.outputs.at(0) : out.int8_outputs.at(0);
     bytes.append(reinterpret_cast<const char*>(t.raw()), t.byte_size());
   }
   return bytes;
@@ -32,19 +32,26 @@ class Determinism : public ::testing::TestWithParam<ExecMode> {};
 TEST_P(Determinism, SameOutputsForThreadsOneAndTwoAndBatchOneAndEight) {
   ModelOptions opt;
   opt.mode = GetParam();
+  // Analog: PCM devices after an hour plus per-MVM output noise, so every
+  // kind of draw (per device and per MVM) is exercised.
+  opt.analog.device = AnalogDevice::kPcm;
+  opt.analog.t_inf = 3600;
+  opt.analog.out_noise = 0.002;
+  opt.analog.adc_bits = 12;
+  opt.analog.seed = 17;
   const Model m = Model::load(
-      opt.mode == ExecMode::kDigital ? testing::qdq_model_path() : testing::fp32_model_path(), opt);
+      opt.mode == ExecMode::kFloat ? testing::fp32_model_path() : testing::qdq_model_path(), opt);
   const auto crops = testing::read_binary(testing::shared_path("reference/crops_u8.bin"));
   ASSERT_GE(crops.size(), std::size_t{kImages} * kCrop);
   const std::string base = run_all(m, crops, 8, 2);
-  ASSERT_EQ(base.size(), std::size_t{kImages} * 1000 * (opt.mode == ExecMode::kDigital ? 1 : 4));
+  ASSERT_EQ(base.size(), std::size_t{kImages} * 1000 * (opt.mode == ExecMode::kFloat ? 4 : 1));
   EXPECT_TRUE(base == run_all(m, crops, 8, 1)) << "threads 1 vs 2 differ at batch 8";
   EXPECT_TRUE(base == run_all(m, crops, 1, 1)) << "batch 1 vs 8 differ (1 thread)";
   EXPECT_TRUE(base == run_all(m, crops, 1, 2)) << "batch 1 vs 8 differ (2 threads)";
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, Determinism,
-                         ::testing::Values(ExecMode::kDigital, ExecMode::kFloat),
+                         ::testing::Values(ExecMode::kDigital, ExecMode::kFloat, ExecMode::kAnalog),
                          [](const auto& info) { return exec_mode_name(info.param); });
 
 }  // namespace
