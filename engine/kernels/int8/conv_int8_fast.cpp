@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "engine/kernels/int8/im2col.h"
+
 namespace aimc::int8k {
 namespace {
 
@@ -13,7 +15,6 @@ constexpr int kPanelPixels = 48;
 void conv_gemm(const PackedConv& p, const quant::Nhwc& in, const int8_t* input,
                const quant::Nhwc& out, int8_t* output, int threads) {
   const auto& g = p.geometry;
-  const int cin = in.c;
   const int kp = p.gemm.k_padded, np = p.gemm.n_padded;
   const auto pad_byte = static_cast<uint8_t>(p.quant.input_zero_point + 128);
   const int64_t pixels = int64_t{out.n} * out.h * out.w;
@@ -31,20 +32,12 @@ void conv_gemm(const PackedConv& p, const quant::Nhwc& in, const int8_t* input,
         const int b = static_cast<int>(px / (int64_t{out.h} * out.w));
         const int oy = static_cast<int>((px / out.w) % out.h);
         const int ox = static_cast<int>(px % out.w);
-        uint8_t* dst = a.data() + std::size_t(r) * kp;
-        for (int ky = 0; ky < g.kernel_h; ++ky) {
-          const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
-          for (int kx = 0; kx < g.kernel_w; ++kx, dst += cin) {
-            const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
-            if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) {
-              std::memset(dst, pad_byte, cin);  // (zp + 128) - (zp + 128) contributes nothing
-              continue;
-            }
-            const int8_t* src = input + in.offset(b, iy, ix, 0);
-            for (int ch = 0; ch < cin; ++ch) dst[ch] = static_cast<uint8_t>(src[ch] ^ 0x80);
-          }
-        }
-        std::memset(dst, 0, kp - p.gemm.k);
+        uint8_t* row = a.data() + std::size_t(r) * kp;
+        // Padding gets (zp + 128), which contributes nothing after the correction.
+        im2col_pixel<uint8_t>(
+            g, in, input, b, oy, ox, pad_byte,
+            [](int8_t x) { return static_cast<uint8_t>(x ^ 0x80); }, row);
+        std::memset(row + p.gemm.k, 0, kp - p.gemm.k);
       }
       gemm_u8s8(a.data(), rows, kp, p.gemm, c.data(), np);
       for (int r = 0; r < rows; ++r) {

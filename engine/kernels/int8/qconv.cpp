@@ -4,6 +4,7 @@
 
 #include "engine/kernels/int8/analog_layer.h"
 #include "engine/kernels/int8/conv_int8_fast.h"
+#include "engine/kernels/int8/im2col.h"
 #include "engine/kernels/int8/int8_common.h"
 #include "engine/kernels/int8/int8_kernels.h"
 
@@ -107,19 +108,8 @@ class QConvKernel : public Kernel {
         const int b = static_cast<int>(px / (int64_t{out.h} * out.w));
         const int oy = static_cast<int>((px / out.w) % out.h);
         const int ox = static_cast<int>(px % out.w);
-        int32_t* dst = x.data();
-        for (int ky = 0; ky < g.kernel_h; ++ky) {
-          const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
-          for (int kx = 0; kx < g.kernel_w; ++kx, dst += in.c) {
-            const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
-            if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) {
-              std::fill(dst, dst + in.c, 0);
-              continue;
-            }
-            const int8_t* src = input + in.offset(b, iy, ix, 0);
-            for (int c = 0; c < in.c; ++c) dst[c] = src[c] - zp;
-          }
-        }
+        im2col_pixel<int32_t>(
+            g, in, input, b, oy, ox, 0, [zp](int8_t v) { return v - zp; }, x.data());
         analog_->run_job(x.data(), ctx.first_image + b, int64_t{oy} * out.w + ox,
                          output + px * out.c, scratch);
       }
