@@ -1,5 +1,6 @@
 #include "models/preprocess.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/error.h"
@@ -103,6 +104,14 @@ RgbImage vertical(const RgbImage& in, const std::vector<Taps>& taps, int row_off
 }  // namespace
 
 void resized_size(int width, int height, int shorter, int& out_width, int& out_height) {
+  // A very elongated image (1 x 10^8) would resize to billions of pixels.
+  const double long_side =
+      static_cast<double>(shorter) * std::max(width, height) / std::min(width, height);
+  if (std::min(width, height) < 1 || long_side * shorter > static_cast<double>(kMaxImagePixels)) {
+    throw bad_input("resize", "a " + std::to_string(width) + "x" + std::to_string(height) +
+                                  " image would resize to more than " +
+                                  std::to_string(kMaxImagePixels) + " pixels");
+  }
   // Python: int(256 * long / short), in double precision.
   if (width <= height) {
     out_width = shorter;

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "engine/error.h"
 #include "support/shared_data.h"
 
 namespace aimc::models {
@@ -34,6 +35,14 @@ TEST(Preprocess, ResizedSizeTruncatesTheLongSideAsPythonInt) {
   resized_size(300, 300, 256, w, h);
   EXPECT_EQ(w, 256);
   EXPECT_EQ(h, 256);
+}
+
+TEST(Preprocess, ExtremelyElongatedImagesAreRefused) {
+  int w = 0, h = 0;
+  EXPECT_THROW(resized_size(1, 100'000'000, 256, w, h), BadInput);
+  EXPECT_THROW(resized_size(0, 10, 256, w, h), BadInput);
+  EXPECT_NO_THROW(resized_size(10, 10000, 256, w, h));
+  EXPECT_EQ(h, 256000);
 }
 
 TEST(Preprocess, SameSizeIsTheIdentity) {
