@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/analog/adc_calibration.h"
 #include "engine/analog/analog_config.h"
 #include "engine/graph.h"
 #include "engine/tensor.h"
@@ -19,6 +20,11 @@ struct RunContext {
   // Index of the batch's first image in the whole run: per-MVM analog noise
   // is keyed by the global image index, so results never depend on batching.
   int64_t first_image = 0;
+  // Calibrated ADC ranges, read by analog layers.
+  const AdcCalibration* calibration = nullptr;
+  // Set only in a calibration run: an analog layer without ranges measures
+  // them on this batch and stores them here before producing its outputs.
+  AdcCalibration* calibration_sink = nullptr;
 };
 
 class Kernel {

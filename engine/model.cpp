@@ -29,8 +29,12 @@ std::string exec_mode_name(ExecMode m) {
   return "?";
 }
 
-Model::Model(Executor executor, ExecMode mode, int lowered_ops)
-    : executor_(std::move(executor)), mode_(mode), lowered_ops_(lowered_ops) {
+Model::Model(Executor executor, ExecMode mode, int lowered_ops,
+             std::shared_ptr<const AnalogConfig> analog)
+    : executor_(std::move(executor)),
+      mode_(mode),
+      lowered_ops_(lowered_ops),
+      analog_(std::move(analog)) {
   const Graph& g = executor_.graph();
   for (const auto& out : g.outputs) {
     const int p = g.producer(out);
@@ -55,7 +59,7 @@ Model Model::from_graph(Graph graph, const ModelOptions& options) {
     kernels.analog = std::make_shared<const AnalogConfig>(options.analog);
   }
   fold_batchnorm_into_conv(graph);
-  return Model(Executor(std::move(graph), kernels), options.mode, lowered);
+  return Model(Executor(std::move(graph), kernels), options.mode, lowered, kernels.analog);
 }
 
 Model Model::load(const std::string& path, const ModelOptions& options) {
@@ -81,8 +85,27 @@ ModelOutputs Model::run(const std::vector<Tensor>& inputs, const RunContext& ctx
       if (observer) observer(node, outs);
     };
   }
-  result.outputs = executor_.run(inputs, ctx, capture);
+  RunContext with_ranges = ctx;
+  if (!with_ranges.calibration) with_ranges.calibration = &calibration_;
+  result.outputs = executor_.run(inputs, with_ranges, capture);
   return result;
+}
+
+bool Model::needs_calibration() const {
+  return analog_ && analog_->adc_range == AdcRangeMode::kCalibrated;
+}
+
+void Model::calibrate(const std::vector<Tensor>& inputs, int threads) {
+  if (!needs_calibration()) return;
+  AdcCalibration fresh;
+  RunContext ctx;
+  ctx.threads = threads;
+  ctx.calibration_sink = &fresh;
+  // Calibration images get their own image indices (far beyond any data
+  // set's), so their per-MVM noise never repeats an evaluated image's.
+  ctx.first_image = int64_t{1} << 31;
+  executor_.run(inputs, ctx);
+  calibration_ = std::move(fresh);
 }
 
 std::optional<QuantParams> Model::input_quant() const {

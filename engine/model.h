@@ -40,6 +40,15 @@ class Model {
   ModelOutputs run(const std::vector<Tensor>& inputs, const RunContext& ctx = {},
                    const LayerObserver& observer = nullptr) const;
 
+  // Analog mode with ADC range `calibrated`: measures every analog layer's
+  // ADC ranges on this batch of calibration inputs (layer by layer, each on
+  // the outputs of the already calibrated layers before it). Later runs use
+  // them. A no-op in other modes.
+  void calibrate(const std::vector<Tensor>& inputs, int threads = 1);
+  bool needs_calibration() const;
+  const AdcCalibration& adc_calibration() const { return calibration_; }
+  const AnalogConfig* analog_config() const { return analog_.get(); }
+
   const Graph& graph() const { return executor_.graph(); }
   ExecMode mode() const { return mode_; }
   bool integer_lowered() const { return lowered_ops_ > 0; }
@@ -50,11 +59,14 @@ class Model {
   Shape input_shape(std::size_t i = 0) const;
 
  private:
-  Model(Executor executor, ExecMode mode, int lowered_ops);
+  Model(Executor executor, ExecMode mode, int lowered_ops,
+        std::shared_ptr<const AnalogConfig> analog);
   Executor executor_;
   ExecMode mode_;
   int lowered_ops_ = 0;
   std::vector<std::string> int8_output_names_;
+  std::shared_ptr<const AnalogConfig> analog_;
+  AdcCalibration calibration_;
 };
 
 }  // namespace aimc

@@ -10,6 +10,7 @@
 
 #include "engine/analog/analog_config_json.h"
 #include "engine/error.h"
+#include "models/calibration.h"
 #include "models/shared_paths.h"
 
 namespace aimc::cli {
@@ -27,8 +28,13 @@ void add_common_options(cxxopts::Options& options) {
        cxxopts::value<std::string>())
       ("mode", "digital (bit-exact int8), analog (crossbar emulation) or float",
        cxxopts::value<std::string>()->default_value("digital"))
-      ("analog", "analog configuration for --mode analog: a preset (ideal) or a JSON file",
-       cxxopts::value<std::string>()->default_value("ideal"))
+      ("analog", "analog configuration for --mode analog: a preset (ideal, ima-paper, "
+       "aihwkit-standard) or a JSON file", cxxopts::value<std::string>()->default_value("ideal"))
+      ("set", "override one analog configuration key, key=value (repeatable), e.g. t_inf=86400",
+       cxxopts::value<std::vector<std::string>>())
+      ("calibration", "images for calibrated ADC ranges: a directory (its first "
+       "calibration_images files in path order) or an image (default: the shared images)",
+       cxxopts::value<std::string>())
       ("seed", "random seed of the analog device and noise draws",
        cxxopts::value<uint64_t>()->default_value("0"))
       ("kernels", "integer kernels: optimized or reference (the plain specification; same bits, slower)",
@@ -78,20 +84,47 @@ CommonSettings common_settings(const cxxopts::ParseResult& args) {
   }
   s.kernels = kernels == "reference" ? KernelFlavor::kReference : KernelFlavor::kOptimized;
   if (s.mode == ExecMode::kAnalog) {
-    s.analog = load_analog_config(args["analog"].as<std::string>());
+    std::vector<std::string> overrides;
+    if (args.count("set")) overrides = args["set"].as<std::vector<std::string>>();
+    s.analog = load_analog_config(args["analog"].as<std::string>(), overrides);
     if (args.count("seed")) s.analog.seed = args["seed"].as<uint64_t>();
   }
   s.seed = args.count("seed") ? args["seed"].as<uint64_t>() : s.analog.seed;
   if (args.count("json")) s.json_path = args["json"].as<std::string>();
+  if (args.count("calibration"))
+    s.calibration_source = args["calibration"].as<std::string>();
+  else if (s.mode == ExecMode::kAnalog && s.analog.adc_range == AdcRangeMode::kCalibrated)
+    s.calibration_source = models::default_images_dir();
   return s;
 }
 
-Model load_model(const CommonSettings& s) {
+LoadedModel load_model(const CommonSettings& s) {
   ModelOptions opt;
   opt.mode = s.mode;
   opt.kernels.flavor = s.kernels;
   opt.analog = s.analog;
-  return Model::load(s.model_path, opt);
+  LoadedModel m{Model::load(s.model_path, opt), {}};
+  m.calibration_images = models::calibrate_on_images(m.model, s.calibration_source,
+                                                     s.analog.calibration_images, s.threads);
+  return m;
+}
+
+nlohmann::json analog_record(const CommonSettings& s, const Model& model,
+                             const std::vector<std::string>& calibration_images) {
+  if (s.mode != ExecMode::kAnalog) return nullptr;
+  nlohmann::json j = {{"config", analog_config_to_json(s.analog)}, {"seed", s.seed}};
+  if (model.needs_calibration()) {
+    nlohmann::json ranges = nlohmann::json::object();
+    const Graph& g = model.graph();
+    for (const auto& [layer, r] : model.adc_calibration().layers()) {
+      const Node& n = g.nodes.at(layer);
+      ranges[n.name.empty() ? n.outputs.at(0) : n.name] = r;
+    }
+    j["calibration"] = {{"images", calibration_images},
+                        {"percentile", s.analog.adc_percentile},
+                        {"adc_ranges", ranges}};
+  }
+  return j;
 }
 
 void write_file_atomically(const std::string& path, const std::string& bytes) {

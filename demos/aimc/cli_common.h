@@ -22,14 +22,27 @@ struct CommonSettings {
   KernelFlavor kernels = KernelFlavor::kOptimized;
   AnalogConfig analog;  // effective configuration in analog mode
   uint64_t seed = 0;
-  std::string json_path;  // empty: no JSON file
+  std::string json_path;           // empty: no JSON file
+  std::string calibration_source;  // images for `calibrated` ADC ranges
 };
 
 // Resolves defaults: the shared QDQ model (the fp32 one for --mode float),
 // AIMC_MODEL overrides, all threads of the machine.
 CommonSettings common_settings(const cxxopts::ParseResult& args);
 
-Model load_model(const CommonSettings& s);
+// Loads the model; in analog mode with calibrated ADC ranges, also calibrates
+// it on the first calibration_images images of --calibration.
+struct LoadedModel {
+  Model model;
+  std::vector<std::string> calibration_images;  // used for the ADC ranges
+};
+LoadedModel load_model(const CommonSettings& s);
+
+// What a JSON result records of an analog run: the full effective
+// configuration, the seed, the calibration images and every analog layer's
+// calibrated ADC ranges (by node name). Empty outside analog mode.
+nlohmann::json analog_record(const CommonSettings& s, const Model& model,
+                             const std::vector<std::string>& calibration_images);
 
 // Writes `bytes` to `path` via a temporary file and rename, so a failure
 // never leaves a partial file behind.

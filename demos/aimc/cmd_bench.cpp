@@ -28,7 +28,8 @@ int cmd_bench(int argc, char** argv) {
   const CommonSettings s = common_settings(args);
   const int batch = positive_int(args, "batch");
   const int iterations = positive_int(args, "iterations");
-  const Model model = load_model(s);
+  const LoadedModel loaded = load_model(s);
+  const Model& model = loaded.model;
   std::vector<uint8_t> pixels(static_cast<std::size_t>(batch) * 224 * 224 * 3);
   std::mt19937 rng(12345);  // fixed: identical input on every run
   for (auto& p : pixels) p = static_cast<uint8_t>(rng() & 0xff);
@@ -58,16 +59,19 @@ int cmd_bench(int argc, char** argv) {
       "peak RSS %.0f MB\n",
       exec_mode_name(s.mode).c_str(), kernels, batch, s.threads, ips, pct(0.5), pct(0.9), rss_mb);
   if (!s.json_path.empty()) {
-    write_json(s.json_path, {{"mode", exec_mode_name(s.mode)},
-                             {"batch", batch},
-                             {"threads", s.threads},
-                             {"images_per_second", ips},
-                             {"latency_ms_p50", pct(0.5)},
-                             {"latency_ms_p90", pct(0.9)},
-                             {"peak_rss_mb", rss_mb},
-                             {"model", s.model_path},
-                             {"kernels", kernels},
-                             {"iterations", iterations}});
+    nlohmann::json j = {{"mode", exec_mode_name(s.mode)},
+                        {"batch", batch},
+                        {"threads", s.threads},
+                        {"images_per_second", ips},
+                        {"latency_ms_p50", pct(0.5)},
+                        {"latency_ms_p90", pct(0.9)},
+                        {"peak_rss_mb", rss_mb},
+                        {"model", s.model_path},
+                        {"kernels", kernels},
+                        {"iterations", iterations}};
+    if (s.mode == ExecMode::kAnalog)
+      j["analog"] = analog_record(s, model, loaded.calibration_images);
+    write_json(s.json_path, j);
   }
   return 0;
 }

@@ -32,7 +32,8 @@ int cmd_classify(int argc, char** argv) {
   const std::string labels_path =
       args.count("labels") ? args["labels"].as<std::string>() : models::default_labels_path();
   const models::Labels labels = models::load_labels(labels_path);
-  const models::Classifier classifier(load_model(s));
+  LoadedModel loaded = load_model(s);
+  const models::Classifier classifier(std::move(loaded.model));
   const auto crops = models::load_crops(paths, s.threads);
   const auto scores = classifier.scores(crops, static_cast<int>(paths.size()), s.threads);
   nlohmann::json results = nlohmann::json::array();
@@ -51,7 +52,12 @@ int cmd_classify(int argc, char** argv) {
     }
     results.push_back({{"image", paths[i]}, {"top", top}});
   }
-  if (!s.json_path.empty()) write_json(s.json_path, {{"results", results}});
+  if (!s.json_path.empty()) {
+    nlohmann::json j = {{"results", results}, {"mode", exec_mode_name(s.mode)}};
+    if (s.mode == ExecMode::kAnalog)
+      j["analog"] = analog_record(s, classifier.model(), loaded.calibration_images);
+    write_json(s.json_path, j);
+  }
   return 0;
 }
 

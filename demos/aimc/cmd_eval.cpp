@@ -40,7 +40,8 @@ int cmd_eval(int argc, char** argv) {
   models::EvalOptions eo;
   eo.batch = positive_int(args, "batch");
   eo.threads = s.threads;
-  const models::Classifier classifier(load_model(s));
+  LoadedModel loaded = load_model(s);
+  const models::Classifier classifier(std::move(loaded.model));
   models::EvalResult r;
   {
     ProgressBar bar("eval");
@@ -69,8 +70,13 @@ int cmd_eval(int argc, char** argv) {
                           {"batch", eo.batch},
                           {"labels", labels_path},
                           {"images_source", images_dir}}}};
-    // The full effective analog configuration, so a result can be reproduced.
-    if (s.mode == ExecMode::kAnalog) j["config"]["analog"] = analog_config_to_json(s.analog);
+    // The full effective analog configuration and calibration, so a result
+    // can be reproduced.
+    if (s.mode == ExecMode::kAnalog) {
+      const nlohmann::json a = analog_record(s, classifier.model(), loaded.calibration_images);
+      j["config"]["analog"] = a["config"];
+      if (a.contains("calibration")) j["config"]["calibration"] = a["calibration"];
+    }
     write_json(s.json_path, j);
   }
   return 0;

@@ -128,7 +128,8 @@ int cmd_run(int argc, char** argv) {
   if (!args.count("input")) throw bad_input("--input", "is required");
   if (!args.count("output")) throw bad_input("--output", "is required");
   CommonSettings s = common_settings(args);
-  const Model model = load_model(s);
+  const LoadedModel loaded = load_model(s);
+  const Model& model = loaded.model;
   const std::string format = args.count("format") ? args["format"].as<std::string>()
                                                   : (model.integer_lowered() ? "int8" : "f32");
   if (format != "int8" && format != "f32")

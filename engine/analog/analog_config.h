@@ -1,30 +1,63 @@
 #pragma once
 // How a layer's matrix-vector products run on emulated crossbars (DESIGN §3,
-// §4): tile size, converters, weight precision, device model, evaluation time.
+// §4): placement, tile size, converters, weight mapping, device model,
+// evaluation time and compensation.
 #include <cstdint>
+#include <string>
+#include <vector>
 
+#include "noise-models/faults.h"
+#include "noise-models/gaussian.h"
 #include "noise-models/pcm.h"
+#include "noise-models/table_device.h"
 #include "quant/converters.h"
 
 namespace aimc {
 
-enum class AnalogDevice { kIdeal, kPcm };
-enum class AdcRangeMode { kMax, kFixed };
+enum class AnalogDevice { kIdeal, kPcm, kGaussian, kRram, kCustom };
+enum class AdcRangeMode { kMax, kFixed, kCalibrated, kBound };
+enum class WeightScaling { kColumn, kTile };
+enum class DriftCompensation { kNone, kGlobal, kColumn };
+
+// Which layers run on crossbars. Names override op types; depthwise convs go
+// on the crossbar only with cjob > 0 (C_job channels per block-diagonal job).
+struct Placement {
+  bool conv = true;       // convs with group 1 and a kernel larger than 1×1
+  bool pointwise = true;  // 1×1 convs with group 1
+  bool gemm = true;       // Gemm / MatMul
+  int depthwise_cjob = 0;
+  std::vector<std::string> analog_layers;   // node names forced onto tiles
+  std::vector<std::string> digital_layers;  // node names forced digital
+};
 
 struct AnalogConfig {
+  Placement placement;
   int tile_rows = 256;
   int tile_cols = 256;
   quant::DacSpec dac{8, 255};
   int adc_bits = 8;
   AdcRangeMode adc_range = AdcRangeMode::kMax;
-  double adc_fixed_range = 0;  // in accumulator units, for kFixed
-  int weight_bits = 8;         // 8 keeps the model's own int8 weights
+  double adc_fixed_range = 0;     // in accumulator units, for kFixed
+  double adc_bound = 10;          // in normalized units, for kBound (aihwkit's out_bound)
+  double adc_percentile = 99.99;  // of |y| per tile, for kCalibrated
+  int calibration_images = 8;     // images the calibrated ranges are measured on
+  int weight_bits = 8;            // 8 keeps an int8 model's own weights
+  WeightScaling weight_scaling = WeightScaling::kColumn;
+  int slice_bits = 0;  // > 0: bit-slice each weight over devices of this many bits
   AnalogDevice device = AnalogDevice::kIdeal;
   noise::PcmParams pcm;
+  noise::GaussianParams gaussian;
+  noise::DeviceTable table;  // rram / custom
+  noise::FaultParams faults;
   double t_inf = 0;  // seconds after programming
-  bool global_drift_compensation = false;
-  double out_noise = 0;  // σ of additive noise at the ADC input, relative to the ADC range
+  DriftCompensation compensation = DriftCompensation::kNone;
+  // σ of the additive noise at the ADC input on every MVM, in normalized
+  // units: 1 = the current of one full-scale input on one full-scale weight
+  // (aihwkit's convention for out_noise and out_bound).
+  double out_noise = 0;
   uint64_t seed = 0;
+
+  double g_max() const;
 };
 
 }  // namespace aimc

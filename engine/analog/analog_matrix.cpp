@@ -2,174 +2,285 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
+#include "engine/analog/device_read.h"
+#include "engine/analog/tile_gemm.h"
 #include "noise-models/counter_rng.h"
 
 namespace aimc {
 namespace {
 
-// The conductance one device of a pair reads at t_inf (read) and right after
-// programming (programmed, the reference of drift compensation).
-struct DeviceRead {
-  double read = 0;
-  double programmed = 0;
-};
+constexpr int kCompensationInputs = 16;  // calibration vectors of drift compensation
 
-DeviceRead read_device(const AnalogConfig& c, double g_target, const noise::StreamKey& base) {
-  if (c.device == AnalogDevice::kIdeal) return {g_target, g_target};
-  noise::StreamKey k = base;
-  k.purpose = noise::Purpose::kProgramming;
-  const double z_prog = noise::standard_normal(k);
-  k.purpose = noise::Purpose::kDriftExponent;
-  const double z_drift = noise::standard_normal(k);
-  k.purpose = noise::Purpose::kReadNoise;
-  const double z_read = noise::standard_normal(k);
-  return {noise::pcm_conductance_at(c.pcm, g_target, c.t_inf, z_prog, z_drift, z_read),
-          noise::pcm_program(c.pcm, g_target, z_prog)};
+double max_code(int bits) { return std::ldexp(1.0, bits - 1) - 1.0; }
+
+// The ADC of DESIGN §3 (quant::adc_code), written out so that the block path
+// can hoist the LSB; both paths evaluate exactly this expression.
+double adc_value(double y, double lsb, double top) {
+  return std::clamp(std::round(y / lsb), -top, top) * lsb;
 }
 
 }  // namespace
 
-AnalogMatrix::AnalogMatrix(const int8_t* w_nk, int k, int n, uint32_t layer,
-                           const AnalogConfig& config)
+AnalogMatrix::AnalogMatrix(std::span<const float> w_nk, int k, int n, uint32_t layer,
+                           uint32_t tile_base, const AnalogConfig& c, bool integer_weights,
+                           double x_max)
     : k_(k),
       n_(n),
-      row_tiles_((k + config.tile_rows - 1) / config.tile_rows),
-      col_tiles_((n + config.tile_cols - 1) / config.tile_cols),
+      row_tiles_((k + c.tile_rows - 1) / c.tile_rows),
+      col_tiles_((n + c.tile_cols - 1) / c.tile_cols),
+      slices_(1),
       layer_(layer),
-      config_(config) {
-  // Weight levels: 8 bits keep the int8 weight itself; fewer bits requantize
-  // each column to its own largest magnitude (per-column scaling).
-  const bool native = config.weight_bits >= 8;
-  const double levels = native ? 127.0 : std::ldexp(1.0, config.weight_bits - 1) - 1.0;
-  std::vector<double> column_scale(n, 127.0);
-  if (!native) {
-    for (int j = 0; j < n; ++j) {
-      int m = 0;
-      for (int i = 0; i < k; ++i) m = std::max(m, std::abs(int{w_nk[std::size_t(j) * k + i]}));
-      column_scale[j] = m > 0 ? m : 1.0;
-    }
-  }
-  const double g_max = config.pcm.g_max;
-  weights_.resize(std::size_t(k) * n);
-  std::vector<double> programmed(weights_.size()), nominal(weights_.size());
-  for (int i = 0; i < k; ++i) {
-    for (int j = 0; j < n; ++j) {
-      const double w = w_nk[std::size_t(j) * k + i];
-      const double q = native ? w : std::round(w * levels / column_scale[j]);
-      const uint32_t tile =
-          static_cast<uint32_t>((i / config.tile_rows) * col_tiles_ + j / config.tile_cols);
-      noise::StreamKey key{config.seed,
-                           layer,
-                           tile,
-                           static_cast<uint32_t>(i),
-                           static_cast<uint32_t>(j),
-                           noise::Purpose::kProgramming,
-                           0};
-      const DeviceRead plus = read_device(config, g_max * std::max(q, 0.0) / levels, key);
-      key.extra = 1;  // the negative device of the pair draws its own numbers
-      const DeviceRead minus = read_device(config, g_max * std::max(-q, 0.0) / levels, key);
-      const double to_weight = column_scale[j] / g_max;
-      const std::size_t at = std::size_t(i) * n + j;
-      weights_[at] = (plus.read - minus.read) * to_weight;
-      programmed[at] = (plus.programmed - minus.programmed) * to_weight;
-      nominal[at] = q * column_scale[j] / levels;
-    }
-  }
-  // Per tile: the ADC range and the global drift-compensation factor, from a
-  // fixed calibration input applied right after programming and at t_inf.
-  alpha_.assign(std::size_t(row_tiles_) * col_tiles_, 1.0);
-  range_.assign(alpha_.size(), config.adc_fixed_range);
-  const double x_max = config.dac.full_scale;
+      tile_base_(tile_base),
+      config_(c) {
+  // Levels: an int8 model's own weights at 8 bits; otherwise each column (of
+  // a tile) or each tile is requantized to 2^(bits−1) − 1 levels of its max.
+  const bool native = integer_weights && c.weight_bits >= 8;
+  const double levels = native ? 127.0 : max_code(c.weight_bits);
+  auto weight = [&](int i, int j) { return double(w_nk[std::size_t(j) * k + i]); };
+  std::vector<double> scale(std::size_t(row_tiles_) * n, 0.0);
   for (int rt = 0; rt < row_tiles_; ++rt) {
-    const int i0 = rt * config.tile_rows, i1 = std::min(k, i0 + config.tile_rows);
-    for (int ct = 0; ct < col_tiles_; ++ct) {
-      const int j0 = ct * config.tile_cols, j1 = std::min(n, j0 + config.tile_cols);
-      const std::size_t t = std::size_t(rt) * col_tiles_ + ct;
-      if (config.adc_range == AdcRangeMode::kMax) {
-        double worst = 0;
-        for (int j = j0; j < j1; ++j) {
-          double sum = 0;
-          for (int i = i0; i < i1; ++i) sum += std::fabs(nominal[std::size_t(i) * n + j]);
-          worst = std::max(worst, sum * x_max);
-        }
-        range_[t] = worst > 0 ? worst : 1.0;
+    const int i0 = rt * c.tile_rows, i1 = std::min(k, i0 + c.tile_rows);
+    for (int j = 0; j < n; ++j)
+      for (int i = i0; i < i1; ++i)
+        scale[rt * n + j] = std::max(scale[rt * n + j], std::fabs(weight(i, j)));
+    if (c.weight_scaling == WeightScaling::kTile) {
+      for (int ct = 0; ct < col_tiles_; ++ct) {
+        const int j0 = ct * c.tile_cols, j1 = std::min(n, j0 + c.tile_cols);
+        const double m = *std::max_element(&scale[rt * n + j0], &scale[rt * n + j1 - 1] + 1);
+        std::fill(&scale[rt * n + j0], &scale[rt * n + j1 - 1] + 1, m);
       }
-      if (config.global_drift_compensation) {
-        double y0 = 0, yt = 0;
-        for (int j = j0; j < j1; ++j) {
-          double a = 0, b = 0;
+    }
+  }
+  factor_.resize(scale.size());
+  for (std::size_t t = 0; t < scale.size(); ++t)
+    factor_[t] = native ? 1.0 : (scale[t] > 0 ? scale[t] / levels : 0.0);
+
+  // Bit slicing: |q| = Σ_s d_s·B^s with digits d_s < B, one device pair per
+  // digit, each using the full conductance range.
+  const double largest_q = native ? 128.0 : levels;
+  if (c.slice_bits > 0) {
+    slice_base_ = std::ldexp(1.0, c.slice_bits);
+    while (std::pow(slice_base_, slices_) <= largest_q) ++slices_;
+  }
+  const double g_max = c.g_max();
+  const std::size_t plane = std::size_t(k) * n;
+  d_.resize(plane * slices_);
+  d_prog_.resize(plane * slices_);
+  std::vector<float> ideal(plane * slices_);
+  std::vector<double> full_scale(std::size_t(row_tiles_) * n);  // |digit| that maps to g_max
+  for (int i = 0; i < k; ++i) {
+    const int rt = i / c.tile_rows;
+    for (int j = 0; j < n; ++j) {
+      const double s = scale[rt * n + j];
+      const double q = native ? weight(i, j) : (s > 0 ? std::round(weight(i, j) * levels / s) : 0);
+      const double full = native ? (s > 0 ? s : 1.0) : levels;  // |q| that maps to g_max
+      full_scale[rt * n + j] = c.slice_bits > 0 ? slice_base_ - 1 : full;
+      const uint32_t tile = tile_base + static_cast<uint32_t>(rt * col_tiles_ + j / c.tile_cols);
+      double magnitude = std::fabs(q);
+      for (int sl = 0; sl < slices_; ++sl) {
+        double digit = magnitude, digit_full = full;
+        if (slices_ > 1 || c.slice_bits > 0) {
+          digit = std::fmod(magnitude, slice_base_);
+          magnitude = std::floor(magnitude / slice_base_);
+          digit_full = slice_base_ - 1;
+        }
+        const double signed_digit = q < 0 ? -digit : digit;
+        noise::StreamKey key{c.seed,
+                             layer,
+                             tile,
+                             static_cast<uint32_t>(i),
+                             static_cast<uint32_t>(j),
+                             noise::Purpose::kProgramming,
+                             static_cast<uint32_t>(2 * sl)};
+        const double g_target = g_max * digit / digit_full;
+        const DeviceRead on = read_device(c, g_target, key);
+        ++key.extra;  // the other device of the pair draws its own numbers
+        const DeviceRead off = read_device(c, 0.0, key);
+        const DeviceRead& plus = q >= 0 ? on : off;
+        const DeviceRead& minus = q >= 0 ? off : on;
+        const std::size_t at = sl * plane + std::size_t(i) * n + j;
+        const bool exact = c.device == AnalogDevice::kIdeal && c.faults.p_stuck_zero == 0 &&
+                           c.faults.p_stuck_gmax == 0;
+        // Ideal devices keep the integer levels exactly (no µS round trip).
+        d_[at] = static_cast<float>(exact ? signed_digit
+                                          : (plus.read - minus.read) / g_max * digit_full);
+        d_prog_[at] = static_cast<float>(
+            exact ? signed_digit : (plus.programmed - minus.programmed) / g_max * digit_full);
+        ideal[at] = static_cast<float>(signed_digit);
+      }
+    }
+  }
+
+  // ADC ranges: `max` is the worst case Σ_i |d_ij|·x_max over a tile's columns.
+  range_.assign(adc_count(), c.adc_range == AdcRangeMode::kFixed ? c.adc_fixed_range : 0.0);
+  unit_.assign(adc_count(), x_max);
+  alpha_.assign(std::size_t(slices_) * row_tiles_ * n, 1.0);
+  for (int sl = 0; sl < slices_; ++sl) {
+    for (int rt = 0; rt < row_tiles_; ++rt) {
+      const int i0 = rt * c.tile_rows, i1 = std::min(k, i0 + c.tile_rows);
+      for (int ct = 0; ct < col_tiles_; ++ct) {
+        const int j0 = ct * c.tile_cols, j1 = std::min(n, j0 + c.tile_cols);
+        const int adc = adc_index(sl, rt, ct);
+        unit_[adc] =
+            x_max * *std::max_element(&full_scale[rt * n + j0], &full_scale[rt * n + j1 - 1] + 1);
+        if (c.adc_range == AdcRangeMode::kBound) range_[adc] = c.adc_bound * unit_[adc];
+        if (c.adc_range == AdcRangeMode::kMax) {
+          double worst = 0;
+          for (int j = j0; j < j1; ++j) {
+            double sum = 0;
+            for (int i = i0; i < i1; ++i)
+              sum += std::fabs(ideal[sl * plane + std::size_t(i) * n + j]);
+            worst = std::max(worst, sum * x_max);
+          }
+          range_[adc_index(sl, rt, ct)] = worst > 0 ? worst : 1.0;
+        }
+        if (c.compensation == DriftCompensation::kNone) continue;
+        // Drift compensation: a fixed set of calibration inputs read right
+        // after programming and at t_inf; α = Σ|y(t0)| / Σ|y(t)| per tile
+        // (global) or per column.
+        const uint32_t tile = tile_base + static_cast<uint32_t>(adc_index(sl, rt, ct));
+        std::vector<double> y0(std::size_t(j1 - j0) * kCompensationInputs, 0.0), yt(y0.size(), 0.0);
+        for (int v = 0; v < kCompensationInputs; ++v) {
           for (int i = i0; i < i1; ++i) {
-            const noise::StreamKey key{config.seed,
+            const noise::StreamKey key{c.seed,
                                        layer,
-                                       static_cast<uint32_t>(t),
+                                       tile,
                                        static_cast<uint32_t>(i),
-                                       0,
+                                       static_cast<uint32_t>(v),
                                        noise::Purpose::kCalibration,
                                        0};
-            const double x = std::floor(noise::uniform01(key) * x_max);
-            a += x * programmed[std::size_t(i) * n + j];
-            b += x * weights_[std::size_t(i) * n + j];
+            const double x = noise::uniform01(key) * x_max;
+            const float* dp = &d_prog_[sl * plane + std::size_t(i) * n];
+            const float* dr = &d_[sl * plane + std::size_t(i) * n];
+            for (int j = j0; j < j1; ++j) {
+              y0[std::size_t(j - j0) * kCompensationInputs + v] += x * dp[j];
+              yt[std::size_t(j - j0) * kCompensationInputs + v] += x * dr[j];
+            }
           }
-          y0 += std::fabs(a);
-          yt += std::fabs(b);
         }
-        alpha_[t] = yt > 0 ? y0 / yt : 1.0;
+        double* alpha = &alpha_[(std::size_t(sl) * row_tiles_ + rt) * n];
+        double tile0 = 0, tilet = 0;
+        for (int j = j0; j < j1; ++j) {
+          double a = 0, b = 0;
+          for (int v = 0; v < kCompensationInputs; ++v) {
+            a += std::fabs(y0[std::size_t(j - j0) * kCompensationInputs + v]);
+            b += std::fabs(yt[std::size_t(j - j0) * kCompensationInputs + v]);
+          }
+          alpha[j] = b > 0 ? a / b : 1.0;
+          tile0 += a;
+          tilet += b;
+        }
+        if (c.compensation == DriftCompensation::kGlobal)
+          std::fill(alpha + j0, alpha + j1, tilet > 0 ? tile0 / tilet : 1.0);
       }
     }
   }
+}
+
+double AnalogMatrix::out_factor(int slice, int rt, int col) const {
+  return factor_[std::size_t(rt) * n_ + col] * std::pow(slice_base_, slice);
 }
 
 double AnalogMatrix::effective_weight(int row, int col) const {
-  return weights_[std::size_t(row) * n_ + col];
+  double w = 0;
+  const int rt = row / config_.tile_rows;
+  for (int s = 0; s < slices_; ++s)
+    w += d_[(std::size_t(s) * k_ + row) * n_ + col] * out_factor(s, rt, col);
+  return w;
 }
 
-double AnalogMatrix::compensation(int rt, int ct) const {
-  return alpha_[std::size_t(rt) * col_tiles_ + ct];
+double AnalogMatrix::programmed_weight(int row, int col) const {
+  double w = 0;
+  const int rt = row / config_.tile_rows;
+  for (int s = 0; s < slices_; ++s)
+    w += d_prog_[(std::size_t(s) * k_ + row) * n_ + col] * out_factor(s, rt, col);
+  return w;
 }
 
-double AnalogMatrix::adc_range(int rt, int ct) const {
-  return range_[std::size_t(rt) * col_tiles_ + ct];
+double AnalogMatrix::compensation(int slice, int rt, int col) const {
+  return alpha_[(std::size_t(slice) * row_tiles_ + rt) * n_ + col];
 }
 
-void AnalogMatrix::mvm(const int32_t* x, uint32_t image, uint32_t pixel, int32_t* acc) const {
+void AnalogMatrix::currents(const float* x, int count, int slice, int rt, float* y) const {
+  const int i0 = rt * config_.tile_rows, rows = std::min(k_, i0 + config_.tile_rows) - i0;
+  tile_gemm(x + i0, k_, &d_[(std::size_t(slice) * k_ + i0) * n_], n_, y, count, rows, n_);
+}
+
+void AnalogMatrix::mvm_block(const float* x, int count, const JobKey* jobs, const double* ranges,
+                             double* out, std::vector<float>& scratch) const {
   const AnalogConfig& c = config_;
-  std::vector<double> dac(k_), y, total(n_, 0.0);
-  for (int i = 0; i < k_; ++i) dac[i] = quant::dac_encode(c.dac, x[i]);
-  for (int rt = 0; rt < row_tiles_; ++rt) {
-    const int i0 = rt * c.tile_rows, i1 = std::min(k_, i0 + c.tile_rows);
-    for (int ct = 0; ct < col_tiles_; ++ct) {
-      const int j0 = ct * c.tile_cols, j1 = std::min(n_, j0 + c.tile_cols);
-      const std::size_t t = std::size_t(rt) * col_tiles_ + ct;
-      y.assign(j1 - j0, 0.0);
-      for (int i = i0; i < i1; ++i) {
-        if (dac[i] == 0) continue;
-        const double* w = &weights_[std::size_t(i) * n_ + j0];
-        for (int j = 0; j < j1 - j0; ++j) y[j] += dac[i] * w[j];
+  if (!ranges) ranges = range_.data();
+  const double top = max_code(c.adc_bits);
+  scratch.resize(std::size_t(count) * n_);
+  std::fill(out, out + std::size_t(count) * n_, 0.0);
+  std::vector<double> lsb(n_), gain(n_), sigma(n_);
+  for (int s = 0; s < slices_; ++s) {
+    for (int rt = 0; rt < row_tiles_; ++rt) {
+      currents(x, count, s, rt, scratch.data());
+      for (int j = 0; j < n_; ++j) {
+        const double range = ranges[adc_index(s, rt, j / c.tile_cols)];
+        lsb[j] = range / top;
+        gain[j] = compensation(s, rt, j) * out_factor(s, rt, j);
+        sigma[j] = c.out_noise * unit_[adc_index(s, rt, j / c.tile_cols)];
       }
-      const quant::AdcSpec adc{c.adc_bits, range_[t]};
-      const double lsb = quant::adc_lsb(adc);
-      for (int j = 0; j < j1 - j0; ++j) {
-        double current = y[j];
+      for (int p = 0; p < count; ++p) {
+        const float* y = &scratch[std::size_t(p) * n_];
+        double* o = out + std::size_t(p) * n_;
         if (c.out_noise > 0) {
-          const noise::StreamKey key{c.seed,
-                                     layer_,
-                                     static_cast<uint32_t>(t),
-                                     image,
-                                     static_cast<uint32_t>(j0 + j),
-                                     noise::Purpose::kOutputNoise,
-                                     pixel};
-          current += c.out_noise * range_[t] * noise::standard_normal(key);
+          // One Philox block gives the noise of two neighbouring columns.
+          for (int j = 0; j < n_; j += 2) {
+            const noise::StreamKey key{
+                c.seed,
+                layer_,
+                tile_base_ + static_cast<uint32_t>(adc_index(s, rt, j / c.tile_cols)),
+                jobs[p].image,
+                static_cast<uint32_t>(j / 2),
+                noise::Purpose::kOutputNoise,
+                jobs[p].pixel};
+            const noise::NormalPair z = noise::standard_normals(key);
+            o[j] += adc_value(y[j] + sigma[j] * z.first, lsb[j], top) * gain[j];
+            if (j + 1 < n_)
+              o[j + 1] +=
+                  adc_value(y[j + 1] + sigma[j + 1] * z.second, lsb[j + 1], top) * gain[j + 1];
+          }
+        } else {
+          for (int j = 0; j < n_; ++j) o[j] += adc_value(y[j], lsb[j], top) * gain[j];
         }
-        total[j0 + j] += quant::adc_code(adc, current) * lsb * alpha_[t];
       }
     }
   }
-  constexpr double kLo = std::numeric_limits<int32_t>::min(),
-                   kHi = std::numeric_limits<int32_t>::max();
-  for (int j = 0; j < n_; ++j)
-    acc[j] = static_cast<int32_t>(std::llround(std::clamp(total[j], kLo, kHi)));
+}
+
+void AnalogMatrix::mvm_reference(const float* x, JobKey job, const double* ranges,
+                                 double* out) const {
+  const AnalogConfig& c = config_;
+  if (!ranges) ranges = range_.data();
+  std::fill(out, out + n_, 0.0);
+  for (int s = 0; s < slices_; ++s) {
+    for (int rt = 0; rt < row_tiles_; ++rt) {
+      const int i0 = rt * c.tile_rows, i1 = std::min(k_, i0 + c.tile_rows);
+      for (int j = 0; j < n_; ++j) {
+        const int ct = j / c.tile_cols;
+        double y = 0;
+        for (int i = i0; i < i1; ++i) y += double(x[i]) * d_[(std::size_t(s) * k_ + i) * n_ + j];
+        const quant::AdcSpec adc{c.adc_bits, ranges[adc_index(s, rt, ct)]};
+        if (c.out_noise > 0) {
+          const noise::StreamKey key{c.seed,
+                                     layer_,
+                                     tile_base_ + static_cast<uint32_t>(adc_index(s, rt, ct)),
+                                     job.image,
+                                     static_cast<uint32_t>(j / 2),
+                                     noise::Purpose::kOutputNoise,
+                                     job.pixel};
+          const noise::NormalPair z = noise::standard_normals(key);
+          y += c.out_noise * unit_[adc_index(s, rt, ct)] * (j % 2 ? z.second : z.first);
+        }
+        out[j] += quant::adc_code(adc, y) * quant::adc_lsb(adc) *
+                  (compensation(s, rt, j) * out_factor(s, rt, j));
+      }
+    }
+  }
 }
 
 }  // namespace aimc

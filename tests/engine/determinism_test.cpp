@@ -36,7 +36,7 @@ TEST_P(Determinism, SameOutputsForThreadsOneAndTwoAndBatchOneAndEight) {
   // kind of draw (per device and per MVM) is exercised.
   opt.analog.device = AnalogDevice::kPcm;
   opt.analog.t_inf = 3600;
-  opt.analog.out_noise = 0.002;
+  opt.analog.out_noise = 0.04;
   opt.analog.adc_bits = 12;
   opt.analog.seed = 17;
   const Model m = Model::load(

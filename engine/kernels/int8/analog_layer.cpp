@@ -1,18 +1,130 @@
 #include "engine/kernels/int8/analog_layer.h"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "engine/error.h"
 #include "engine/graph.h"
 
 namespace aimc::int8k {
+namespace {
 
-AnalogLayer::AnalogLayer(const int8_t* weights_nk, int k, int n, uint32_t layer,
+constexpr int kDacSpan = 512;      // inputs q − zp of int8 tensors lie within ±255
+constexpr int kJobsPerBlock = 64;  // rows of one GEMM: enough to amortise packing
+
+int32_t saturate(double v) {
+  constexpr double lo = std::numeric_limits<int32_t>::min(),
+                   hi = std::numeric_limits<int32_t>::max();
+  return static_cast<int32_t>(std::llround(std::clamp(v, lo, hi)));
+}
+
+}  // namespace
+
+AnalogLayer::AnalogLayer(std::vector<AnalogBlock> blocks, int channels, uint32_t layer,
                          const AnalogConfig& config, ChannelRequant requant)
-    : matrix_(weights_nk, k, n, layer, config), requant_(std::move(requant)) {}
+    : channels_(channels), layer_(layer), config_(config), requant_(std::move(requant)) {
+  uint32_t tile_base = 0;
+  int adc_offset = 0;
+  for (auto& b : blocks) {
+    AnalogMatrix m(b.weights_nk, b.k, b.n, layer, tile_base, config, true, config.dac.full_scale);
+    tile_base += static_cast<uint32_t>(m.adc_count());
+    const int adcs = m.adc_count();
+    own_ranges_.insert(own_ranges_.end(), m.own_adc_ranges().begin(), m.own_adc_ranges().end());
+    blocks_.push_back({std::move(m), b.first_channel, adc_offset});
+    adc_offset += adcs;
+  }
+  dac_table_.resize(2 * kDacSpan + 1);
+  for (int v = -kDacSpan; v <= kDacSpan; ++v)
+    dac_table_[v + kDacSpan] = static_cast<float>(quant::dac_encode(config.dac, v));
+}
 
-void AnalogLayer::run_job(const int32_t* x, int64_t image, int64_t pixel, int8_t* out,
-                          std::vector<int32_t>& scratch) const {
-  scratch.resize(matrix_.cols());
-  matrix_.mvm(x, static_cast<uint32_t>(image), static_cast<uint32_t>(pixel), scratch.data());
-  requantize_row(requant_, scratch.data(), matrix_.cols(), out);
+float AnalogLayer::dac(int32_t v) const {
+  if (v >= -kDacSpan && v <= kDacSpan) return dac_table_[v + kDacSpan];
+  return static_cast<float>(quant::dac_encode(config_.dac, v));
+}
+
+std::vector<double> AnalogLayer::measure_ranges(int64_t jobs, const Gather& gather) const {
+  // Calibration: every |y| each ADC sees on the calibration batch, then the
+  // configured percentile. Sequential: it runs once, on a few images.
+  std::vector<double> ranges;
+  std::vector<float> x, y;
+  std::vector<JobKey> keys(kJobsPerBlock);
+  for (int b = 0; b < blocks(); ++b) {
+    const AnalogMatrix& m = blocks_[b].matrix;
+    std::vector<std::vector<float>> seen(m.adc_count());
+    x.resize(std::size_t(kJobsPerBlock) * m.rows());
+    y.resize(std::size_t(kJobsPerBlock) * m.cols());
+    for (int64_t first = 0; first < jobs; first += kJobsPerBlock) {
+      const int count = static_cast<int>(std::min<int64_t>(kJobsPerBlock, jobs - first));
+      gather(b, first, count, x.data(), keys.data());
+      for (int s = 0; s < m.slices(); ++s)
+        for (int rt = 0; rt < m.row_tiles(); ++rt) {
+          m.currents(x.data(), count, s, rt, y.data());
+          for (int p = 0; p < count; ++p)
+            for (int j = 0; j < m.cols(); ++j)
+              seen[m.adc_index(s, rt, j / config_.tile_cols)].push_back(
+                  y[std::size_t(p) * m.cols() + j]);
+        }
+    }
+    for (auto& v : seen) {
+      const double r = abs_percentile(v, config_.adc_percentile);
+      ranges.push_back(r > 0 ? r : 1.0);  // a tile that never conducts: any range is exact
+    }
+  }
+  return ranges;
+}
+
+void AnalogLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather,
+                      KernelFlavor flavor, int8_t* out) const {
+  const double* ranges = own_ranges_.data();
+  if (config_.adc_range == AdcRangeMode::kCalibrated) {
+    if (ctx.calibration_sink && !ctx.calibration_sink->find(layer_))
+      ctx.calibration_sink->set(layer_, measure_ranges(jobs, gather));
+    const AdcCalibration* source = ctx.calibration_sink ? ctx.calibration_sink : ctx.calibration;
+    const std::vector<double>* r = source ? source->find(layer_) : nullptr;
+    if (!r) {
+      throw bad_input("adc_range",
+                      "'calibrated' ADC ranges need a calibration run (calibration images) "
+                      "before inference");
+    }
+    ranges = r->data();
+  }
+  const int64_t chunks = (jobs + kJobsPerBlock - 1) / kJobsPerBlock;
+#pragma omp parallel num_threads(ctx.threads)
+  {
+    std::vector<float> x, scratch;
+    std::vector<double> y;
+    std::vector<JobKey> keys(kJobsPerBlock);
+    std::vector<int32_t> acc(std::size_t(kJobsPerBlock) * channels_);
+#pragma omp for schedule(static)
+    for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+      const int64_t first = chunk * kJobsPerBlock;
+      const int count = static_cast<int>(std::min<int64_t>(kJobsPerBlock, jobs - first));
+      for (const Programmed& b : blocks_) {
+        const AnalogMatrix& m = b.matrix;
+        const int block = static_cast<int>(&b - blocks_.data());
+        x.resize(std::size_t(count) * m.rows());
+        y.resize(std::size_t(count) * m.cols());
+        gather(block, first, count, x.data(), keys.data());
+        const double* r = ranges + b.adc_offset;
+        if (flavor == KernelFlavor::kReference) {
+          for (int p = 0; p < count; ++p)
+            m.mvm_reference(&x[std::size_t(p) * m.rows()], keys[p], r,
+                            &y[std::size_t(p) * m.cols()]);
+        } else {
+          m.mvm_block(x.data(), count, keys.data(), r, y.data(), scratch);
+        }
+        for (int p = 0; p < count; ++p)
+          for (int j = 0; j < m.cols(); ++j)
+            acc[std::size_t(p) * channels_ + b.first_channel + j] =
+                saturate(y[std::size_t(p) * m.cols() + j]);
+      }
+      for (int p = 0; p < count; ++p)
+        requantize_row(requant_, &acc[std::size_t(p) * channels_], channels_,
+                       out + (first + p) * channels_);
+    }
+  }
 }
 
 uint32_t layer_index(const Graph& g, const Node& n) {

@@ -2,6 +2,7 @@
 // from DequantizeLinear -> Conv -> QuantizeLinear.
 #include <algorithm>
 
+#include "engine/analog/placement.h"
 #include "engine/kernels/int8/analog_layer.h"
 #include "engine/kernels/int8/conv_int8_fast.h"
 #include "engine/kernels/int8/im2col.h"
@@ -60,11 +61,14 @@ class QConvKernel : public Kernel {
       bias = b->data<int32_t>();
     }
     packed_ = pack_conv(geo, q, in_c, out_c, ohwi.data(), bias);
-    if (o.analog && geo.groups == 1) {
+    const LayerKind kind = conv_kind(geo.groups, in_c, out_c, kh, kw);
+    if (o.analog && placed_on_analog(o.analog->placement, n.name, kind)) {
       ChannelRequant rq = make_channel_requant(q.per_channel, q.output_zero_point, q.range);
       rq.offset = packed_.bias;
-      analog_ = std::make_unique<AnalogLayer>(ohwi.data(), kh * kw * cin_g, out_c,
-                                              layer_index(g, n), *o.analog, std::move(rq));
+      analog_ = std::make_unique<AnalogLayer>(
+          analog_blocks(kind, ohwi, kh * kw, cin_g, out_c, depthwise_cjob(o.analog->placement)),
+          out_c, layer_index(g, n), *o.analog, std::move(rq));
+      cjob_ = kind == LayerKind::kDepthwise ? depthwise_cjob(o.analog->placement) : 0;
     }
     ohwi_ = std::move(ohwi);  // the reference flavor reads the plain layout
   }
@@ -94,26 +98,70 @@ class QConvKernel : public Kernel {
   }
 
  private:
-  // One MVM per output pixel: im2col of (x − zp_in), padding contributing 0.
+  // The crossbar's weight blocks: the whole OHWI matrix for a conv with
+  // group 1; for a depthwise conv, C_job-channel block-diagonal matrices
+  // (rows (ky, kx, c) of the block, column o holding channel o's taps).
+  static std::vector<AnalogBlock> analog_blocks(LayerKind kind, const std::vector<int8_t>& ohwi,
+                                                int taps, int cin_g, int out_c, int cjob) {
+    std::vector<AnalogBlock> blocks;
+    if (kind != LayerKind::kDepthwise) {
+      blocks.push_back({std::vector<float>(ohwi.begin(), ohwi.end()), taps * cin_g, out_c, 0});
+      return blocks;
+    }
+    for (int c0 = 0; c0 < out_c; c0 += cjob) {
+      AnalogBlock b;
+      b.n = std::min(cjob, out_c - c0);
+      b.k = taps * b.n;
+      b.first_channel = c0;
+      b.weights_nk.assign(std::size_t(b.k) * b.n, 0.0f);
+      for (int o = 0; o < b.n; ++o)
+        for (int t = 0; t < taps; ++t)
+          b.weights_nk[std::size_t(o) * b.k + t * b.n + o] = ohwi[std::size_t(c0 + o) * taps + t];
+      blocks.push_back(std::move(b));
+    }
+    return blocks;
+  }
+
+  // One job per output pixel: im2col of (x − zp_in) through the DAC, padding
+  // contributing 0.
   void run_analog(const RunContext& ctx, const quant::Nhwc& in, const int8_t* input,
                   const quant::Nhwc& out, int8_t* output) const {
     const auto& g = packed_.geometry;
     const int32_t zp = packed_.quant.input_zero_point;
-    const int64_t pixels = int64_t{out.n} * out.h * out.w;
-#pragma omp parallel num_threads(ctx.threads)
-    {
-      std::vector<int32_t> x(analog_->inputs()), scratch;
-#pragma omp for schedule(static)
-      for (int64_t px = 0; px < pixels; ++px) {
+    const AnalogLayer& layer = *analog_;
+    const int cjob = cjob_;
+    auto gather = [&](int block, int64_t first, int count, float* x, JobKey* keys) {
+      for (int p = 0; p < count; ++p) {
+        const int64_t px = first + p;
         const int b = static_cast<int>(px / (int64_t{out.h} * out.w));
         const int oy = static_cast<int>((px / out.w) % out.h);
         const int ox = static_cast<int>(px % out.w);
-        im2col_pixel<int32_t>(
-            g, in, input, b, oy, ox, 0, [zp](int8_t v) { return v - zp; }, x.data());
-        analog_->run_job(x.data(), ctx.first_image + b, int64_t{oy} * out.w + ox,
-                         output + px * out.c, scratch);
+        keys[p] = {static_cast<uint32_t>(ctx.first_image + b),
+                   static_cast<uint32_t>(oy * out.w + ox)};
+        if (cjob == 0) {
+          const int k = layer.matrix(block).rows();
+          im2col_pixel<float>(
+              g, in, input, b, oy, ox, 0.0f, [&](int8_t v) { return layer.dac(v - zp); },
+              x + std::size_t(p) * k);
+          continue;
+        }
+        const int c0 = block * cjob, n = layer.matrix(block).cols();
+        float* dst = x + std::size_t(p) * layer.matrix(block).rows();
+        for (int ky = 0; ky < g.kernel_h; ++ky) {
+          const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
+          for (int kx = 0; kx < g.kernel_w; ++kx, dst += n) {
+            const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
+            if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) {
+              std::fill(dst, dst + n, 0.0f);
+              continue;
+            }
+            const int8_t* src = input + in.offset(b, iy, ix, c0);
+            for (int c = 0; c < n; ++c) dst[c] = layer.dac(src[c] - zp);
+          }
+        }
       }
-    }
+    };
+    layer.run(ctx, int64_t{out.n} * out.h * out.w, gather, flavor_, output);
   }
 
   const Node& node_;
@@ -122,6 +170,7 @@ class QConvKernel : public Kernel {
   PackedConv packed_;
   std::vector<int8_t> ohwi_;
   std::unique_ptr<AnalogLayer> analog_;  // set when the conv is placed on analog tiles
+  int cjob_ = 0;                         // > 0: a depthwise conv in C_job-channel blocks
 };
 
 }  // namespace

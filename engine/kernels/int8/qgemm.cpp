@@ -1,4 +1,5 @@
 // QGemm: int8 fully-connected lowered from DQ -> Gemm(transB) -> Q.
+#include "engine/analog/placement.h"
 #include "engine/kernels/int8/analog_layer.h"
 #include "engine/kernels/int8/fully_connected_fast.h"
 #include "engine/kernels/int8/int8_common.h"
@@ -47,13 +48,16 @@ class QGemmKernel : public Kernel {
           quant::quantize_multiplier(static_cast<double>(qin.scale0()) * static_cast<double>(ws) /
                                      static_cast<double>(qout.scale0())));
     }
-    if (o.analog) {
+    if (o.analog && placed_on_analog(o.analog->placement, n.name, LayerKind::kGemm)) {
       std::vector<quant::QuantizedMultiplier> per_out(out_features_);
       for (int i = 0; i < out_features_; ++i) per_out[i] = q_.multiplier(i);
       ChannelRequant rq = make_channel_requant(per_out, q_.output_zero_point, q_.range);
       rq.offset = bias_;
-      analog_ = std::make_unique<AnalogLayer>(weights_.data(), in_features_, out_features_,
-                                              layer_index(g, n), *o.analog, std::move(rq));
+      std::vector<AnalogBlock> blocks(1);
+      blocks[0] = {std::vector<float>(weights_.begin(), weights_.end()), in_features_,
+                   out_features_, 0};
+      analog_ = std::make_unique<AnalogLayer>(std::move(blocks), out_features_, layer_index(g, n),
+                                              *o.analog, std::move(rq));
     }
   }
 
@@ -67,20 +71,19 @@ class QGemmKernel : public Kernel {
     const int batch = static_cast<int>(x.dim(0));
     outputs[0] = Tensor(DType::kInt8, {batch, out_features_});
     if (analog_) {
-      // One MVM per row of the batch.
+      // One job per row of the batch.
       const int8_t* in = x.data<int8_t>();
-      int8_t* out = outputs[0].data<int8_t>();
-#pragma omp parallel num_threads(ctx.threads)
-      {
-        std::vector<int32_t> v(in_features_), scratch;
-#pragma omp for schedule(static)
-        for (int b = 0; b < batch; ++b) {
+      const AnalogLayer& layer = *analog_;
+      auto gather = [&](int, int64_t first, int count, float* v, JobKey* keys) {
+        for (int p = 0; p < count; ++p) {
+          const int64_t b = first + p;
+          keys[p] = {static_cast<uint32_t>(ctx.first_image + b), 0};
           for (int i = 0; i < in_features_; ++i)
-            v[i] = in[int64_t{b} * in_features_ + i] - q_.input_zero_point;
-          analog_->run_job(v.data(), ctx.first_image + b, 0, out + int64_t{b} * out_features_,
-                           scratch);
+            v[std::size_t(p) * in_features_ + i] =
+                layer.dac(in[b * in_features_ + i] - q_.input_zero_point);
         }
-      }
+      };
+      layer.run(ctx, batch, gather, flavor_, outputs[0].data<int8_t>());
     } else if (flavor_ == KernelFlavor::kReference) {
       quant::fully_connected_int8_reference(q_, batch, in_features_, out_features_,
                                             x.data<int8_t>(), weights_.data(), bias_.data(),
