@@ -18,7 +18,9 @@ constexpr const char* kUsage =
     "  classify   top-k classes of images\n"
     "  eval       top-1/top-5 accuracy and images/s over a labelled image set\n"
     "  run        run one input, write the raw output tensor (and every layer with --dump-layers)\n"
-    "  bench      images/s and latency percentiles\n\n"
+    "  bench      images/s and latency percentiles (analog mode: beside digital, same run)\n"
+    "  tile-check MVM error of one random layer on crossbar tiles per drift time,\n"
+    "             without and with drift compensation\n\n"
     "exit codes: 0 ok, 2 bad input (the message names the file/node/key), 1 internal error\n";
 
 int dispatch(int argc, char** argv) {
@@ -32,6 +34,7 @@ int dispatch(int argc, char** argv) {
   if (cmd == "eval") return cmd_eval(argc - 1, argv + 1);
   if (cmd == "run") return cmd_run(argc - 1, argv + 1);
   if (cmd == "bench") return cmd_bench(argc - 1, argv + 1);
+  if (cmd == "tile-check") return cmd_tile_check(argc - 1, argv + 1);
   throw bad_input("command line", "unknown command '" + cmd + "' (see aimc --help)");
 }
 

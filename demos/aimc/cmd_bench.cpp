@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <random>
 
 #include "demos/aimc/cli_common.h"
@@ -34,17 +35,31 @@ int cmd_bench(int argc, char** argv) {
   std::mt19937 rng(12345);  // fixed: identical input on every run
   for (auto& p : pixels) p = static_cast<uint8_t>(rng() & 0xff);
   const Tensor input = models::mobilenet_input_from_pixels(pixels, batch);
-  model.run({input}, RunContext{s.threads});  // warm-up
-  std::vector<double> ms;
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < iterations; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    model.run({input}, RunContext{s.threads});
-    ms.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  // In analog mode the digital path of the same model is timed in the same
+  // run, alternating with the analog one, so their ratio is the cost of the
+  // emulation on this machine under the same conditions.
+  std::optional<Model> digital;
+  if (s.mode == ExecMode::kAnalog) {
+    CommonSettings d = s;
+    d.mode = ExecMode::kDigital;
+    digital.emplace(load_model(d).model);
   }
-  const double total_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  auto timed = [&](const Model& m) {
+    const auto t0 = std::chrono::steady_clock::now();
+    m.run({input}, RunContext{s.threads});
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  };
+  model.run({input}, RunContext{s.threads});  // warm-up
+  if (digital) digital->run({input}, RunContext{s.threads});
+  std::vector<double> ms, digital_ms;
+  for (int i = 0; i < iterations; ++i) {
+    ms.push_back(timed(model));
+    if (digital) digital_ms.push_back(timed(*digital));
+  }
+  double total_ms = 0, digital_total_ms = 0;
+  for (double v : ms) total_ms += v;
+  for (double v : digital_ms) digital_total_ms += v;
+  const double total_s = total_ms / 1000.0;
   std::sort(ms.begin(), ms.end());
   auto pct = [&](double p) {
     return ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * (ms.size() - 1) + 0.5))];
@@ -58,6 +73,12 @@ int cmd_bench(int argc, char** argv) {
       "mode %s  kernels %s  batch %d  threads %d  %.1f images/s  latency p50 %.2f ms  p90 %.2f ms  "
       "peak RSS %.0f MB\n",
       exec_mode_name(s.mode).c_str(), kernels, batch, s.threads, ips, pct(0.5), pct(0.9), rss_mb);
+  const double digital_ips = digital ? batch * iterations / (digital_total_ms / 1000.0) : 0;
+  if (digital) {
+    std::printf(
+        "same run, digital: %.1f images/s  -> analog costs %.2fx the digital time per image\n",
+        digital_ips, digital_ips / ips);
+  }
   if (!s.json_path.empty()) {
     nlohmann::json j = {{"mode", exec_mode_name(s.mode)},
                         {"batch", batch},
@@ -69,8 +90,11 @@ int cmd_bench(int argc, char** argv) {
                         {"model", s.model_path},
                         {"kernels", kernels},
                         {"iterations", iterations}};
-    if (s.mode == ExecMode::kAnalog)
+    if (s.mode == ExecMode::kAnalog) {
       j["analog"] = analog_record(s, model, loaded.calibration_images);
+      j["digital_images_per_second"] = digital_ips;
+      j["analog_cost_ratio"] = digital_ips / ips;
+    }
     write_json(s.json_path, j);
   }
   return 0;

@@ -1,5 +1,8 @@
 #include "engine/analog/tile_gemm.h"
 
+// Callers already spread jobs over OpenMP threads; Eigen's own OpenMP
+// parallelism inside one small GEMM would only add synchronisation.
+#define EIGEN_DONT_PARALLELIZE
 #include <Eigen/Core>
 
 namespace aimc {

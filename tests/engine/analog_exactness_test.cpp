@@ -3,8 +3,10 @@
 // the digital path bit for bit, layer by layer.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
+#include "engine/error.h"
 #include "engine/model.h"
 #include "support/shared_data.h"
 
@@ -64,6 +66,120 @@ TEST(AnalogExactness, NoisyTilesDifferFromDigitalButAreReproducible) {
   const std::string sa(reinterpret_cast<const char*>(a.raw()), a.byte_size());
   EXPECT_EQ(sa, std::string(reinterpret_cast<const char*>(b.raw()), b.byte_size()));
   EXPECT_NE(sa, std::string(reinterpret_cast<const char*>(d.raw()), d.byte_size()));
+}
+
+// The lowered convs in graph order with their group count.
+std::vector<const Node*> convs(const Model& m) {
+  std::vector<const Node*> out;
+  for (const auto& n : m.graph().nodes)
+    if (n.op_type == "QConv") out.push_back(&n);
+  return out;
+}
+
+ModelOptions ideal_analog() {
+  ModelOptions o;
+  o.mode = ExecMode::kAnalog;
+  o.analog.adc_bits = 28;
+  return o;
+}
+
+TEST(AnalogExactness, DepthwiseOnTheCrossbarInCjobBlocksIsExactToo) {
+  const auto crops = testing::read_binary(testing::shared_path("reference/crops_u8.bin"));
+  const Tensor input = testing::reference_input_from_crops(crops.data(), 1);
+  const LayerBytes want = run_layers(Model::load(testing::qdq_model_path()), input, 0);
+  for (int cjob : {8, 16}) {
+    ModelOptions o = ideal_analog();
+    o.analog.placement.depthwise_cjob = cjob;
+    const LayerBytes got = run_layers(Model::load(testing::qdq_model_path(), o), input, 0);
+    for (const auto& [name, bytes] : want)
+      EXPECT_TRUE(got.at(name) == bytes) << "cjob " << cjob << ": layer " << name << " differs";
+  }
+}
+
+TEST(AnalogExactness, PlacementDecidesWhichLayersSeeTheDevices) {
+  const auto crops = testing::read_binary(testing::shared_path("reference/crops_u8.bin"));
+  const Tensor input = testing::reference_input_from_crops(crops.data(), 1);
+  const Model digital = Model::load(testing::qdq_model_path());
+  const LayerBytes want = run_layers(digital, input, 0);
+  const auto nodes = convs(digital);
+  const Node* first_conv = nodes.at(0);  // 3×3 stem conv, group 1
+  const Node* first_dw = nullptr;        // the first depthwise conv
+  for (const Node* n : nodes)
+    if (n->attr_int("group", 1) > 1) {
+      first_dw = n;
+      break;
+    }
+  ASSERT_NE(first_dw, nullptr);
+  ModelOptions o;
+  o.mode = ExecMode::kAnalog;
+  o.analog.device = AnalogDevice::kPcm;
+  o.analog.adc_bits = 16;
+  o.analog.seed = 3;
+  // Only depthwise convs on the crossbar: the stem conv stays exact, the
+  // first depthwise conv does not.
+  o.analog.placement = {false, false, false, 8, {}, {}};
+  LayerBytes got = run_layers(Model::load(testing::qdq_model_path(), o), input, 0);
+  EXPECT_TRUE(got.at(first_conv->outputs[0]) == want.at(first_conv->outputs[0]));
+  EXPECT_FALSE(got.at(first_dw->outputs[0]) == want.at(first_dw->outputs[0]));
+  // Default kinds, but the stem conv forced digital by name.
+  o.analog.placement = Placement{};
+  o.analog.placement.digital_layers = {first_conv->name};
+  got = run_layers(Model::load(testing::qdq_model_path(), o), input, 0);
+  EXPECT_TRUE(got.at(first_conv->outputs[0]) == want.at(first_conv->outputs[0]));
+  // And forced onto the crossbar by name while its kind is digital.
+  o.analog.placement = {false, false, false, 0, {first_conv->name}, {}};
+  got = run_layers(Model::load(testing::qdq_model_path(), o), input, 0);
+  EXPECT_FALSE(got.at(first_conv->outputs[0]) == want.at(first_conv->outputs[0]));
+}
+
+TEST(AnalogExactness, ReferenceAnalogKernelsAreExactWithIdealTiles) {
+  const auto crops = testing::read_binary(testing::shared_path("reference/crops_u8.bin"));
+  const Tensor input = testing::reference_input_from_crops(crops.data(), 1);
+  ModelOptions o = ideal_analog();
+  o.kernels.flavor = KernelFlavor::kReference;
+  const Tensor got = Model::load(testing::qdq_model_path(), o).run({input}).int8_outputs.at(0);
+  const Tensor want = Model::load(testing::qdq_model_path()).run({input}).int8_outputs.at(0);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(got.raw()), got.byte_size()),
+            std::string(reinterpret_cast<const char*>(want.raw()), want.byte_size()));
+}
+
+TEST(AnalogCalibration, RangesAreMeasuredOnceAndThenUsed) {
+  const auto crops = testing::read_binary(testing::shared_path("reference/crops_u8.bin"));
+  const Tensor calib = testing::reference_input_from_crops(crops.data(), 2);
+  const Tensor input = testing::reference_input_from_crops(crops.data() + 2 * 224 * 224 * 3, 1);
+  ModelOptions o;
+  o.mode = ExecMode::kAnalog;
+  o.analog.adc_range = AdcRangeMode::kCalibrated;
+  o.analog.adc_percentile = 100;  // the largest |y| seen: never clips on the calibration set
+  Model m = Model::load(testing::qdq_model_path(), o);
+  ASSERT_TRUE(m.needs_calibration());
+  EXPECT_THROW(m.run({input}), BadInput);  // no ranges yet: refused, not guessed
+  m.calibrate({calib}, 2);
+  int analog_layers = 0;
+  for (const auto& n : m.graph().nodes)
+    analog_layers += (n.op_type == "QConv" && n.attr_int("group", 1) == 1) || n.op_type == "QGemm";
+  EXPECT_EQ(static_cast<int>(m.adc_calibration().layers().size()), analog_layers);
+  for (const auto& [layer, ranges] : m.adc_calibration().layers())
+    for (double r : ranges) EXPECT_GT(r, 0) << "layer " << layer;
+  const Tensor a = m.run({input}).int8_outputs.at(0);
+  // Same calibration images, same ranges; a lower percentile, smaller ones.
+  Model again = Model::load(testing::qdq_model_path(), o);
+  again.calibrate({calib}, 1);
+  EXPECT_EQ(again.adc_calibration().layers(), m.adc_calibration().layers());
+  o.analog.adc_percentile = 99;
+  Model lower = Model::load(testing::qdq_model_path(), o);
+  lower.calibrate({calib}, 2);
+  for (const auto& [layer, ranges] : lower.adc_calibration().layers())
+    for (std::size_t i = 0; i < ranges.size(); ++i)
+      EXPECT_LE(ranges[i], m.adc_calibration().layers().at(layer)[i]);
+  // An 8-bit calibrated ADC keeps the prediction of the ideal path on this
+  // image (top-1 of the int8 logits).
+  const Tensor d = Model::load(testing::qdq_model_path()).run({input}).int8_outputs.at(0);
+  auto argmax = [](const Tensor& t) {
+    const int8_t* p = t.data<int8_t>();
+    return std::max_element(p, p + t.size()) - p;
+  };
+  EXPECT_EQ(argmax(a), argmax(d));
 }
 
 }  // namespace

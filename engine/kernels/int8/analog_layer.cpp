@@ -44,28 +44,38 @@ float AnalogLayer::dac(int32_t v) const {
   return static_cast<float>(quant::dac_encode(config_.dac, v));
 }
 
-std::vector<double> AnalogLayer::measure_ranges(int64_t jobs, const Gather& gather) const {
+std::vector<double> AnalogLayer::measure_ranges(int64_t jobs, const Gather& gather,
+                                                int threads) const {
   // Calibration: every |y| each ADC sees on the calibration batch, then the
-  // configured percentile. Sequential: it runs once, on a few images.
+  // configured percentile (order-independent, so threads cannot change it).
   std::vector<double> ranges;
-  std::vector<float> x, y;
-  std::vector<JobKey> keys(kJobsPerBlock);
   for (int b = 0; b < blocks(); ++b) {
     const AnalogMatrix& m = blocks_[b].matrix;
     std::vector<std::vector<float>> seen(m.adc_count());
-    x.resize(std::size_t(kJobsPerBlock) * m.rows());
-    y.resize(std::size_t(kJobsPerBlock) * m.cols());
-    for (int64_t first = 0; first < jobs; first += kJobsPerBlock) {
-      const int count = static_cast<int>(std::min<int64_t>(kJobsPerBlock, jobs - first));
-      gather(b, first, count, x.data(), keys.data());
-      for (int s = 0; s < m.slices(); ++s)
-        for (int rt = 0; rt < m.row_tiles(); ++rt) {
-          m.currents(x.data(), count, s, rt, y.data());
-          for (int p = 0; p < count; ++p)
-            for (int j = 0; j < m.cols(); ++j)
-              seen[m.adc_index(s, rt, j / config_.tile_cols)].push_back(
-                  y[std::size_t(p) * m.cols() + j]);
-        }
+    const int64_t chunks = (jobs + kJobsPerBlock - 1) / kJobsPerBlock;
+#pragma omp parallel num_threads(threads)
+    {
+      std::vector<std::vector<float>> mine(m.adc_count());
+      std::vector<float> x(std::size_t(kJobsPerBlock) * m.rows()),
+          y(std::size_t(kJobsPerBlock) * m.cols());
+      std::vector<JobKey> keys(kJobsPerBlock);
+#pragma omp for schedule(static)
+      for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+        const int64_t first = chunk * kJobsPerBlock;
+        const int count = static_cast<int>(std::min<int64_t>(kJobsPerBlock, jobs - first));
+        gather(b, first, count, x.data(), keys.data());
+        for (int s = 0; s < m.slices(); ++s)
+          for (int rt = 0; rt < m.row_tiles(); ++rt) {
+            m.currents(x.data(), count, s, rt, y.data());
+            for (int p = 0; p < count; ++p)
+              for (int j = 0; j < m.cols(); ++j)
+                mine[m.adc_index(s, rt, j / config_.tile_cols)].push_back(
+                    y[std::size_t(p) * m.cols() + j]);
+          }
+      }
+#pragma omp critical
+      for (std::size_t a = 0; a < seen.size(); ++a)
+        seen[a].insert(seen[a].end(), mine[a].begin(), mine[a].end());
     }
     for (auto& v : seen) {
       const double r = abs_percentile(v, config_.adc_percentile);
@@ -80,7 +90,7 @@ void AnalogLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather,
   const double* ranges = own_ranges_.data();
   if (config_.adc_range == AdcRangeMode::kCalibrated) {
     if (ctx.calibration_sink && !ctx.calibration_sink->find(layer_))
-      ctx.calibration_sink->set(layer_, measure_ranges(jobs, gather));
+      ctx.calibration_sink->set(layer_, measure_ranges(jobs, gather, ctx.threads));
     const AdcCalibration* source = ctx.calibration_sink ? ctx.calibration_sink : ctx.calibration;
     const std::vector<double>* r = source ? source->find(layer_) : nullptr;
     if (!r) {

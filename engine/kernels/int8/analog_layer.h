@@ -47,7 +47,7 @@ class AnalogLayer {
     int first_channel;
     int adc_offset;  // of this block's ADCs in the layer's range list
   };
-  std::vector<double> measure_ranges(int64_t jobs, const Gather& gather) const;
+  std::vector<double> measure_ranges(int64_t jobs, const Gather& gather, int threads) const;
   std::vector<Programmed> blocks_;
   int channels_;
   uint32_t layer_;
