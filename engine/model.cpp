@@ -50,14 +50,10 @@ Model Model::from_graph(Graph graph, const ModelOptions& options) {
   int lowered = 0;
   KernelOptions kernels = options.kernels;
   if (options.mode != ExecMode::kFloat) lowered = lower_qdq(graph).lowered_ops;
-  if (options.mode == ExecMode::kAnalog) {
-    if (lowered == 0) {
-      throw bad_input(graph.source,
-                      "analog mode needs a quantized (QDQ) model; float models on "
-                      "crossbar tiles are not supported yet");
-    }
+  // Analog mode: a QDQ model's integer layers, or a float model's Conv and
+  // Gemm layers (aihwkit style), run on crossbar tiles.
+  if (options.mode == ExecMode::kAnalog)
     kernels.analog = std::make_shared<const AnalogConfig>(options.analog);
-  }
   fold_batchnorm_into_conv(graph);
   return Model(Executor(std::move(graph), kernels), options.mode, lowered, kernels.analog);
 }

@@ -50,6 +50,24 @@ TEST_P(Determinism, SameOutputsForThreadsOneAndTwoAndBatchOneAndEight) {
   EXPECT_TRUE(base == run_all(m, crops, 1, 2)) << "batch 1 vs 8 differ (2 threads)";
 }
 
+TEST(AnalogSeeds, DifferentSeedsGiveDifferentLogits) {
+  const auto crops = testing::read_binary(testing::shared_path("reference/crops_u8.bin"));
+  std::string out[3];
+  int k = 0;
+  for (uint64_t seed : {1, 2, 1}) {
+    ModelOptions opt;
+    opt.mode = ExecMode::kAnalog;
+    opt.analog.device = AnalogDevice::kPcm;
+    opt.analog.t_inf = 86400;
+    opt.analog.compensation = DriftCompensation::kGlobal;
+    opt.analog.seed = seed;
+    const Model m = Model::load(testing::qdq_model_path(), opt);
+    out[k++] = run_all(m, crops, 8, 2);
+  }
+  EXPECT_FALSE(out[0] == out[1]) << "seeds 1 and 2 gave identical logits";
+  EXPECT_TRUE(out[0] == out[2]) << "seed 1 twice differs";
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, Determinism,
                          ::testing::Values(ExecMode::kDigital, ExecMode::kFloat, ExecMode::kAnalog),
                          [](const auto& info) { return exec_mode_name(info.param); });

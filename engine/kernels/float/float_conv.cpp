@@ -2,6 +2,7 @@
 // Channel-wise convolutions (one input channel per group, e.g. depthwise)
 // run directly on each plane; the others are a GEMM of the packed weights
 // with column tiles of the input (im2col, or the input itself for 1x1).
+#include "engine/kernels/float/float_analog.h"
 #include "engine/kernels/float/float_common.h"
 #include "engine/kernels/float/float_gemm_core.h"
 #include "engine/kernels/float/float_kernels.h"
@@ -79,7 +80,8 @@ void im2col_packed(const Window& w, const float* x, int64_t channels, int64_t p0
 
 class ConvKernel : public Kernel {
  public:
-  ConvKernel(const Node& n, const Graph& g) : node_(n), graph_(g), attrs_(window_attrs(g, n)) {
+  ConvKernel(const Node& n, const Graph& g, const KernelOptions& o)
+      : node_(n), graph_(g), attrs_(window_attrs(g, n)), flavor_(o.flavor) {
     if (n.inputs.size() < 2 || n.inputs[1].empty()) fail(g, n, "needs an input and a weight");
     group_ = n.attr_int("group", 1);
     if (group_ < 1) fail(g, n, "group must be positive");
@@ -87,6 +89,7 @@ class ConvKernel : public Kernel {
     if (const Tensor* w = g.initializer(n.inputs[1])) {
       check_weight(*w);
       if (w->dim(1) > 1) packed_ = pack_weights(*w);
+      tiles_ = conv_tiles(n, g, o, *w, group_);  // analog mode: on crossbar tiles
     }
   }
 
@@ -122,7 +125,9 @@ class ConvKernel : public Kernel {
     for (int i = 3 - (x.rank() - 2); i < 3; ++i) out_shape.push_back(win.out[i]);
     outputs[0] = Tensor(DType::kFloat32, out_shape);
     const float* b = bias ? bias->data<float>() : nullptr;
-    if (cin_g == 1) {
+    if (tiles_) {
+      run_conv_tiles(*tiles_, ctx, flavor_, win, x, b, outputs[0]);
+    } else if (cin_g == 1) {
       run_channelwise(ctx, win, x, w, b, outputs[0]);
     } else if (!packed_.empty()) {
       run_gemm(ctx, win, x, w, packed_, b, outputs[0]);
@@ -203,12 +208,14 @@ class ConvKernel : public Kernel {
   WindowAttrs attrs_;
   int64_t group_ = 1;
   std::vector<float> packed_;  // packed constant weights (GEMM path only)
+  KernelFlavor flavor_;
+  std::unique_ptr<TiledLayer> tiles_;  // set when placed on analog tiles
 };
 
 }  // namespace
 
-std::unique_ptr<Kernel> make_conv(const Node& n, const Graph& g, const KernelOptions&) {
-  return std::make_unique<ConvKernel>(n, g);
+std::unique_ptr<Kernel> make_conv(const Node& n, const Graph& g, const KernelOptions& o) {
+  return std::make_unique<ConvKernel>(n, g, o);
 }
 
 }  // namespace aimc::floatk

@@ -1,5 +1,6 @@
 // Gemm (Y = alpha * A' * B' + beta * C) and MatMul (numpy matmul with
 // broadcast batch dims), both on the packed GEMM core.
+#include "engine/kernels/float/float_analog.h"
 #include "engine/kernels/float/float_common.h"
 #include "engine/kernels/float/float_gemm_core.h"
 #include "engine/kernels/float/float_kernels.h"
@@ -11,7 +12,8 @@ constexpr int64_t kColumnChunk = 4 * kGemmNR;  // output columns per task
 
 class GemmKernel : public Kernel {
  public:
-  GemmKernel(const Node& n, const Graph& g) : node_(n), graph_(g) {
+  GemmKernel(const Node& n, const Graph& g, const KernelOptions& o)
+      : node_(n), graph_(g), flavor_(o.flavor) {
     if (n.inputs.size() < 2) fail(g, n, "needs inputs A and B");
     alpha_ = n.attr_float("alpha", 1.0f);
     beta_ = n.attr_float("beta", 1.0f);
@@ -22,6 +24,7 @@ class GemmKernel : public Kernel {
       const auto [k, cols] = b_dims(*b);
       packed_b_.resize(static_cast<std::size_t>(packed_b_size(k, cols)));
       pack_b_into(*b, k, cols, packed_b_.data());
+      tiles_ = gemm_tiles(n, g, o, *b, trans_b_);  // analog mode: on crossbar tiles
     }
   }
 
@@ -45,6 +48,11 @@ class GemmKernel : public Kernel {
     }
     outputs[0] = Tensor(DType::kFloat32, {m, n});
     float* y = outputs[0].data<float>();
+    if (tiles_) {
+      run_gemm_tiles(*tiles_, ctx, flavor_, a, trans_a_, y);
+      scale_and_add_c(m, n, c, c_stride, y);
+      return;
+    }
     std::vector<float> pa(static_cast<std::size_t>(packed_a_size(m, k)));
     pack_a(a.data<float>(), m, k, trans_a_ ? 1 : k, trans_a_ ? m : 1, pa.data());
     std::vector<float> local_b;
@@ -60,6 +68,13 @@ class GemmKernel : public Kernel {
       const int64_t j0 = t * kColumnChunk, cols = std::min(kColumnChunk, n - j0);
       gemm_packed(pa.data(), pb + j0 * k, m, cols, k, y + j0, n, nullptr);
     }
+    scale_and_add_c(m, n, c, c_stride, y);
+  }
+
+ private:
+  // y = alpha·y + beta·C.
+  void scale_and_add_c(int64_t m, int64_t n, const Tensor* c, std::array<int64_t, 2> c_stride,
+                       float* y) const {
     const float* cd = c ? c->data<float>() : nullptr;
     for (int64_t i = 0; i < m; ++i) {
       for (int64_t j = 0; j < n; ++j) {
@@ -71,7 +86,6 @@ class GemmKernel : public Kernel {
     }
   }
 
- private:
   std::pair<int64_t, int64_t> b_dims(const Tensor& b) const {
     expect_dtype(graph_, node_, b, DType::kFloat32, "B");
     if (b.rank() != 2) fail(graph_, node_, "B must be 2-D, got " + shape_str(b.shape()));
@@ -98,6 +112,8 @@ class GemmKernel : public Kernel {
   float alpha_ = 1.0f, beta_ = 1.0f;
   bool trans_a_ = false, trans_b_ = false;
   std::vector<float> packed_b_;
+  KernelFlavor flavor_;
+  std::unique_ptr<TiledLayer> tiles_;  // set when placed on analog tiles
 };
 
 class MatMulKernel : public Kernel {
@@ -169,8 +185,8 @@ class MatMulKernel : public Kernel {
 
 }  // namespace
 
-std::unique_ptr<Kernel> make_gemm(const Node& n, const Graph& g, const KernelOptions&) {
-  return std::make_unique<GemmKernel>(n, g);
+std::unique_ptr<Kernel> make_gemm(const Node& n, const Graph& g, const KernelOptions& o) {
+  return std::make_unique<GemmKernel>(n, g, o);
 }
 
 std::unique_ptr<Kernel> make_matmul(const Node& n, const Graph& g, const KernelOptions&) {

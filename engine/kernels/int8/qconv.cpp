@@ -3,7 +3,8 @@
 #include <algorithm>
 
 #include "engine/analog/placement.h"
-#include "engine/kernels/int8/analog_layer.h"
+#include "engine/analog/tiled_layer.h"
+#include "engine/kernels/int8/analog_requant.h"
 #include "engine/kernels/int8/conv_int8_fast.h"
 #include "engine/kernels/int8/im2col.h"
 #include "engine/kernels/int8/int8_common.h"
@@ -63,11 +64,11 @@ class QConvKernel : public Kernel {
     packed_ = pack_conv(geo, q, in_c, out_c, ohwi.data(), bias);
     const LayerKind kind = conv_kind(geo.groups, in_c, out_c, kh, kw);
     if (o.analog && placed_on_analog(o.analog->placement, n.name, kind)) {
-      ChannelRequant rq = make_channel_requant(q.per_channel, q.output_zero_point, q.range);
-      rq.offset = packed_.bias;
-      analog_ = std::make_unique<AnalogLayer>(
+      requant_ = make_channel_requant(q.per_channel, q.output_zero_point, q.range);
+      requant_.offset = packed_.bias;
+      analog_ = std::make_unique<TiledLayer>(
           analog_blocks(kind, ohwi, kh * kw, cin_g, out_c, depthwise_cjob(o.analog->placement)),
-          out_c, layer_index(g, n), *o.analog, std::move(rq));
+          out_c, layer_index(g, n), *o.analog, true, o.analog->dac.full_scale);
       cjob_ = kind == LayerKind::kDepthwise ? depthwise_cjob(o.analog->placement) : 0;
     }
     ohwi_ = std::move(ohwi);  // the reference flavor reads the plain layout
@@ -128,9 +129,11 @@ class QConvKernel : public Kernel {
                   const quant::Nhwc& out, int8_t* output) const {
     const auto& g = packed_.geometry;
     const int32_t zp = packed_.quant.input_zero_point;
-    const AnalogLayer& layer = *analog_;
+    const TiledLayer& layer = *analog_;
     const int cjob = cjob_;
-    auto gather = [&](int block, int64_t first, int count, float* x, JobKey* keys) {
+    auto gather = [&](int block, int64_t first, int count, float* x, JobKey* keys,
+                      float* job_scale) {
+      std::fill(job_scale, job_scale + count, 1.0f);
       for (int p = 0; p < count; ++p) {
         const int64_t px = first + p;
         const int b = static_cast<int>(px / (int64_t{out.h} * out.w));
@@ -161,7 +164,8 @@ class QConvKernel : public Kernel {
         }
       }
     };
-    layer.run(ctx, int64_t{out.n} * out.h * out.w, gather, flavor_, output);
+    layer.run(ctx, int64_t{out.n} * out.h * out.w, gather, flavor_,
+              requantizing_emit(requant_, out.c, output));
   }
 
   const Node& node_;
@@ -169,8 +173,9 @@ class QConvKernel : public Kernel {
   KernelFlavor flavor_;
   PackedConv packed_;
   std::vector<int8_t> ohwi_;
-  std::unique_ptr<AnalogLayer> analog_;  // set when the conv is placed on analog tiles
-  int cjob_ = 0;                         // > 0: a depthwise conv in C_job-channel blocks
+  std::unique_ptr<TiledLayer> analog_;  // set when the conv is placed on analog tiles
+  ChannelRequant requant_;              // its bias and requantization
+  int cjob_ = 0;                        // > 0: a depthwise conv in C_job-channel blocks
 };
 
 }  // namespace

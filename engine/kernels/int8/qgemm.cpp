@@ -1,6 +1,9 @@
 // QGemm: int8 fully-connected lowered from DQ -> Gemm(transB) -> Q.
+#include <algorithm>
+
 #include "engine/analog/placement.h"
-#include "engine/kernels/int8/analog_layer.h"
+#include "engine/analog/tiled_layer.h"
+#include "engine/kernels/int8/analog_requant.h"
 #include "engine/kernels/int8/fully_connected_fast.h"
 #include "engine/kernels/int8/int8_common.h"
 #include "engine/kernels/int8/int8_kernels.h"
@@ -51,13 +54,13 @@ class QGemmKernel : public Kernel {
     if (o.analog && placed_on_analog(o.analog->placement, n.name, LayerKind::kGemm)) {
       std::vector<quant::QuantizedMultiplier> per_out(out_features_);
       for (int i = 0; i < out_features_; ++i) per_out[i] = q_.multiplier(i);
-      ChannelRequant rq = make_channel_requant(per_out, q_.output_zero_point, q_.range);
-      rq.offset = bias_;
+      requant_ = make_channel_requant(per_out, q_.output_zero_point, q_.range);
+      requant_.offset = bias_;
       std::vector<AnalogBlock> blocks(1);
       blocks[0] = {std::vector<float>(weights_.begin(), weights_.end()), in_features_,
                    out_features_, 0};
-      analog_ = std::make_unique<AnalogLayer>(std::move(blocks), out_features_, layer_index(g, n),
-                                              *o.analog, std::move(rq));
+      analog_ = std::make_unique<TiledLayer>(std::move(blocks), out_features_, layer_index(g, n),
+                                             *o.analog, true, o.analog->dac.full_scale);
     }
   }
 
@@ -73,8 +76,9 @@ class QGemmKernel : public Kernel {
     if (analog_) {
       // One job per row of the batch.
       const int8_t* in = x.data<int8_t>();
-      const AnalogLayer& layer = *analog_;
-      auto gather = [&](int, int64_t first, int count, float* v, JobKey* keys) {
+      const TiledLayer& layer = *analog_;
+      auto gather = [&](int, int64_t first, int count, float* v, JobKey* keys, float* job_scale) {
+        std::fill(job_scale, job_scale + count, 1.0f);
         for (int p = 0; p < count; ++p) {
           const int64_t b = first + p;
           keys[p] = {static_cast<uint32_t>(ctx.first_image + b), 0};
@@ -83,7 +87,8 @@ class QGemmKernel : public Kernel {
                 layer.dac(in[b * in_features_ + i] - q_.input_zero_point);
         }
       };
-      layer.run(ctx, batch, gather, flavor_, outputs[0].data<int8_t>());
+      layer.run(ctx, batch, gather, flavor_,
+                requantizing_emit(requant_, out_features_, outputs[0].data<int8_t>()));
     } else if (flavor_ == KernelFlavor::kReference) {
       quant::fully_connected_int8_reference(q_, batch, in_features_, out_features_,
                                             x.data<int8_t>(), weights_.data(), bias_.data(),
@@ -103,7 +108,8 @@ class QGemmKernel : public Kernel {
   std::vector<int8_t> weights_;
   std::vector<int32_t> bias_;
   quant::FullyConnectedQuant q_;
-  std::unique_ptr<AnalogLayer> analog_;  // set in analog mode
+  std::unique_ptr<TiledLayer> analog_;  // set in analog mode
+  ChannelRequant requant_;              // its bias and requantization
 };
 
 }  // namespace

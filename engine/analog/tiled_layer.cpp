@@ -1,4 +1,4 @@
-#include "engine/kernels/int8/analog_layer.h"
+#include "engine/analog/tiled_layer.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,27 +7,21 @@
 #include "engine/error.h"
 #include "engine/graph.h"
 
-namespace aimc::int8k {
+namespace aimc {
 namespace {
 
 constexpr int kDacSpan = 512;      // inputs q − zp of int8 tensors lie within ±255
 constexpr int kJobsPerBlock = 64;  // rows of one GEMM: enough to amortise packing
 
-int32_t saturate(double v) {
-  constexpr double lo = std::numeric_limits<int32_t>::min(),
-                   hi = std::numeric_limits<int32_t>::max();
-  return static_cast<int32_t>(std::llround(std::clamp(v, lo, hi)));
-}
-
 }  // namespace
 
-AnalogLayer::AnalogLayer(std::vector<AnalogBlock> blocks, int channels, uint32_t layer,
-                         const AnalogConfig& config, ChannelRequant requant)
-    : channels_(channels), layer_(layer), config_(config), requant_(std::move(requant)) {
+TiledLayer::TiledLayer(std::vector<AnalogBlock> blocks, int channels, uint32_t layer,
+                       const AnalogConfig& config, bool integer_weights, double x_max)
+    : channels_(channels), layer_(layer), config_(config) {
   uint32_t tile_base = 0;
   int adc_offset = 0;
   for (auto& b : blocks) {
-    AnalogMatrix m(b.weights_nk, b.k, b.n, layer, tile_base, config, true, config.dac.full_scale);
+    AnalogMatrix m(b.weights_nk, b.k, b.n, layer, tile_base, config, integer_weights, x_max);
     tile_base += static_cast<uint32_t>(m.adc_count());
     const int adcs = m.adc_count();
     own_ranges_.insert(own_ranges_.end(), m.own_adc_ranges().begin(), m.own_adc_ranges().end());
@@ -39,13 +33,18 @@ AnalogLayer::AnalogLayer(std::vector<AnalogBlock> blocks, int channels, uint32_t
     dac_table_[v + kDacSpan] = static_cast<float>(quant::dac_encode(config.dac, v));
 }
 
-float AnalogLayer::dac(int32_t v) const {
+float TiledLayer::dac(int32_t v) const {
   if (v >= -kDacSpan && v <= kDacSpan) return dac_table_[v + kDacSpan];
   return static_cast<float>(quant::dac_encode(config_.dac, v));
 }
 
-std::vector<double> AnalogLayer::measure_ranges(int64_t jobs, const Gather& gather,
-                                                int threads) const {
+float TiledLayer::dac_normalized(float v) const {
+  const float levels = static_cast<float>(std::ldexp(1.0, config_.dac.bits) - 1.0);
+  return std::clamp(std::round(v * levels), -levels, levels) / levels;
+}
+
+std::vector<double> TiledLayer::measure_ranges(int64_t jobs, const Gather& gather,
+                                               int threads) const {
   // Calibration: every |y| each ADC sees on the calibration batch, then the
   // configured percentile (order-independent, so threads cannot change it).
   std::vector<double> ranges;
@@ -59,11 +58,12 @@ std::vector<double> AnalogLayer::measure_ranges(int64_t jobs, const Gather& gath
       std::vector<float> x(std::size_t(kJobsPerBlock) * m.rows()),
           y(std::size_t(kJobsPerBlock) * m.cols());
       std::vector<JobKey> keys(kJobsPerBlock);
+      std::vector<float> scale(kJobsPerBlock);
 #pragma omp for schedule(static)
       for (int64_t chunk = 0; chunk < chunks; ++chunk) {
         const int64_t first = chunk * kJobsPerBlock;
         const int count = static_cast<int>(std::min<int64_t>(kJobsPerBlock, jobs - first));
-        gather(b, first, count, x.data(), keys.data());
+        gather(b, first, count, x.data(), keys.data(), scale.data());
         for (int s = 0; s < m.slices(); ++s)
           for (int rt = 0; rt < m.row_tiles(); ++rt) {
             m.currents(x.data(), count, s, rt, y.data());
@@ -85,8 +85,8 @@ std::vector<double> AnalogLayer::measure_ranges(int64_t jobs, const Gather& gath
   return ranges;
 }
 
-void AnalogLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather,
-                      KernelFlavor flavor, int8_t* out) const {
+void TiledLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather, KernelFlavor flavor,
+                     const Emit& emit) const {
   const double* ranges = own_ranges_.data();
   if (config_.adc_range == AdcRangeMode::kCalibrated) {
     if (ctx.calibration_sink && !ctx.calibration_sink->find(layer_))
@@ -103,10 +103,9 @@ void AnalogLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather,
   const int64_t chunks = (jobs + kJobsPerBlock - 1) / kJobsPerBlock;
 #pragma omp parallel num_threads(ctx.threads)
   {
-    std::vector<float> x, scratch;
-    std::vector<double> y;
+    std::vector<float> x, scratch, scale(kJobsPerBlock);
+    std::vector<double> y, acc(std::size_t(kJobsPerBlock) * channels_);
     std::vector<JobKey> keys(kJobsPerBlock);
-    std::vector<int32_t> acc(std::size_t(kJobsPerBlock) * channels_);
 #pragma omp for schedule(static)
     for (int64_t chunk = 0; chunk < chunks; ++chunk) {
       const int64_t first = chunk * kJobsPerBlock;
@@ -116,7 +115,7 @@ void AnalogLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather,
         const int block = static_cast<int>(&b - blocks_.data());
         x.resize(std::size_t(count) * m.rows());
         y.resize(std::size_t(count) * m.cols());
-        gather(block, first, count, x.data(), keys.data());
+        gather(block, first, count, x.data(), keys.data(), scale.data());
         const double* r = ranges + b.adc_offset;
         if (flavor == KernelFlavor::kReference) {
           for (int p = 0; p < count; ++p)
@@ -128,11 +127,9 @@ void AnalogLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather,
         for (int p = 0; p < count; ++p)
           for (int j = 0; j < m.cols(); ++j)
             acc[std::size_t(p) * channels_ + b.first_channel + j] =
-                saturate(y[std::size_t(p) * m.cols() + j]);
+                y[std::size_t(p) * m.cols() + j] * scale[p];
       }
-      for (int p = 0; p < count; ++p)
-        requantize_row(requant_, &acc[std::size_t(p) * channels_], channels_,
-                       out + (first + p) * channels_);
+      emit(first, count, acc.data());
     }
   }
 }
@@ -141,4 +138,4 @@ uint32_t layer_index(const Graph& g, const Node& n) {
   return static_cast<uint32_t>(&n - g.nodes.data());
 }
 
-}  // namespace aimc::int8k
+}  // namespace aimc

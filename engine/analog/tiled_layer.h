@@ -1,0 +1,72 @@
+#pragma once
+// A layer whose matrix-vector products run on crossbar tiles: one or more
+// blocks, each an AnalogMatrix — one for a conv with group 1 or a Gemm,
+// C/C_job block-diagonal ones for a depthwise conv mapped as C_job-channel
+// jobs. A job is one output pixel (or row). The kernel that owns the layer
+// gathers each job's DAC inputs and turns the digitised accumulators into
+// its outputs (integer requantization, or float scaling and bias).
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "engine/analog/analog_matrix.h"
+#include "engine/graph.h"
+#include "engine/kernel.h"
+
+namespace aimc {
+
+struct AnalogBlock {
+  std::vector<float> weights_nk;  // n rows of k weights
+  int k = 0, n = 0;
+  int first_channel = 0;  // output channel of the block's first column
+};
+
+class TiledLayer {
+ public:
+  // integer_weights: an int8 model's levels; x_max: the largest |DAC input|.
+  TiledLayer(std::vector<AnalogBlock> blocks, int channels, uint32_t layer,
+             const AnalogConfig& config, bool integer_weights, double x_max);
+
+  // The DAC's view of an integer input (activation minus zero point).
+  float dac(int32_t v) const;
+  // The DAC's view of a float input already divided by its job's scale
+  // (in [−1, 1]): rounded to the grid of 2^dac_bits − 1 steps per side.
+  float dac_normalized(float v) const;
+
+  // Fills x[count × block k] with the DAC inputs of jobs [first, first+count)
+  // of one block, their noise keys and the factor each job's outputs are
+  // multiplied by (the input scale of float layers; 1 for integer ones).
+  using Gather = std::function<void(int block, int64_t first, int count, float* x, JobKey* keys,
+                                    float* job_scale)>;
+  // Receives the digitised accumulators of jobs [first, first+count):
+  // acc[count × channels], already multiplied by the job scale.
+  using Emit = std::function<void(int64_t first, int count, const double* acc)>;
+
+  // Runs `jobs` jobs. In a calibration run it first measures this layer's
+  // ADC ranges (range mode `calibrated`).
+  void run(const RunContext& ctx, int64_t jobs, const Gather& gather, KernelFlavor flavor,
+           const Emit& emit) const;
+
+  int blocks() const { return static_cast<int>(blocks_.size()); }
+  int channels() const { return channels_; }
+  const AnalogMatrix& matrix(int block) const { return blocks_[block].matrix; }
+
+ private:
+  struct Programmed {
+    AnalogMatrix matrix;
+    int first_channel;
+    int adc_offset;  // of this block's ADCs in the layer's range list
+  };
+  std::vector<double> measure_ranges(int64_t jobs, const Gather& gather, int threads) const;
+  std::vector<Programmed> blocks_;
+  int channels_;
+  uint32_t layer_;
+  AnalogConfig config_;
+  std::vector<float> dac_table_;  // DAC outputs for integer inputs −kDacSpan..kDacSpan
+  std::vector<double> own_ranges_;
+};
+
+// The layer index that keys a node's device draws: its position in the graph.
+uint32_t layer_index(const Graph& g, const Node& n);
+
+}  // namespace aimc

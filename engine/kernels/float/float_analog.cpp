@@ -1,0 +1,122 @@
+#include "engine/kernels/float/float_analog.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/analog/placement.h"
+
+namespace aimc::floatk {
+namespace {
+
+// Divides a job's inputs by their largest magnitude and encodes them on the
+// DAC; returns that magnitude (the factor the job's outputs are scaled by).
+float normalize_job(const TiledLayer& tiles, float* x, int k) {
+  float m = 0;
+  for (int i = 0; i < k; ++i) m = std::max(m, std::fabs(x[i]));
+  if (m == 0) return 0.0f;
+  for (int i = 0; i < k; ++i) x[i] = tiles.dac_normalized(x[i] / m);
+  return m;
+}
+
+}  // namespace
+
+std::unique_ptr<TiledLayer> conv_tiles(const Node& n, const Graph& g, const KernelOptions& o,
+                                       const Tensor& w, int64_t group) {
+  if (!o.analog || group != 1 || w.rank() < 3) return nullptr;
+  const int64_t out_c = w.dim(0), k = w.size() / out_c;
+  const int64_t kvol = k / w.dim(1);
+  const LayerKind kind = kvol == 1 ? LayerKind::kPointwise : LayerKind::kConv;
+  if (!placed_on_analog(o.analog->placement, n.name, kind)) return nullptr;
+  std::vector<AnalogBlock> blocks(1);
+  blocks[0] = {std::vector<float>(w.data<float>(), w.data<float>() + w.size()), static_cast<int>(k),
+               static_cast<int>(out_c), 0};
+  return std::make_unique<TiledLayer>(std::move(blocks), static_cast<int>(out_c),
+                                      static_cast<uint32_t>(&n - g.nodes.data()), *o.analog, false,
+                                      1.0);
+}
+
+void run_conv_tiles(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor flavor,
+                    const Window& win, const Tensor& x, const float* bias, Tensor& y) {
+  const int64_t batch = x.dim(0), cin = x.dim(1), out_c = y.dim(1);
+  const int64_t plane = win.out_size();
+  const int k = tiles.matrix(0).rows();
+  const float* xd = x.data<float>();
+  float* yd = y.data<float>();
+  auto gather = [&](int, int64_t first, int count, float* dst, JobKey* keys, float* scale) {
+    for (int j = 0; j < count; ++j) {
+      const int64_t job = first + j, n = job / plane, p = job % plane;
+      const int64_t od = p / (win.out[1] * win.out[2]), oh = p / win.out[2] % win.out[1],
+                    ow = p % win.out[2];
+      keys[j] = {static_cast<uint32_t>(ctx.first_image + n), static_cast<uint32_t>(p)};
+      float* row = dst + std::size_t(j) * k;
+      int64_t kk = 0;
+      for (int64_t c = 0; c < cin; ++c) {
+        const float* xc = xd + (n * cin + c) * win.in_size();
+        for (int64_t a = 0; a < win.kernel[0]; ++a) {
+          const int64_t id = od * win.stride[0] - win.pad_begin[0] + a * win.dilation[0];
+          for (int64_t b = 0; b < win.kernel[1]; ++b) {
+            const int64_t ih = oh * win.stride[1] - win.pad_begin[1] + b * win.dilation[1];
+            for (int64_t e = 0; e < win.kernel[2]; ++e, ++kk) {
+              const int64_t iw = ow * win.stride[2] - win.pad_begin[2] + e * win.dilation[2];
+              const bool inside = id >= 0 && id < win.in[0] && ih >= 0 && ih < win.in[1] &&
+                                  iw >= 0 && iw < win.in[2];
+              row[kk] = inside ? xc[(id * win.in[1] + ih) * win.in[2] + iw] : 0.0f;
+            }
+          }
+        }
+      }
+      scale[j] = normalize_job(tiles, row, k);
+    }
+  };
+  auto emit = [&](int64_t first, int count, const double* acc) {
+    for (int j = 0; j < count; ++j) {
+      const int64_t job = first + j, n = job / plane, p = job % plane;
+      for (int64_t o = 0; o < out_c; ++o)
+        yd[(n * out_c + o) * plane + p] =
+            static_cast<float>(acc[std::size_t(j) * out_c + o]) + (bias ? bias[o] : 0.0f);
+    }
+  };
+  tiles.run(ctx, batch * plane, gather, flavor, emit);
+}
+
+std::unique_ptr<TiledLayer> gemm_tiles(const Node& n, const Graph& g, const KernelOptions& o,
+                                       const Tensor& b, bool trans_b) {
+  if (!o.analog || b.rank() != 2 || b.dtype() != DType::kFloat32) return nullptr;
+  if (!placed_on_analog(o.analog->placement, n.name, LayerKind::kGemm)) return nullptr;
+  const int64_t k = trans_b ? b.dim(1) : b.dim(0), cols = trans_b ? b.dim(0) : b.dim(1);
+  std::vector<AnalogBlock> blocks(1);
+  blocks[0].k = static_cast<int>(k);
+  blocks[0].n = static_cast<int>(cols);
+  blocks[0].weights_nk.resize(std::size_t(k) * cols);
+  const float* bd = b.data<float>();
+  for (int64_t j = 0; j < cols; ++j)
+    for (int64_t i = 0; i < k; ++i)
+      blocks[0].weights_nk[std::size_t(j) * k + i] = trans_b ? bd[j * k + i] : bd[i * cols + j];
+  return std::make_unique<TiledLayer>(std::move(blocks), static_cast<int>(cols),
+                                      static_cast<uint32_t>(&n - g.nodes.data()), *o.analog, false,
+                                      1.0);
+}
+
+void run_gemm_tiles(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor flavor,
+                    const Tensor& a, bool trans_a, float* y) {
+  const int64_t m = trans_a ? a.dim(1) : a.dim(0), k = trans_a ? a.dim(0) : a.dim(1);
+  const int64_t cols = tiles.channels();
+  const float* ad = a.data<float>();
+  auto gather = [&](int, int64_t first, int count, float* dst, JobKey* keys, float* scale) {
+    for (int j = 0; j < count; ++j) {
+      const int64_t row = first + j;
+      keys[j] = {static_cast<uint32_t>(ctx.first_image + row), 0};
+      float* x = dst + std::size_t(j) * k;
+      for (int64_t i = 0; i < k; ++i) x[i] = trans_a ? ad[i * m + row] : ad[row * k + i];
+      scale[j] = normalize_job(tiles, x, static_cast<int>(k));
+    }
+  };
+  auto emit = [&](int64_t first, int count, const double* acc) {
+    for (int j = 0; j < count; ++j)
+      for (int64_t c = 0; c < cols; ++c)
+        y[(first + j) * cols + c] = static_cast<float>(acc[std::size_t(j) * cols + c]);
+  };
+  tiles.run(ctx, m, gather, flavor, emit);
+}
+
+}  // namespace aimc::floatk
