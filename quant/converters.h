@@ -12,6 +12,8 @@ struct DacSpec {
   // The largest |input| the model can present (255 after ReLU6, 128 at the
   // network input); inputs are scaled onto the DAC grid relative to it.
   int32_t full_scale = 255;
+  // Unsigned: one-sided pulses; negative inputs clip to 0.
+  bool is_signed = true;
 };
 
 // The DAC's view of an integer input: rounded to the grid of 2^bits − 1 steps
@@ -22,7 +24,13 @@ double dac_encode(const DacSpec& dac, int32_t x);
 struct AdcSpec {
   int bits = 8;        // signed: codes in [−(2^(bits−1) − 1), 2^(bits−1) − 1]
   double range = 1.0;  // the current that maps to the largest code
+  // Unsigned: codes in [0, 2^bits − 1]; negative currents clip to 0.
+  bool is_signed = true;
 };
+
+// The largest and smallest codes of the ADC.
+double adc_max_code(const AdcSpec& adc);
+double adc_min_code(const AdcSpec& adc);
 
 // Code of the ADC for column current y (same units as `range`).
 int32_t adc_code(const AdcSpec& adc, double y);

@@ -36,6 +36,7 @@ struct AnalogConfig {
   int tile_cols = 256;
   quant::DacSpec dac{8, 255};
   int adc_bits = 8;
+  bool adc_signed = true;  // unsigned: codes 0..2^bits − 1, negative currents clip to 0
   AdcRangeMode adc_range = AdcRangeMode::kMax;
   double adc_fixed_range = 0;     // in accumulator units, for kFixed
   double adc_bound = 10;          // in normalized units, for kBound (aihwkit's out_bound)

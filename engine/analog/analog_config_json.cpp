@@ -189,12 +189,16 @@ AnalogConfig analog_config_from_json(const nlohmann::json& j, const std::string&
       c.tile_cols = number<int>(v, where, key, 1, 65536);
     else if (key == "dac_bits")
       c.dac.bits = number<int>(v, where, key, 1, 16);
+    else if (key == "dac_signed")
+      c.dac.is_signed = boolean(v, where, key);
+    else if (key == "adc_signed")
+      c.adc_signed = boolean(v, where, key);
     else if (key == "dac_full_scale")
       c.dac.full_scale = number<int32_t>(v, where, key, 1, 1 << 20);
     else if (key == "adc_bits") {
       // "ideal": an ADC fine enough never to round away an integer sum.
       c.adc_bits =
-          v.is_string() && v.get<std::string>() == "ideal" ? 28 : number<int>(v, where, key, 1, 16);
+          v.is_string() && v.get<std::string>() == "ideal" ? 28 : number<int>(v, where, key, 2, 16);
     } else if (key == "adc_range") {
       if (v.is_string()) {
         c.adc_range = choice<AdcRangeMode>(v, where, key,
@@ -339,6 +343,8 @@ nlohmann::json analog_config_to_json(const AnalogConfig& c) {
       {"tile_cols", c.tile_cols},
       {"dac_bits", c.dac.bits},
       {"dac_full_scale", c.dac.full_scale},
+      {"dac_signed", c.dac.is_signed},
+      {"adc_signed", c.adc_signed},
       {"weight_bits", c.weight_bits},
       {"weight_scaling", c.weight_scaling == WeightScaling::kTile ? "tile" : "column"},
       {"slice_bits", c.slice_bits},

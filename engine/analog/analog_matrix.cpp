@@ -6,18 +6,17 @@
 #include "engine/analog/device_read.h"
 #include "engine/analog/tile_gemm.h"
 #include "noise-models/counter_rng.h"
+#include "quant/conductance_mapping.h"
 
 namespace aimc {
 namespace {
 
 constexpr int kCompensationInputs = 16;  // calibration vectors of drift compensation
 
-double max_code(int bits) { return std::ldexp(1.0, bits - 1) - 1.0; }
-
 // The ADC of DESIGN §3 (quant::adc_code), written out so that the block path
 // can hoist the LSB; both paths evaluate exactly this expression.
-double adc_value(double y, double lsb, double top) {
-  return std::clamp(std::round(y / lsb), -top, top) * lsb;
+double adc_value(double y, double lsb, double bottom, double top) {
+  return std::clamp(std::round(y / lsb), bottom, top) * lsb;
 }
 
 }  // namespace
@@ -36,7 +35,7 @@ AnalogMatrix::AnalogMatrix(std::span<const float> w_nk, int k, int n, uint32_t l
   // Levels: an int8 model's own weights at 8 bits; otherwise each column (of
   // a tile) or each tile is requantized to 2^(bits−1) − 1 levels of its max.
   const bool native = integer_weights && c.weight_bits >= 8;
-  const double levels = native ? 127.0 : max_code(c.weight_bits);
+  const double levels = native ? 127.0 : quant::weight_levels(c.weight_bits);
   auto weight = [&](int i, int j) { return double(w_nk[std::size_t(j) * k + i]); };
   std::vector<double> scale(std::size_t(row_tiles_) * n, 0.0);
   for (int rt = 0; rt < row_tiles_; ++rt) {
@@ -61,7 +60,7 @@ AnalogMatrix::AnalogMatrix(std::span<const float> w_nk, int k, int n, uint32_t l
   const double largest_q = native ? 128.0 : levels;
   if (c.slice_bits > 0) {
     slice_base_ = std::ldexp(1.0, c.slice_bits);
-    while (std::pow(slice_base_, slices_) <= largest_q) ++slices_;
+    slices_ = quant::slices_needed(largest_q, c.slice_bits);
   }
   const double g_max = c.g_max();
   const std::size_t plane = std::size_t(k) * n;
@@ -73,19 +72,17 @@ AnalogMatrix::AnalogMatrix(std::span<const float> w_nk, int k, int n, uint32_t l
     const int rt = i / c.tile_rows;
     for (int j = 0; j < n; ++j) {
       const double s = scale[rt * n + j];
-      const double q = native ? weight(i, j) : (s > 0 ? std::round(weight(i, j) * levels / s) : 0);
+      const double q = native ? weight(i, j) : quant::quantize_weight(weight(i, j), s, levels);
       const double full = native ? (s > 0 ? s : 1.0) : levels;  // |q| that maps to g_max
       full_scale[rt * n + j] = c.slice_bits > 0 ? slice_base_ - 1 : full;
       const uint32_t tile = tile_base + static_cast<uint32_t>(rt * col_tiles_ + j / c.tile_cols);
-      double magnitude = std::fabs(q);
+      const std::vector<double> digits =
+          c.slice_bits > 0 ? quant::slice_digits(std::fabs(q), c.slice_bits, slices_)
+                           : std::vector<double>{std::fabs(q)};
+      const double digit_full = c.slice_bits > 0 ? slice_base_ - 1 : full;
       for (int sl = 0; sl < slices_; ++sl) {
-        double digit = magnitude, digit_full = full;
-        if (slices_ > 1 || c.slice_bits > 0) {
-          digit = std::fmod(magnitude, slice_base_);
-          magnitude = std::floor(magnitude / slice_base_);
-          digit_full = slice_base_ - 1;
-        }
-        const double signed_digit = q < 0 ? -digit : digit;
+        const double signed_digit = q < 0 ? -digits[sl] : digits[sl];
+        const quant::PairTargets target = quant::pair_targets(signed_digit, digit_full, g_max);
         noise::StreamKey key{c.seed,
                              layer,
                              tile,
@@ -93,12 +90,11 @@ AnalogMatrix::AnalogMatrix(std::span<const float> w_nk, int k, int n, uint32_t l
                              static_cast<uint32_t>(j),
                              noise::Purpose::kProgramming,
                              static_cast<uint32_t>(2 * sl)};
-        const double g_target = g_max * digit / digit_full;
-        const DeviceRead on = read_device(c, g_target, key);
-        ++key.extra;  // the other device of the pair draws its own numbers
-        const DeviceRead off = read_device(c, 0.0, key);
-        const DeviceRead& plus = q >= 0 ? on : off;
-        const DeviceRead& minus = q >= 0 ? off : on;
+        // The device holding the level draws under extra 2s, its partner 2s + 1.
+        noise::StreamKey partner = key;
+        partner.extra = static_cast<uint32_t>(2 * sl + 1);
+        const DeviceRead plus = read_device(c, target.plus, q >= 0 ? key : partner);
+        const DeviceRead minus = read_device(c, target.minus, q >= 0 ? partner : key);
         const std::size_t at = sl * plane + std::size_t(i) * n + j;
         const bool exact = c.device == AnalogDevice::kIdeal && c.faults.p_stuck_zero == 0 &&
                            c.faults.p_stuck_gmax == 0;
@@ -211,7 +207,8 @@ void AnalogMatrix::mvm_block(const float* x, int count, const JobKey* jobs, cons
                              double* out, std::vector<float>& scratch) const {
   const AnalogConfig& c = config_;
   if (!ranges) ranges = range_.data();
-  const double top = max_code(c.adc_bits);
+  const quant::AdcSpec spec{c.adc_bits, 1.0, c.adc_signed};
+  const double top = quant::adc_max_code(spec), bottom = quant::adc_min_code(spec);
   scratch.resize(std::size_t(count) * n_);
   std::fill(out, out + std::size_t(count) * n_, 0.0);
   std::vector<double> lsb(n_), gain(n_), sigma(n_);
@@ -239,13 +236,13 @@ void AnalogMatrix::mvm_block(const float* x, int count, const JobKey* jobs, cons
                 noise::Purpose::kOutputNoise,
                 jobs[p].pixel};
             const noise::NormalPair z = noise::standard_normals(key);
-            o[j] += adc_value(y[j] + sigma[j] * z.first, lsb[j], top) * gain[j];
+            o[j] += adc_value(y[j] + sigma[j] * z.first, lsb[j], bottom, top) * gain[j];
             if (j + 1 < n_)
-              o[j + 1] +=
-                  adc_value(y[j + 1] + sigma[j + 1] * z.second, lsb[j + 1], top) * gain[j + 1];
+              o[j + 1] += adc_value(y[j + 1] + sigma[j + 1] * z.second, lsb[j + 1], bottom, top) *
+                          gain[j + 1];
           }
         } else {
-          for (int j = 0; j < n_; ++j) o[j] += adc_value(y[j], lsb[j], top) * gain[j];
+          for (int j = 0; j < n_; ++j) o[j] += adc_value(y[j], lsb[j], bottom, top) * gain[j];
         }
       }
     }
@@ -264,7 +261,7 @@ void AnalogMatrix::mvm_reference(const float* x, JobKey job, const double* range
         const int ct = j / c.tile_cols;
         double y = 0;
         for (int i = i0; i < i1; ++i) y += double(x[i]) * d_[(std::size_t(s) * k_ + i) * n_ + j];
-        const quant::AdcSpec adc{c.adc_bits, ranges[adc_index(s, rt, ct)]};
+        const quant::AdcSpec adc{c.adc_bits, ranges[adc_index(s, rt, ct)], c.adc_signed};
         if (c.out_noise > 0) {
           const noise::StreamKey key{c.seed,
                                      layer_,

@@ -40,7 +40,8 @@ float TiledLayer::dac(int32_t v) const {
 
 float TiledLayer::dac_normalized(float v) const {
   const float levels = static_cast<float>(std::ldexp(1.0, config_.dac.bits) - 1.0);
-  return std::clamp(std::round(v * levels), -levels, levels) / levels;
+  return std::clamp(std::round(v * levels), config_.dac.is_signed ? -levels : 0.0f, levels) /
+         levels;
 }
 
 std::vector<double> TiledLayer::measure_ranges(int64_t jobs, const Gather& gather,

@@ -44,6 +44,7 @@ TEST(CliAnalog, BadConfigurationsAreRefusedNamingFileAndKey) {
   for (const Case& c : {Case{"unknown.json", R"({"adc_bitz": 8})", "adc_bitz"},
                         Case{"range.json", R"({"adc_bits": 99})", "adc_bits"},
                         Case{"adc0.json", R"({"adc_bits": 0})", "adc_bits"},
+                        Case{"adc1.json", R"({"adc_bits": 1})", "adc_bits"},
                         Case{"dac0.json", R"({"dac_bits": 0})", "dac_bits"},
                         Case{"dac17.json", R"({"dac_bits": 17})", "dac_bits"},
                         Case{"adc17.json", R"({"adc_bits": 17})", "adc_bits"},

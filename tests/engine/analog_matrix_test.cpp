@@ -87,6 +87,27 @@ TEST(AnalogMatrix, IdealDeviceWithWideAdcIsExactInBothPaths) {
   EXPECT_EQ(rounded(run_reference(m, x, 7)), want);
 }
 
+TEST(AnalogMatrix, UnsignedAdcClipsNegativeCurrentsToZero) {
+  AnalogConfig c;
+  c.adc_bits = 16;
+  c.adc_signed = false;
+  const auto w = random_weights(100, 30, 71);
+  const AnalogMatrix m = make(w, 100, 30, c);
+  const auto x = random_inputs(4, 100, 72, 0, 255);
+  const auto want = exact(w, x, 4, 100, 30);
+  const auto got = run_block(m, x, 4);
+  int clipped = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (want[i] < 0) {
+      ASSERT_EQ(got[i], 0.0);
+      ++clipped;
+    } else {
+      ASSERT_NEAR(got[i], want[i], m.own_adc_ranges()[0] / 65535.0);  // half an LSB
+    }
+  }
+  EXPECT_GT(clipped, 10);
+}
+
 TEST(AnalogMatrix, BitSlicedIdealDevicesAreExactToo) {
   AnalogConfig c;
   c.adc_bits = 28;

@@ -33,5 +33,24 @@ TEST(Adc, RoundsToNearestAndClips) {
   EXPECT_EQ(adc_code(coarse, 24.9) * adc_lsb(coarse), 20.0);
 }
 
+TEST(Dac, UnsignedClipsNegativeInputsToZero) {
+  const DacSpec dac{8, 255, false};
+  EXPECT_EQ(dac_encode(dac, 100), 100);
+  EXPECT_EQ(dac_encode(dac, -5), 0);
+  EXPECT_EQ(dac_encode(dac, 999), 255);
+}
+
+TEST(Adc, UnsignedUsesEveryCodeOnOneSide) {
+  const AdcSpec adc{8, 255.0, false};  // codes 0..255, LSB 1
+  EXPECT_DOUBLE_EQ(adc_lsb(adc), 1.0);
+  EXPECT_EQ(adc_max_code(adc), 255);
+  EXPECT_EQ(adc_min_code(adc), 0);
+  EXPECT_EQ(adc_code(adc, 200.4), 200);
+  EXPECT_EQ(adc_code(adc, -3), 0);
+  EXPECT_EQ(adc_code(adc, 300), 255);
+  const AdcSpec sgn{8, 127.0};
+  EXPECT_EQ(adc_min_code(sgn), -127);
+}
+
 }  // namespace
 }  // namespace aimc::quant
