@@ -38,6 +38,22 @@ TEST(CliTileCheck, IdealTilesAreExactAndPcmDriftIsCompensated) {
   }
 }
 
+TEST(CliTileCheck, EveryDeviceModelRuns) {
+  ScratchDir dir("tilecheckdevices");
+  const auto out = dir / "t.json";
+  for (const char* device : {"device=rram", "device=gaussian --set prog_sigma=0.5",
+                             "p_stuck_gmax=0.01"}) {
+    const CliResult r = run_aimc(std::string("tile-check --analog ideal --times 0 --set ") +
+                                     device + " --json '" + out.string() + "'",
+                                 dir.path());
+    ASSERT_EQ(r.exit_code, 0) << device << ": " << r.err;
+    const auto j = nlohmann::json::parse(slurp(out));
+    const double rms = j["results"][0]["rms_relative_error"].get<double>();
+    EXPECT_GT(rms, 1e-3) << device;  // noisy devices: not exact
+    EXPECT_LT(rms, 1.0) << device;
+  }
+}
+
 TEST(CliTileCheck, BadArgumentsAreRefused) {
   ScratchDir dir("tilecheckbad");
   CliResult r = run_aimc("tile-check --times 1,-5", dir.path());
