@@ -7,6 +7,13 @@
 
 namespace aimc::quant {
 
+// Round to nearest, halves away from zero (std::round's rule), written so
+// that compilers vectorize it: the fast analog paths and this reference use
+// the same function, so they cannot disagree. Exact for |x| < 2^52.
+inline double round_half_away(double x) {
+  return __builtin_trunc(x + __builtin_copysign(0.49999999999999994, x));
+}
+
 struct DacSpec {
   int bits = 8;  // magnitude bits; a sign comes on top (the IMA's signed PWM)
   // The largest |input| the model can present (255 after ReLU6, 128 at the

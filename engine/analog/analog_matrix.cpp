@@ -16,7 +16,7 @@ constexpr int kCompensationInputs = 16;  // calibration vectors of drift compens
 // The ADC of DESIGN §3 (quant::adc_code), written out so that the block path
 // can hoist the LSB; both paths evaluate exactly this expression.
 double adc_value(double y, double lsb, double bottom, double top) {
-  return std::clamp(std::round(y / lsb), bottom, top) * lsb;
+  return std::clamp(quant::round_half_away(y / lsb), bottom, top) * lsb;
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace aimc::quant {
 namespace {
 
@@ -31,6 +33,20 @@ TEST(Adc, RoundsToNearestAndClips) {
   EXPECT_EQ(adc_code(adc, -500), -127);
   const AdcSpec coarse{4, 70.0};  // LSB 10
   EXPECT_EQ(adc_code(coarse, 24.9) * adc_lsb(coarse), 20.0);
+}
+
+TEST(Rounding, HalfAwayFromZeroLikeStdRound) {
+  for (double x : {0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994, 0.0,
+                   -0.0, 3.0, 1e15 + 0.5, -1e15 - 0.5, 123456.4999, 7.5000001})
+    EXPECT_EQ(round_half_away(x), std::round(x)) << x;
+  uint64_t s = 88172645463325252ull;  // xorshift: many values of every magnitude
+  for (int i = 0; i < 1000000; ++i) {
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    const double x = (double(s >> 11) / 9007199254740992.0 - 0.5) * std::ldexp(1.0, i % 40);
+    ASSERT_EQ(round_half_away(x), std::round(x)) << x;
+  }
 }
 
 TEST(Dac, UnsignedClipsNegativeInputsToZero) {

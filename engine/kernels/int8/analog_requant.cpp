@@ -5,6 +5,8 @@
 #include <limits>
 #include <vector>
 
+#include "quant/converters.h"
+
 namespace aimc::int8k {
 
 TiledLayer::Emit requantizing_emit(const ChannelRequant& requant, int channels, int8_t* out) {
@@ -15,7 +17,7 @@ TiledLayer::Emit requantizing_emit(const ChannelRequant& requant, int channels, 
     for (int p = 0; p < count; ++p) {
       for (int c = 0; c < channels; ++c)
         row[c] = static_cast<int32_t>(
-            std::llround(std::clamp(acc[std::size_t(p) * channels + c], lo, hi)));
+            quant::round_half_away(std::clamp(acc[std::size_t(p) * channels + c], lo, hi)));
       requantize_row(requant, row.data(), channels, out + (first + p) * channels);
     }
   };
