@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
 # The main job: install, build, then classify and evaluate the shared sample
-# images with the int8 MobileNetV2 (bit-exact digital mode), printing top-1,
-# top-5 and images/s. Extra arguments go to `aimc eval`.
+# images with the int8 MobileNetV2: bit-exact digital mode, then the analog
+# engine (the `ideal` preset, which must equal digital, and the seed
+# cluster's `ima-paper` preset after one day of PCM drift), each printing
+# top-1, top-5 and images/s. Extra arguments go to every `aimc eval`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build-release -j "$(nproc)" --target aimc
-./build-release/aimc classify "$(ls ../shared/data/imagenet-sample/*.JPEG | head -n 1)"
-./build-release/aimc eval --mode digital "$@"
+B=./build-release/aimc
+image="$(ls ../shared/data/imagenet-sample/*.JPEG | head -n 1)"
+$B classify "$image"
+$B classify --mode analog --analog ima-paper --set t_inf=86400 --seed 1 "$image"
+echo "== digital (bit-exact int8)"
+$B eval --mode digital "$@"
+echo "== analog, ideal preset (equals digital)"
+$B eval --mode analog --analog ideal "$@"
+echo "== analog, ima-paper preset, PCM after 1 day, global drift compensation"
+$B eval --mode analog --analog ima-paper --set t_inf=86400 --seed 1 "$@"
