@@ -20,7 +20,8 @@ constexpr const char* kUsage =
     "  run        run one input, write the raw output tensor (and every layer with --dump-layers)\n"
     "  bench      images/s and latency percentiles (analog mode: beside digital, same run)\n"
     "  tile-check MVM error of one random layer on crossbar tiles per drift time,\n"
-    "             without and with drift compensation\n\n"
+    "             without and with drift compensation\n"
+    "  timing     cycles, time and energy per layer on the 8-core IMA cluster\n\n"
     "exit codes: 0 ok, 2 bad input (the message names the file/node/key), 1 internal error\n";
 
 int dispatch(int argc, char** argv) {
@@ -35,6 +36,7 @@ int dispatch(int argc, char** argv) {
   if (cmd == "run") return cmd_run(argc - 1, argv + 1);
   if (cmd == "bench") return cmd_bench(argc - 1, argv + 1);
   if (cmd == "tile-check") return cmd_tile_check(argc - 1, argv + 1);
+  if (cmd == "timing") return cmd_timing(argc - 1, argv + 1);
   throw bad_input("command line", "unknown command '" + cmd + "' (see aimc --help)");
 }
 

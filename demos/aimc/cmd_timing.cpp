@@ -1,0 +1,152 @@
+// aimc timing: per-layer cycles, time and energy of a network on the seed
+// cluster for a mapping scenario (DESIGN §5, §6), or the Bottleneck
+// comparison over all scenarios.
+#include <cstdio>
+#include <sstream>
+
+#include "demos/aimc/cli_common.h"
+#include "demos/aimc/commands.h"
+#include "engine/error.h"
+#include "engine/timing/cluster_model.h"
+#include "models/mobilenet_spec.h"
+
+namespace aimc::cli {
+namespace {
+
+nlohmann::json report_json(const timing::TimingReport& r) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& l : r.layers) {
+    layers.push_back({{"name", l.name},
+                      {"op", l.op},
+                      {"unit", l.unit},
+                      {"macs", l.macs},
+                      {"params", l.params},
+                      {"arrays", l.arrays},
+                      {"jobs", l.jobs},
+                      {"cycles", l.cycles},
+                      {"latency_us", l.latency_us},
+                      {"energy_uj", l.energy_uj},
+                      {"tops_per_w", l.energy_uj > 0 ? 2.0 * l.macs / (l.energy_uj * 1e6) : 0.0},
+                      {"overlapped", l.overlapped}});
+  }
+  return {{"scenario", timing::scenario_name(r.scenario)},
+          {"freq_mhz", r.freq_mhz},
+          {"layers", layers},
+          {"total",
+           {{"cycles", r.cycles},
+            {"latency_ms", r.latency_ms},
+            {"energy_uj", r.energy_uj},
+            {"inferences_per_second", r.inferences_per_second},
+            {"arrays", r.arrays},
+            {"array_utilization", r.array_utilization},
+            {"mapped_params", r.mapped_params},
+            {"mmac", r.mmac}}}};
+}
+
+std::string report_csv(const timing::TimingReport& r) {
+  std::ostringstream out;
+  out << "name,op,unit,macs,params,arrays,jobs,cycles,latency_us,energy_uj\n";
+  for (const auto& l : r.layers)
+    out << l.name << ',' << l.op << ',' << l.unit << ',' << l.macs << ',' << l.params << ','
+        << l.arrays << ',' << l.jobs << ',' << l.cycles << ',' << l.latency_us << ',' << l.energy_uj
+        << '\n';
+  return out.str();
+}
+
+void print_report(const timing::TimingReport& r) {
+  std::printf("scenario %s at %.0f MHz\n", timing::scenario_name(r.scenario).c_str(), r.freq_mhz);
+  std::printf("%-18s %-10s %-9s %10s %9s %6s %8s %12s %11s %10s %8s\n", "layer", "op", "unit",
+              "MACs", "params", "arrays", "jobs", "cycles", "latency_us", "energy_uJ", "TOPS/W");
+  for (const auto& l : r.layers) {
+    const double tops_w = l.energy_uj > 0 ? 2.0 * l.macs / (l.energy_uj * 1e6) : 0.0;
+    std::printf("%-18s %-10s %-9s %10lld %9lld %6d %8lld %12.0f %11.2f %10.3f %8.2f%s\n",
+                l.name.c_str(), l.op.c_str(), l.unit.c_str(), static_cast<long long>(l.macs),
+                static_cast<long long>(l.params), l.arrays, static_cast<long long>(l.jobs),
+                l.cycles, l.latency_us, l.energy_uj, tops_w, l.overlapped ? "  (overlapped)" : "");
+  }
+  std::printf(
+      "total: %.3f ms, %.1f uJ, %.1f inferences/s, %.2f MMAC, %lld conv weights mapped, %d "
+      "arrays (utilisation %.1f %%)\n",
+      r.latency_ms, r.energy_uj, r.inferences_per_second, r.mmac,
+      static_cast<long long>(r.mapped_params), r.arrays, 100.0 * r.array_utilization);
+}
+
+}  // namespace
+
+int cmd_timing(int argc, char** argv) {
+  cxxopts::Options options("aimc timing",
+                           "Cycles, time and energy per layer on the 8-core IMA cluster");
+  // clang-format off
+  options.add_options()
+      ("spec", "programmatic network: mobilenetv2, mobilenetv2-paper or bottleneck",
+       cxxopts::value<std::string>())
+      ("hw", "hardware description JSON (defaults: the paper's values)",
+       cxxopts::value<std::string>())
+      ("scenario", "cores, ima-cjob8, ima-cjob16, hybrid, ima+dw or multi-array",
+       cxxopts::value<std::string>()->default_value("multi-array"))
+      ("freq-mhz", "cluster frequency (overrides the hardware file)", cxxopts::value<double>())
+      ("bus-bits", "IMA bus width (overrides the hardware file)", cxxopts::value<int>())
+      ("sequential", "IMA phases in sequence instead of pipelined")
+      ("bottleneck", "the paper's Bottleneck over all scenarios, with ratios against cores")
+      ("json", "write the report as JSON", cxxopts::value<std::string>())
+      ("csv", "write the per-layer table as CSV", cxxopts::value<std::string>())
+      ("h,help", "show this help");
+  // clang-format on
+  const auto args = parse_options(options, argc, argv);
+  if (args.count("help")) {
+    std::printf("%s\n", options.help().c_str());
+    return 0;
+  }
+  timing::Hardware hw =
+      args.count("hw") ? timing::load_hardware(args["hw"].as<std::string>()) : timing::Hardware{};
+  if (args.count("freq-mhz")) {
+    hw.freq_mhz = args["freq-mhz"].as<double>();
+    if (!(hw.freq_mhz > 0)) throw bad_input("--freq-mhz", "must be positive");
+  }
+  if (args.count("bus-bits")) {
+    hw.bus_bits = args["bus-bits"].as<int>();
+    if (hw.bus_bits < 8) throw bad_input("--bus-bits", "must be at least 8");
+  }
+  if (args.count("sequential")) hw.pipelined = false;
+
+  if (args.count("bottleneck")) {
+    const auto layers = models::bottleneck_spec();
+    const timing::TimingReport cores = timing::estimate(layers, hw, timing::Scenario::kCores);
+    nlohmann::json table = nlohmann::json::object();
+    std::printf("Bottleneck (14x14, 96 -> 576 -> 96) at %.0f MHz, %d-bit bus, %s\n", hw.freq_mhz,
+                hw.bus_bits, hw.pipelined ? "pipelined" : "sequential");
+    std::printf("%-12s %12s %12s %12s %12s\n", "scenario", "cycles", "energy_uJ", "speed-up",
+                "energy eff.");
+    for (timing::Scenario s : timing::all_scenarios()) {
+      if (s == timing::Scenario::kMultiArray) continue;
+      const timing::TimingReport r = timing::estimate(layers, hw, s);
+      const double speedup = cores.cycles / r.cycles, eff = cores.energy_uj / r.energy_uj;
+      std::printf("%-12s %12.0f %12.3f %11.2fx %11.2fx\n", timing::scenario_name(s).c_str(),
+                  r.cycles, r.energy_uj, speedup, eff);
+      table[timing::scenario_name(s)] = {{"cycles", r.cycles},
+                                         {"energy_uj", r.energy_uj},
+                                         {"speedup_vs_cores", speedup},
+                                         {"energy_efficiency_vs_cores", eff}};
+    }
+    if (args.count("json"))
+      write_json(args["json"].as<std::string>(),
+                 {{"bottleneck", table}, {"hardware", timing::hardware_to_json(hw)}});
+    return 0;
+  }
+
+  const std::string spec = args.count("spec") ? args["spec"].as<std::string>() : "mobilenetv2";
+  const auto layers = models::named_spec(spec);
+  const timing::TimingReport r =
+      timing::estimate(layers, hw, timing::parse_scenario(args["scenario"].as<std::string>()));
+  print_report(r);
+  if (args.count("json")) {
+    nlohmann::json j = report_json(r);
+    j["spec"] = spec;
+    j["hardware"] = timing::hardware_to_json(hw);
+    write_json(args["json"].as<std::string>(), j);
+  }
+  if (args.count("csv")) write_file_atomically(args["csv"].as<std::string>(), report_csv(r));
+  return 0;
+}
+
+}  // namespace aimc::cli

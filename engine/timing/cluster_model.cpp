@@ -1,0 +1,175 @@
+#include "engine/timing/cluster_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "engine/error.h"
+
+namespace aimc::timing {
+
+Scenario parse_scenario(const std::string& name) {
+  for (Scenario s : all_scenarios())
+    if (scenario_name(s) == name) return s;
+  throw bad_input("--scenario",
+                  "unknown scenario '" + name +
+                      "' (cores, ima-cjob8, ima-cjob16, hybrid, ima+dw, multi-array)");
+}
+
+std::string scenario_name(Scenario s) {
+  switch (s) {
+    case Scenario::kCores:
+      return "cores";
+    case Scenario::kImaCjob8:
+      return "ima-cjob8";
+    case Scenario::kImaCjob16:
+      return "ima-cjob16";
+    case Scenario::kHybrid:
+      return "hybrid";
+    case Scenario::kImaDw:
+      return "ima+dw";
+    case Scenario::kMultiArray:
+      return "multi-array";
+  }
+  return "?";
+}
+
+std::vector<Scenario> all_scenarios() {
+  return {Scenario::kCores,  Scenario::kImaCjob8, Scenario::kImaCjob16,
+          Scenario::kHybrid, Scenario::kImaDw,    Scenario::kMultiArray};
+}
+
+double mvm_cycles(const Hardware& h) { return std::ceil(h.mvm_ns * h.freq_mhz / 1000.0 - 1e-9); }
+
+JobCycles ima_job_cycles(const Hardware& h, int64_t rows, int64_t cols, double overhead) {
+  JobCycles j;
+  j.compute = mvm_cycles(h);
+  j.stream_in = std::ceil(double(rows) * h.io_bits / h.bus_bits);
+  j.stream_out = std::ceil(double(cols) * h.io_bits / h.bus_bits);
+  const double streaming = j.stream_in + j.stream_out;  // one bus port for both directions
+  j.total = (h.pipelined ? std::max(j.compute, streaming)
+                         : streaming + j.compute + h.sequential_overhead_cycles) +
+            overhead;
+  return j;
+}
+
+TimingReport estimate(const std::vector<LayerShape>& layers, const Hardware& h, Scenario s) {
+  TimingReport r;
+  r.scenario = s;
+  r.freq_mhz = h.freq_mhz;
+  const bool multi = s == Scenario::kMultiArray;
+  const double overhead = multi ? h.streamed_job_overhead_cycles : h.cluster_job_overhead_cycles;
+  const double us_per_cycle = 1.0 / h.freq_mhz;
+  std::vector<Tile> all_tiles;
+  double ima_cycles = 0, dw_cycles = 0, other_cycles = 0;
+  for (std::size_t li = 0; li < layers.size(); ++li) {
+    const LayerShape& l = layers[li];
+    LayerCost c;
+    c.name = l.name;
+    c.op = layer_op_name(l.op);
+    c.macs = l.macs();
+    c.params = l.weights();
+    double power_mw = h.cores_power_mw;  // of the unit while it runs
+    double job_energy_nj = 0;
+    auto on_ima = [&](int64_t k, int64_t n, int64_t jobs_per_tile) {
+      c.unit = "ima";
+      for (const Tile& t : split_into_tiles(static_cast<int>(li), k, n, h.ima_rows, h.ima_cols)) {
+        c.cycles += double(jobs_per_tile) * ima_job_cycles(h, t.rows, t.cols, overhead).total;
+        c.jobs += jobs_per_tile;
+        if (multi) all_tiles.push_back(t);
+      }
+      // In the single-IMA cluster the cores program and synchronise every
+      // job; in the multi-array system a streamer issues them.
+      power_mw = multi ? h.idle_power_mw : h.cores_power_mw;
+      job_energy_nj = h.ima_job_energy_nj;
+    };
+    const bool analog_conv = l.op == LayerOp::kConv || l.op == LayerOp::kPointwise;
+    if (s != Scenario::kCores && analog_conv) {
+      on_ima(l.rows(), l.cols(), l.pixels());
+    } else if (l.op == LayerOp::kDepthwise && s != Scenario::kCores) {
+      if (s == Scenario::kImaCjob8 || s == Scenario::kImaCjob16) {
+        // C_job channels per job: a block-diagonal (kh·kw·C_job) × C_job matrix.
+        const int cjob = s == Scenario::kImaCjob8 ? 8 : 16;
+        c.unit = "ima";
+        for (int c0 = 0; c0 < l.out_c; c0 += cjob) {
+          const int n = std::min(cjob, l.out_c - c0);
+          c.cycles += double(l.pixels()) *
+                      ima_job_cycles(h, int64_t{n} * l.kernel_h * l.kernel_w, n, overhead).total;
+          c.jobs += l.pixels();
+        }
+        power_mw = h.cores_power_mw;
+        job_energy_nj = h.ima_job_energy_nj;
+      } else if (s == Scenario::kHybrid) {
+        // On the cores in CHW layout, after marshalling the IMA's HWC data and back.
+        c.unit = "cores";
+        const double elements = double(l.in_h) * l.in_w * l.in_c + double(l.output_elements());
+        c.cycles = double(c.macs) / h.sw_depthwise_chw_mac_per_cycle +
+                   elements * h.marshal_cycles_per_element;
+      } else {
+        c.unit = "dw-accel";
+        c.cycles = double(c.macs) / h.dw_accel_mac_per_cycle;
+        power_mw = h.dw_accel_power_mw + h.idle_power_mw;
+      }
+    } else {
+      c.unit = "cores";
+      switch (l.op) {
+        case LayerOp::kConv:
+          c.cycles = double(c.macs) / h.sw_conv_mac_per_cycle;
+          break;
+        case LayerOp::kPointwise:
+          c.cycles = double(c.macs) / h.sw_pointwise_mac_per_cycle;
+          break;
+        case LayerOp::kDepthwise:
+          c.cycles = double(c.macs) / h.sw_depthwise_mac_per_cycle;
+          break;
+        case LayerOp::kGemm:
+          c.cycles = double(c.macs) / h.sw_gemm_mac_per_cycle;
+          break;
+        case LayerOp::kAdd:
+          c.cycles = double(l.output_elements()) * h.add_cycles_per_element;
+          break;
+        case LayerOp::kPool:
+          c.cycles = double(l.in_h) * l.in_w * l.in_c * h.pool_cycles_per_element;
+          break;
+      }
+    }
+    c.latency_us = c.cycles * us_per_cycle;
+    c.energy_uj = power_mw * c.latency_us * 1e-3 + double(c.jobs) * job_energy_nj * 1e-3;
+    c.overlapped = multi && h.multi_array_overlap_depthwise && c.unit == "dw-accel";
+    // Every convolution's weights (on arrays, or in TCDM for depthwise layers
+    // run elsewhere); the classifier is not part of the mapping.
+    if (analog_conv || l.op == LayerOp::kDepthwise) r.mapped_params += c.params;
+    if (c.unit == "ima") {
+      ima_cycles += c.cycles;
+    } else if (c.overlapped) {
+      dw_cycles += c.cycles;
+    } else {
+      other_cycles += c.cycles;
+    }
+    r.mmac += c.macs / 1e6;
+    r.energy_uj += c.energy_uj;
+    r.layers.push_back(c);
+  }
+  // Overlapped depthwise layers cost time only where they outlast the arrays.
+  r.cycles = other_cycles + std::max(ima_cycles, dw_cycles);
+  r.latency_ms = r.cycles / h.freq_mhz / 1000.0;
+  r.inferences_per_second = r.latency_ms > 0 ? 1000.0 / r.latency_ms : 0;
+  if (multi) {
+    const PackResult pack = tile_and_pack(all_tiles, h.ima_rows, h.ima_cols);
+    r.arrays = pack.arrays;
+    r.array_utilization = pack.utilization;
+    std::map<int, std::vector<int>> arrays_of_layer;
+    for (std::size_t t = 0; t < pack.tiles.size(); ++t)
+      arrays_of_layer[pack.tiles[t].layer].push_back(pack.placements[t].array);
+    for (auto& [layer, arrays] : arrays_of_layer) {
+      std::sort(arrays.begin(), arrays.end());
+      r.layers[layer].arrays =
+          static_cast<int>(std::unique(arrays.begin(), arrays.end()) - arrays.begin());
+    }
+  } else if (s != Scenario::kCores) {
+    r.arrays = 1;
+  }
+  return r;
+}
+
+}  // namespace aimc::timing

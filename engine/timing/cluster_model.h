@@ -1,0 +1,52 @@
+#pragma once
+// Cycles, time and energy of each layer on the seed cluster (DESIGN §5),
+// for one mapping scenario.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/timing/hardware.h"
+#include "engine/timing/layer_shape.h"
+#include "engine/timing/tile_pack.h"
+
+namespace aimc::timing {
+
+enum class Scenario { kCores, kImaCjob8, kImaCjob16, kHybrid, kImaDw, kMultiArray };
+
+Scenario parse_scenario(const std::string& name);  // BadInput naming --scenario
+std::string scenario_name(Scenario s);
+std::vector<Scenario> all_scenarios();
+
+// One IMA job using `rows` inputs and `cols` outputs: STREAM-IN, COMPUTE
+// (one MVM) and STREAM-OUT on the shared bus; pipelined jobs overlap the
+// phases of consecutive jobs (time = max(compute, streaming)), sequential
+// ones add them and a few cycles of FIFO/setup. `overhead`: the cycles each
+// job costs beyond that (issuing it).
+struct JobCycles {
+  double compute = 0, stream_in = 0, stream_out = 0, total = 0;
+};
+JobCycles ima_job_cycles(const Hardware& h, int64_t rows, int64_t cols, double overhead);
+double mvm_cycles(const Hardware& h);  // ceil(mvm_ns · f)
+
+struct LayerCost {
+  std::string name, op, unit;  // unit: ima, dw-accel, cores
+  int64_t macs = 0, params = 0, jobs = 0;
+  int arrays = 0;  // multi-array: arrays holding the layer's tiles
+  double cycles = 0, latency_us = 0, energy_uj = 0;
+  bool overlapped = false;  // runs concurrently with the arrays (not on the critical path)
+};
+
+struct TimingReport {
+  Scenario scenario = Scenario::kImaDw;
+  double freq_mhz = 0;
+  std::vector<LayerCost> layers;
+  double cycles = 0, latency_ms = 0, energy_uj = 0, inferences_per_second = 0;
+  int arrays = 0;
+  int64_t mapped_params = 0;  // weights on crossbars
+  double mmac = 0;
+  double array_utilization = 0;
+};
+
+TimingReport estimate(const std::vector<LayerShape>& layers, const Hardware& h, Scenario s);
+
+}  // namespace aimc::timing
