@@ -3,6 +3,7 @@
 
 #include "demos/aimc/cli_common.h"
 #include "demos/aimc/commands.h"
+#include "demos/aimc/run_timing.h"
 #include "engine/error.h"
 #include "models/classifier.h"
 #include "models/labels.h"
@@ -14,6 +15,7 @@ namespace aimc::cli {
 int cmd_classify(int argc, char** argv) {
   cxxopts::Options options("aimc classify", "Top-k classes of images");
   add_common_options(options);
+  add_timing_options(options);
   options.add_options()("image", "image file(s) (.jpg/.png/.bmp)",
                         cxxopts::value<std::vector<std::string>>())(
       "labels", "labels file, one 'synset name' line per class", cxxopts::value<std::string>())(
@@ -52,8 +54,10 @@ int cmd_classify(int argc, char** argv) {
     }
     results.push_back({{"image", paths[i]}, {"top", top}});
   }
+  const nlohmann::json cluster = report_run_timing(args, s, classifier.model());
   if (!s.json_path.empty()) {
     nlohmann::json j = {{"results", results}, {"mode", exec_mode_name(s.mode)}};
+    if (!cluster.is_null()) j["timing"] = cluster;
     if (s.mode == ExecMode::kAnalog)
       j["analog"] = analog_record(s, classifier.model(), loaded.calibration_images);
     write_json(s.json_path, j);

@@ -3,6 +3,7 @@
 
 #include "demos/aimc/cli_common.h"
 #include "demos/aimc/commands.h"
+#include "demos/aimc/run_timing.h"
 #include "engine/analog/analog_config_json.h"
 #include "engine/error.h"
 #include "models/dataset.h"
@@ -15,6 +16,7 @@ namespace aimc::cli {
 int cmd_eval(int argc, char** argv) {
   cxxopts::Options options("aimc eval", "Top-1/top-5 accuracy and images/s over labelled images");
   add_common_options(options);
+  add_timing_options(options);
   options.add_options()("images",
                         "image directory (synset-prefixed names or ImageFolder) or file,index CSV",
                         cxxopts::value<std::string>())(
@@ -55,6 +57,7 @@ int cmd_eval(int argc, char** argv) {
       "%.1f images/s (%d threads, batch %d, incl. decoding)\n",
       s.model_path.c_str(), exec_mode_name(s.mode).c_str(), r.images, r.top1, r.images, top1,
       r.top5, r.images, top5, r.images_per_second(), s.threads, eo.batch);
+  const nlohmann::json cluster = report_run_timing(args, s, classifier.model());
   if (!s.json_path.empty()) {
     nlohmann::json j = {{"model", s.model_path},
                         {"mode", exec_mode_name(s.mode)},
@@ -77,6 +80,7 @@ int cmd_eval(int argc, char** argv) {
       j["config"]["analog"] = a["config"];
       if (a.contains("calibration")) j["config"]["calibration"] = a["calibration"];
     }
+    if (!cluster.is_null()) j["timing"] = cluster;
     write_json(s.json_path, j);
   }
   return 0;

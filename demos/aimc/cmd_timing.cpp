@@ -8,6 +8,7 @@
 #include "demos/aimc/commands.h"
 #include "engine/error.h"
 #include "engine/timing/cluster_model.h"
+#include "engine/timing/graph_layers.h"
 #include "models/mobilenet_spec.h"
 
 namespace aimc::cli {
@@ -80,6 +81,8 @@ int cmd_timing(int argc, char** argv) {
   options.add_options()
       ("spec", "programmatic network: mobilenetv2, mobilenetv2-paper or bottleneck",
        cxxopts::value<std::string>())
+      ("model", "an ONNX model instead of a spec (its convs, Gemm, adds and pooling)",
+       cxxopts::value<std::string>())
       ("hw", "hardware description JSON (defaults: the paper's values)",
        cxxopts::value<std::string>())
       ("scenario", "cores, ima-cjob8, ima-cjob16, hybrid, ima+dw or multi-array",
@@ -134,8 +137,17 @@ int cmd_timing(int argc, char** argv) {
     return 0;
   }
 
-  const std::string spec = args.count("spec") ? args["spec"].as<std::string>() : "mobilenetv2";
-  const auto layers = models::named_spec(spec);
+  if (args.count("spec") && args.count("model"))
+    throw bad_input("--model", "give either --model or --spec");
+  std::string spec = args.count("spec") ? args["spec"].as<std::string>() : "mobilenetv2";
+  std::vector<timing::LayerShape> layers;
+  if (args.count("model")) {
+    spec = args["model"].as<std::string>();
+    layers = timing::layers_from_graph(Model::load(spec).graph());
+    if (layers.empty()) throw bad_input(spec, "has no layers the cluster model knows");
+  } else {
+    layers = models::named_spec(spec);
+  }
   const timing::TimingReport r =
       timing::estimate(layers, hw, timing::parse_scenario(args["scenario"].as<std::string>()));
   print_report(r);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/cli_runner.h"
+#include "support/shared_data.h"
 
 namespace aimc::testing {
 namespace {
@@ -45,6 +46,28 @@ TEST(CliTiming, BottleneckTableOverAllScenarios) {
   }
   EXPECT_EQ(j["bottleneck"]["cores"]["speedup_vs_cores"], 1.0);
   EXPECT_GT(j["bottleneck"]["ima+dw"]["speedup_vs_cores"].get<double>(), 9.0);
+}
+
+TEST(CliTiming, ModelReportAndTimingOfAnEvalRun) {
+  ScratchDir dir("timingmodel");
+  const auto json = dir / "m.json";
+  CliResult r = run_aimc("timing --model '" + shared_path("models/mobilenetv2_int8_qdq.onnx") +
+                             "' --scenario multi-array --json '" + json.string() + "'",
+                         dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(j["total"]["mapped_params"], 2190784 - 32 * 32);  // Keras: no 32→32 expansion
+  r = run_aimc(
+      "eval --limit 2 --mode analog --analog ideal --timing --json '" + json.string() + "'",
+      dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("cluster  ima+dw"), std::string::npos) << r.out;
+  j = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(j["timing"]["scenario"], "ima+dw");
+  EXPECT_GT(j["timing"]["latency_ms"].get<double>(), 0);
+  r = run_aimc("eval --limit 1 --timing --json '" + json.string() + "'", dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(slurp(json))["timing"]["scenario"], "cores");
 }
 
 TEST(CliTiming, BadHardwareFilesAndOptionsAreRefusedNamingTheKey) {
