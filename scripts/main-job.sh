@@ -3,7 +3,8 @@
 # images with the int8 MobileNetV2: bit-exact digital mode, then the analog
 # engine (the `ideal` preset, which must equal digital, and the seed
 # cluster's `ima-paper` preset after one day of PCM drift), each printing
-# top-1, top-5 and images/s. Extra arguments go to every `aimc eval`.
+# top-1, top-5 and images/s, the analog runs also their latency and energy
+# per image on the IMA cluster. Extra arguments go to every `aimc eval`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -16,6 +17,8 @@ $B classify --mode analog --analog ima-paper --set t_inf=86400 --seed 1 "$image"
 echo "== digital (bit-exact int8)"
 $B eval --mode digital "$@"
 echo "== analog, ideal preset (equals digital)"
-$B eval --mode analog --analog ideal "$@"
+$B eval --mode analog --analog ideal --timing "$@"
 echo "== analog, ima-paper preset, PCM after 1 day, global drift compensation"
-$B eval --mode analog --analog ima-paper --set t_inf=86400 --seed 1 "$@"
+$B eval --mode analog --analog ima-paper --set t_inf=86400 --seed 1 --timing "$@"
+echo "== cluster timing of the paper's MobileNetV2 on the multi-array system"
+$B timing --spec mobilenetv2-paper --scenario multi-array | tail -n 1
