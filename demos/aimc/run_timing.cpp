@@ -21,9 +21,11 @@ nlohmann::json report_run_timing(const cxxopts::ParseResult& args, const CommonS
   timing::Scenario scenario = timing::Scenario::kCores;
   if (s.mode == ExecMode::kAnalog) {
     const int cjob = s.analog.placement.depthwise_cjob;
+    // A whole network needs many arrays: the multi-array system, depthwise
+    // on the accelerator; with depthwise on the crossbar, the cjob mapping.
     scenario = cjob == 8    ? timing::Scenario::kImaCjob8
                : cjob == 16 ? timing::Scenario::kImaCjob16
-                            : timing::Scenario::kImaDw;
+                            : timing::Scenario::kMultiArray;
   }
   const timing::TimingReport r =
       timing::estimate(timing::layers_from_graph(model.graph()), hw, scenario);

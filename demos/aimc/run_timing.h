@@ -1,8 +1,8 @@
 #pragma once
 // `--timing` on classify and eval: the per-image latency and energy on the
 // seed cluster of the run's own placement (digital and float runs: all on
-// the cores; analog runs: convs and Gemm-free layers on the IMA, depthwise
-// on the accelerator or, with placement.depthwise_cjob 8/16, on the IMA).
+// the cores; analog runs: the multi-array system with depthwise on the
+// accelerator or, with placement.depthwise_cjob 8/16, the cjob mapping).
 #include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 

@@ -61,9 +61,10 @@ TEST(CliTiming, ModelReportAndTimingOfAnEvalRun) {
       "eval --limit 2 --mode analog --analog ideal --timing --json '" + json.string() + "'",
       dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("cluster  ima+dw"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("cluster  multi-array"), std::string::npos) << r.out;
   j = nlohmann::json::parse(slurp(json));
-  EXPECT_EQ(j["timing"]["scenario"], "ima+dw");
+  EXPECT_EQ(j["timing"]["scenario"], "multi-array");
+  EXPECT_NEAR(j["timing"]["latency_ms"].get<double>(), 8.75, 0.01);  // the Keras model
   EXPECT_GT(j["timing"]["latency_ms"].get<double>(), 0);
   r = run_aimc("eval --limit 1 --timing --json '" + json.string() + "'", dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
