@@ -71,6 +71,7 @@ TimingReport estimate(const std::vector<LayerShape>& layers, const Hardware& h, 
     c.params = l.weights();
     double power_mw = h.cores_power_mw;  // of the unit while it runs
     double job_energy_nj = 0;
+    double extra_energy_uj = 0;
     auto on_ima = [&](int64_t k, int64_t n, int64_t jobs_per_tile) {
       c.unit = "ima";
       for (const Tile& t : split_into_tiles(static_cast<int>(li), k, n, h.ima_rows, h.ima_cols)) {
@@ -105,6 +106,7 @@ TimingReport estimate(const std::vector<LayerShape>& layers, const Hardware& h, 
         const double elements = double(l.in_h) * l.in_w * l.in_c + double(l.output_elements());
         c.cycles = double(c.macs) / h.sw_depthwise_chw_mac_per_cycle +
                    elements * h.marshal_cycles_per_element;
+        extra_energy_uj = elements * h.marshal_energy_pj_per_element * 1e-6;
       } else {
         c.unit = "dw-accel";
         c.cycles = double(c.macs) / h.dw_accel_mac_per_cycle;
@@ -134,7 +136,8 @@ TimingReport estimate(const std::vector<LayerShape>& layers, const Hardware& h, 
       }
     }
     c.latency_us = c.cycles * us_per_cycle;
-    c.energy_uj = power_mw * c.latency_us * 1e-3 + double(c.jobs) * job_energy_nj * 1e-3;
+    c.energy_uj =
+        power_mw * c.latency_us * 1e-3 + double(c.jobs) * job_energy_nj * 1e-3 + extra_energy_uj;
     c.overlapped = multi && h.multi_array_overlap_depthwise && c.unit == "dw-accel";
     // Every convolution's weights (on arrays, or in TCDM for depthwise layers
     // run elsewhere); the classifier is not part of the mapping.

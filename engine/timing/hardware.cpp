@@ -66,6 +66,9 @@ const std::map<std::string, Field>& fields() {
         "cost, reproduces the hybrid speed-up)");
     num("marshal_cycles_per_element", &Hardware::marshal_cycles_per_element, 0, 1e6,
         "calibrated: HWC<->CHW marshalling of the hybrid mapping, cluster-wide");
+    num("marshal_energy_pj_per_element", &Hardware::marshal_energy_pj_per_element, 0, 1e9,
+        "calibrated: the extra TCDM traffic of marshalling one element (read and write "
+        "across the interconnect); reproduces the hybrid energy efficiency");
     num("sw_gemm_mac_per_cycle", &Hardware::sw_gemm_mac_per_cycle, 1e-3, 1e6,
         "assumed equal to the pointwise rate");
     num("add_cycles_per_element", &Hardware::add_cycles_per_element, 0, 1e6,

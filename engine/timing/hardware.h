@@ -29,6 +29,7 @@ struct Hardware {
   double sw_depthwise_mac_per_cycle = 1.1;
   double sw_depthwise_chw_mac_per_cycle = 4.0;
   double marshal_cycles_per_element = 0.43;
+  double marshal_energy_pj_per_element = 72;
   double sw_gemm_mac_per_cycle = 15.5;
   double add_cycles_per_element = 0.5;
   double pool_cycles_per_element = 0.25;

@@ -88,6 +88,7 @@ TEST(MobileNetSpec, BottleneckSpeedupsMatchThePaper) {
   const double e = efficiency(Scenario::kImaDw);
   EXPECT_GE(e, 9.2 * 0.85);
   EXPECT_LE(e, 9.5 * 1.15);
+  EXPECT_NEAR(efficiency(Scenario::kHybrid), 3.4, 0.15 * 3.4);
 }
 
 }  // namespace
