@@ -21,7 +21,8 @@ constexpr const char* kUsage =
     "  bench      images/s and latency percentiles (analog mode: beside digital, same run)\n"
     "  tile-check MVM error of one random layer on crossbar tiles per drift time,\n"
     "             without and with drift compensation\n"
-    "  timing     cycles, time and energy per layer on the 8-core IMA cluster\n\n"
+    "  timing     cycles, time and energy per layer on the 8-core IMA cluster\n"
+    "  sweep      accuracy over a grid of analog configurations and seeds (resumable)\n\n"
     "exit codes: 0 ok, 2 bad input (the message names the file/node/key), 1 internal error\n";
 
 int dispatch(int argc, char** argv) {
@@ -37,6 +38,7 @@ int dispatch(int argc, char** argv) {
   if (cmd == "bench") return cmd_bench(argc - 1, argv + 1);
   if (cmd == "tile-check") return cmd_tile_check(argc - 1, argv + 1);
   if (cmd == "timing") return cmd_timing(argc - 1, argv + 1);
+  if (cmd == "sweep") return cmd_sweep(argc - 1, argv + 1);
   throw bad_input("command line", "unknown command '" + cmd + "' (see aimc --help)");
 }
 

@@ -9,5 +9,6 @@ int cmd_run(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
 int cmd_tile_check(int argc, char** argv);
 int cmd_timing(int argc, char** argv);
+int cmd_sweep(int argc, char** argv);
 
 }  // namespace aimc::cli

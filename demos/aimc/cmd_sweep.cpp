@@ -1,0 +1,187 @@
+// aimc sweep: a grid of analog configurations × seeds over an image set,
+// one JSON line per (point, seed) and a summary CSV (mean ± std over seeds
+// per point). Resumable: finished lines are skipped, and a crash at any
+// moment loses no finished point (models/results_log.h).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "demos/aimc/cli_common.h"
+#include "demos/aimc/commands.h"
+#include "engine/error.h"
+#include "engine/onnx_import.h"
+#include "models/calibration.h"
+#include "models/classifier.h"
+#include "models/dataset.h"
+#include "models/labels.h"
+#include "models/results_log.h"
+#include "models/shared_paths.h"
+#include "models/sweep_grid.h"
+#include "models/topk.h"
+
+namespace aimc::cli {
+namespace {
+
+constexpr int64_t kCropBytes = 224 * 224 * 3;
+
+std::string csv_value(const nlohmann::json& v) {
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+// Mean and sample standard deviation per point, in the grid's point order.
+std::string summary_csv(const models::SweepGrid& grid, const std::vector<nlohmann::json>& results) {
+  std::ostringstream out;
+  for (const auto& k : grid.keys) out << k << ',';
+  out << "seeds,images,top1_mean,top1_std,top5_mean,top5_std\n";
+  for (const auto& p : grid.points()) {
+    std::vector<double> t1, t5;
+    int images = 0;
+    for (const auto& r : results)
+      if (r["point"] == p) {
+        t1.push_back(r["top1"].get<double>());
+        t5.push_back(r["top5"].get<double>());
+        images = r["images"].get<int>();
+      }
+    if (t1.empty()) continue;
+    auto stats = [](const std::vector<double>& v) {
+      double m = 0, s = 0;
+      for (double x : v) m += x;
+      m /= double(v.size());
+      for (double x : v) s += (x - m) * (x - m);
+      return std::pair{m, v.size() > 1 ? std::sqrt(s / double(v.size() - 1)) : 0.0};
+    };
+    const auto [m1, s1] = stats(t1);
+    const auto [m5, s5] = stats(t5);
+    for (const auto& k : grid.keys) out << csv_value(p[k]) << ',';
+    out << t1.size() << ',' << images << ',' << m1 << ',' << s1 << ',' << m5 << ',' << s5 << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace
+
+int cmd_sweep(int argc, char** argv) {
+  cxxopts::Options options("aimc sweep",
+                           "Accuracy over a grid of analog configurations and seeds (resumable)");
+  // clang-format off
+  options.add_options()
+      ("model", "QDQ (or float) ONNX model (default: the shared MobileNetV2)",
+       cxxopts::value<std::string>())
+      ("images", "image directory or file,index CSV (default: the shared images)",
+       cxxopts::value<std::string>())
+      ("labels", "labels file", cxxopts::value<std::string>())
+      ("grid", "sweep grid JSON: {\"analog\": PRESET|{...}, \"grid\": {key: [values]}, \"seeds\": K}",
+       cxxopts::value<std::string>())
+      ("out", "results, JSON Lines (appended; re-running resumes)", cxxopts::value<std::string>())
+      ("summary", "summary CSV (default: OUT with .csv)", cxxopts::value<std::string>())
+      ("limit", "only the first N images", cxxopts::value<int>())
+      ("seeds", "seeds per point (overrides the grid's)", cxxopts::value<int>())
+      ("calibration", "images for calibrated ADC ranges (default: the shared images)",
+       cxxopts::value<std::string>())
+      ("threads", "OpenMP threads (default: all cores)", cxxopts::value<int>())
+      ("batch", "images per batch", cxxopts::value<int>()->default_value("8"))
+      ("h,help", "show this help");
+  // clang-format on
+  const auto args = parse_options(options, argc, argv);
+  if (args.count("help")) {
+    std::printf("%s\n", options.help().c_str());
+    return 0;
+  }
+  if (!args.count("grid")) throw bad_input("--grid", "is required");
+  if (!args.count("out")) throw bad_input("--out", "is required");
+  models::SweepGrid grid = models::load_sweep_grid(args["grid"].as<std::string>());
+  if (args.count("seeds")) grid.seeds = positive_int(args, "seeds");
+  const std::string out_path = args["out"].as<std::string>();
+  std::string summary_path = args.count("summary") ? args["summary"].as<std::string>() : out_path;
+  if (!args.count("summary")) {
+    const auto dot = summary_path.rfind('.');
+    summary_path = (dot == std::string::npos ? summary_path : summary_path.substr(0, dot)) + ".csv";
+  }
+  const std::string model_path =
+      args.count("model") ? args["model"].as<std::string>() : models::default_model_path();
+  const std::string images_dir =
+      args.count("images") ? args["images"].as<std::string>() : models::default_images_dir();
+  const std::string labels_path =
+      args.count("labels") ? args["labels"].as<std::string>() : models::default_labels_path();
+  const std::string calibration = args.count("calibration") ? args["calibration"].as<std::string>()
+                                                            : models::default_images_dir();
+  const int threads = args.count("threads")
+                          ? positive_int(args, "threads")
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int batch = positive_int(args, "batch");
+  const models::Labels labels = models::load_labels(labels_path);
+  auto images = models::discover_images(images_dir, labels);
+  if (args.count("limit")) {
+    const int limit = positive_int(args, "limit");
+    if (static_cast<int>(images.size()) > limit) images.resize(limit);
+  }
+
+  // Everything a result depends on identifies the results file.
+  const nlohmann::json header = {{"sweep",
+                                  {{"grid", grid.identity()},
+                                   {"model", model_path},
+                                   {"images", images_dir},
+                                   {"image_count", images.size()}}},
+                                 {"aimc", AIMC_VERSION}};
+  models::ResultsLog log(out_path, header);
+
+  // Work reuse: the model is imported and the images decoded once.
+  const Graph graph = import_onnx_file(model_path);
+  std::vector<std::string> paths;
+  for (const auto& im : images) paths.push_back(im.path);
+  const std::vector<uint8_t> crops = models::load_crops(paths, threads);
+
+  const auto points = grid.points();
+  const int total = static_cast<int>(points.size()) * grid.seeds;
+  int done = static_cast<int>(log.results().size());
+  for (std::size_t pi = 0; pi < points.size(); ++pi) {
+    for (int seed = 1; seed <= grid.seeds; ++seed) {
+      if (log.done(points[pi], seed)) continue;
+      const auto t0 = std::chrono::steady_clock::now();
+      ModelOptions opt;
+      opt.mode = ExecMode::kAnalog;
+      opt.analog = models::point_config(grid, points[pi], seed, args["grid"].as<std::string>());
+      Model model = Model::from_graph(graph, opt);
+      models::calibrate_on_images(model, calibration, opt.analog.calibration_images, threads);
+      const models::Classifier classifier(std::move(model));
+      int top1 = 0, top5 = 0;
+      const int n = static_cast<int>(images.size());
+      for (int first = 0; first < n; first += batch) {
+        const int count = std::min(batch, n - first);
+        const auto scores = classifier.scores(
+            std::span<const uint8_t>(crops.data() + first * kCropBytes, count * kCropBytes), count,
+            threads, first);
+        for (int b = 0; b < count; ++b) {
+          const auto top = models::top_k(scores[b], 5);
+          const int label = images[first + b].class_index;
+          top1 += !top.empty() && top[0] == label;
+          top5 += std::find(top.begin(), top.end(), label) != top.end();
+        }
+      }
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      log.append({{"point", points[pi]},
+                  {"seed", seed},
+                  {"top1", n ? double(top1) / n : 0.0},
+                  {"top5", n ? double(top5) / n : 0.0},
+                  {"images", n},
+                  {"seconds", seconds},
+                  {"aimc", AIMC_VERSION}});
+      write_file_atomically(summary_path, summary_csv(grid, log.results()));
+      ++done;
+      std::fprintf(stderr, "sweep %d/%d  point %s seed %d: top-1 %.4f  (%.1f images/s)\n", done,
+                   total, points[pi].dump().c_str(), seed, n ? double(top1) / n : 0.0,
+                   seconds > 0 ? n / seconds : 0.0);
+    }
+  }
+  write_file_atomically(summary_path, summary_csv(grid, log.results()));
+  std::printf("sweep: %zu points x %d seeds, %zu results in %s, summary in %s\n", points.size(),
+              grid.seeds, log.results().size(), out_path.c_str(), summary_path.c_str());
+  return 0;
+}
+
+}  // namespace aimc::cli
