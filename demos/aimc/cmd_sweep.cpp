@@ -7,11 +7,13 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include "demos/aimc/cli_common.h"
 #include "demos/aimc/commands.h"
+#include "demos/aimc/mpi_session.h"
 #include "engine/error.h"
 #include "engine/onnx_import.h"
 #include "models/calibration.h"
@@ -127,60 +129,89 @@ int cmd_sweep(int argc, char** argv) {
                                    {"images", images_dir},
                                    {"image_count", images.size()}}},
                                  {"aimc", AIMC_VERSION}};
-  models::ResultsLog log(out_path, header);
+  // Under mpirun, rank 0 owns the files; every rank computes its share.
+  const MpiSession mpi;
+  std::optional<models::ResultsLog> log;
+  if (mpi.root()) log.emplace(out_path, header);
 
-  // Work reuse: the model is imported and the images decoded once.
+  // Work reuse: the model is imported and the images decoded once per rank.
   const Graph graph = import_onnx_file(model_path);
   std::vector<std::string> paths;
   for (const auto& im : images) paths.push_back(im.path);
   const std::vector<uint8_t> crops = models::load_crops(paths, threads);
 
   const auto points = grid.points();
-  const int total = static_cast<int>(points.size()) * grid.seeds;
-  int done = static_cast<int>(log.results().size());
-  for (std::size_t pi = 0; pi < points.size(); ++pi) {
-    for (int seed = 1; seed <= grid.seeds; ++seed) {
-      if (log.done(points[pi], seed)) continue;
-      const auto t0 = std::chrono::steady_clock::now();
-      ModelOptions opt;
-      opt.mode = ExecMode::kAnalog;
-      opt.analog = models::point_config(grid, points[pi], seed, args["grid"].as<std::string>());
-      Model model = Model::from_graph(graph, opt);
-      models::calibrate_on_images(model, calibration, opt.analog.calibration_images, threads);
-      const models::Classifier classifier(std::move(model));
-      int top1 = 0, top5 = 0;
-      const int n = static_cast<int>(images.size());
-      for (int first = 0; first < n; first += batch) {
-        const int count = std::min(batch, n - first);
-        const auto scores = classifier.scores(
-            std::span<const uint8_t>(crops.data() + first * kCropBytes, count * kCropBytes), count,
-            threads, first);
-        for (int b = 0; b < count; ++b) {
-          const auto top = models::top_k(scores[b], 5);
-          const int label = images[first + b].class_index;
-          top1 += !top.empty() && top[0] == label;
-          top5 += std::find(top.begin(), top.end(), label) != top.end();
-        }
-      }
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      log.append({{"point", points[pi]},
-                  {"seed", seed},
-                  {"top1", n ? double(top1) / n : 0.0},
-                  {"top5", n ? double(top5) / n : 0.0},
-                  {"images", n},
-                  {"seconds", seconds},
-                  {"aimc", AIMC_VERSION}});
-      write_file_atomically(summary_path, summary_csv(grid, log.results()));
-      ++done;
-      std::fprintf(stderr, "sweep %d/%d  point %s seed %d: top-1 %.4f  (%.1f images/s)\n", done,
-                   total, points[pi].dump().c_str(), seed, n ? double(top1) / n : 0.0,
-                   seconds > 0 ? n / seconds : 0.0);
-    }
+  const int n = static_cast<int>(images.size());
+  std::vector<int> pending;  // item = point index × seeds + (seed − 1)
+  if (mpi.root()) {
+    for (std::size_t pi = 0; pi < points.size(); ++pi)
+      for (int seed = 1; seed <= grid.seeds; ++seed)
+        if (!log->done(points[pi], seed))
+          pending.push_back(static_cast<int>(pi) * grid.seeds + seed - 1);
   }
-  write_file_atomically(summary_path, summary_csv(grid, log.results()));
-  std::printf("sweep: %zu points x %d seeds, %zu results in %s, summary in %s\n", points.size(),
-              grid.seeds, log.results().size(), out_path.c_str(), summary_path.c_str());
+  mpi.broadcast(pending);
+
+  auto run_item = [&](int item) {
+    const auto& point = points[item / grid.seeds];
+    const int seed = item % grid.seeds + 1;
+    const auto t0 = std::chrono::steady_clock::now();
+    ModelOptions opt;
+    opt.mode = ExecMode::kAnalog;
+    opt.analog = models::point_config(grid, point, seed, args["grid"].as<std::string>());
+    Model model = Model::from_graph(graph, opt);
+    models::calibrate_on_images(model, calibration, opt.analog.calibration_images, threads);
+    const models::Classifier classifier(std::move(model));
+    int top1 = 0, top5 = 0;
+    for (int first = 0; first < n; first += batch) {
+      const int count = std::min(batch, n - first);
+      const auto scores = classifier.scores(
+          std::span<const uint8_t>(crops.data() + first * kCropBytes, count * kCropBytes), count,
+          threads, first);
+      for (int b = 0; b < count; ++b) {
+        const auto top = models::top_k(scores[b], 5);
+        const int label = images[first + b].class_index;
+        top1 += !top.empty() && top[0] == label;
+        top5 += std::find(top.begin(), top.end(), label) != top.end();
+      }
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return nlohmann::json{{"point", point},
+                          {"seed", seed},
+                          {"top1", n ? double(top1) / n : 0.0},
+                          {"top5", n ? double(top5) / n : 0.0},
+                          {"images", n},
+                          {"seconds", seconds},
+                          {"aimc", AIMC_VERSION}};
+  };
+
+  const int total = static_cast<int>(points.size()) * grid.seeds;
+  if (mpi.root()) {
+    // Rank 0 computes items 0, size, 2·size, ... and records everyone's.
+    ProgressBar bar("sweep");
+    int received = 0, finished = total - static_cast<int>(pending.size());
+    auto record = [&](const nlohmann::json& result) {
+      log->append(result);
+      write_file_atomically(summary_path, summary_csv(grid, log->results()));
+      ++received;
+      ++finished;
+      bar.update(finished * n, total * n);
+    };
+    for (std::size_t k = 0; k < pending.size(); k += static_cast<std::size_t>(mpi.size())) {
+      record(run_item(pending[k]));
+      while (auto m = mpi.receive(false)) record(nlohmann::json::parse(*m));
+    }
+    while (received < static_cast<int>(pending.size()))
+      record(nlohmann::json::parse(*mpi.receive(true)));
+    write_file_atomically(summary_path, summary_csv(grid, log->results()));
+    std::printf("sweep: %zu points x %d seeds on %d rank(s), %zu results in %s, summary in %s\n",
+                points.size(), grid.seeds, mpi.size(), log->results().size(), out_path.c_str(),
+                summary_path.c_str());
+  } else {
+    for (std::size_t k = static_cast<std::size_t>(mpi.rank()); k < pending.size();
+         k += static_cast<std::size_t>(mpi.size()))
+      mpi.send_to_root(run_item(pending[k]).dump());
+  }
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -98,6 +99,32 @@ TEST(CliSweep, SummaryHasMeanAndStdPerPoint) {
     if (j.contains("point")) top1[j["point"].dump()] = j["top1"].get<double>();
   }
   EXPECT_EQ(top1.size(), 4u);
+}
+
+TEST(CliSweep, MpirunWithTwoRanksGivesTheSingleProcessResults) {
+  if (std::system("command -v mpirun >/dev/null 2>&1") != 0) GTEST_SKIP() << "no mpirun";
+  ScratchDir dir("sweepmpi");
+  // Noisy devices, so that each result depends on its seed and point.
+  write_bytes(dir / "grid.json", R"({"analog": {"device": "gaussian", "adc_bits": "ideal"},
+      "grid": {"prog_sigma": [0.5, 2.0]}, "seeds": 2})");
+  CliResult r = run_aimc(sweep_args(dir, "one.jsonl"), dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // OpenMPI leaks by design; the sanitizer build must not fail on that.
+  const std::string cmd =
+      "ASAN_OPTIONS=detect_leaks=0 mpirun -np 2 --oversubscribe "
+      "--allow-run-as-root -x ASAN_OPTIONS " +
+      std::string(AIMC_CLI_PATH) + " " + sweep_args(dir, "two.jsonl") + " > '" +
+      (dir / "mpi.out").string() + "' 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << slurp(dir / "mpi.out");
+  EXPECT_NE(slurp(dir / "mpi.out").find("on 2 rank(s)"), std::string::npos)
+      << slurp(dir / "mpi.out");
+  const auto one = results_of(dir / "one.jsonl"), two = results_of(dir / "two.jsonl");
+  EXPECT_EQ(one.size(), 4u);
+  EXPECT_EQ(two, one);
+  EXPECT_EQ(slurp(dir / "two.csv"), slurp(dir / "one.csv"));
+  std::set<std::string> distinct;
+  for (const auto& [k, v] : one) distinct.insert(v);
+  EXPECT_GT(distinct.size(), 1u) << "the grid should give different accuracies";
 }
 
 TEST(CliSweep, BadGridsAndForeignResultsAreRefused) {
