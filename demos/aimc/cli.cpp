@@ -22,7 +22,8 @@ constexpr const char* kUsage =
     "  tile-check MVM error of one random layer on crossbar tiles per drift time,\n"
     "             without and with drift compensation\n"
     "  timing     cycles, time and energy per layer on the 8-core IMA cluster\n"
-    "  sweep      accuracy over a grid of analog configurations and seeds (resumable)\n\n"
+    "  sweep      accuracy over a grid of analog configurations and seeds (resumable)\n"
+    "  sensitivity  top-1 drop per layer with the analog configuration on that layer only\n\n"
     "exit codes: 0 ok, 2 bad input (the message names the file/node/key), 1 internal error\n";
 
 int dispatch(int argc, char** argv) {
@@ -39,6 +40,7 @@ int dispatch(int argc, char** argv) {
   if (cmd == "tile-check") return cmd_tile_check(argc - 1, argv + 1);
   if (cmd == "timing") return cmd_timing(argc - 1, argv + 1);
   if (cmd == "sweep") return cmd_sweep(argc - 1, argv + 1);
+  if (cmd == "sensitivity") return cmd_sensitivity(argc - 1, argv + 1);
   throw bad_input("command line", "unknown command '" + cmd + "' (see aimc --help)");
 }
 

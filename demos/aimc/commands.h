@@ -10,5 +10,6 @@ int cmd_bench(int argc, char** argv);
 int cmd_tile_check(int argc, char** argv);
 int cmd_timing(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);
+int cmd_sensitivity(int argc, char** argv);
 
 }  // namespace aimc::cli
