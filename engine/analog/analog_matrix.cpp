@@ -68,13 +68,18 @@ AnalogMatrix::AnalogMatrix(std::span<const float> w_nk, int k, int n, uint32_t l
   d_prog_.resize(plane * slices_);
   std::vector<float> ideal(plane * slices_);
   std::vector<double> full_scale(std::size_t(row_tiles_) * n);  // |digit| that maps to g_max
+  for (std::size_t t = 0; t < full_scale.size(); ++t)
+    full_scale[t] =
+        c.slice_bits > 0 ? slice_base_ - 1 : (native ? (scale[t] > 0 ? scale[t] : 1.0) : levels);
+    // Every device is a pure function of its key: rows can be programmed in
+    // parallel without changing a single draw.
+#pragma omp parallel for schedule(dynamic, 16)
   for (int i = 0; i < k; ++i) {
     const int rt = i / c.tile_rows;
     for (int j = 0; j < n; ++j) {
       const double s = scale[rt * n + j];
       const double q = native ? weight(i, j) : quant::quantize_weight(weight(i, j), s, levels);
       const double full = native ? (s > 0 ? s : 1.0) : levels;  // |q| that maps to g_max
-      full_scale[rt * n + j] = c.slice_bits > 0 ? slice_base_ - 1 : full;
       const uint32_t tile = tile_base + static_cast<uint32_t>(rt * col_tiles_ + j / c.tile_cols);
       const std::vector<double> digits =
           c.slice_bits > 0 ? quant::slice_digits(std::fabs(q), c.slice_bits, slices_)
