@@ -14,6 +14,7 @@
 #include "demos/aimc/cli_common.h"
 #include "demos/aimc/commands.h"
 #include "demos/aimc/mpi_session.h"
+#include "engine/analog/draw_cache.h"
 #include "engine/error.h"
 #include "engine/onnx_import.h"
 #include "models/calibration.h"
@@ -86,6 +87,7 @@ int cmd_sweep(int argc, char** argv) {
        cxxopts::value<std::string>())
       ("threads", "OpenMP threads (default: all cores)", cxxopts::value<int>())
       ("batch", "images per batch", cxxopts::value<int>()->default_value("8"))
+      ("no-reuse", "draw every point's devices afresh (for timing the reuse; same results)")
       ("h,help", "show this help");
   // clang-format on
   const auto args = parse_options(options, argc, argv);
@@ -150,6 +152,13 @@ int cmd_sweep(int argc, char** argv) {
           pending.push_back(static_cast<int>(pi) * grid.seeds + seed - 1);
   }
   mpi.broadcast(pending);
+  // Seed-major order: the points of one seed share their device draws, and
+  // the store is emptied when the seed changes (memory stays one seed's).
+  std::stable_sort(pending.begin(), pending.end(), [&](int a, int b) {
+    return std::pair{a % grid.seeds, a / grid.seeds} < std::pair{b % grid.seeds, b / grid.seeds};
+  });
+  const auto draws = args.count("no-reuse") ? nullptr : std::make_shared<DrawCache>();
+  int cached_seed = 0;
 
   auto run_item = [&](int item) {
     const auto& point = points[item / grid.seeds];
@@ -158,6 +167,11 @@ int cmd_sweep(int argc, char** argv) {
     ModelOptions opt;
     opt.mode = ExecMode::kAnalog;
     opt.analog = models::point_config(grid, point, seed, args["grid"].as<std::string>());
+    if (draws) {
+      if (seed != cached_seed) draws->clear();
+      cached_seed = seed;
+      opt.analog.draw_cache = draws;
+    }
     Model model = Model::from_graph(graph, opt);
     models::calibrate_on_images(model, calibration, opt.analog.calibration_images, threads);
     const models::Classifier classifier(std::move(model));

@@ -3,9 +3,11 @@
 // §4): placement, tile size, converters, weight mapping, device model,
 // evaluation time and compensation.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "engine/analog/draw_cache.h"
 #include "noise-models/faults.h"
 #include "noise-models/gaussian.h"
 #include "noise-models/pcm.h"
@@ -57,6 +59,9 @@ struct AnalogConfig {
   // (aihwkit's convention for out_noise and out_bound).
   double out_noise = 0;
   uint64_t seed = 0;
+  // Not part of the configuration's meaning: a sweep's store of device
+  // draws shared between points (identical results, less work). Null: none.
+  std::shared_ptr<DrawCache> draw_cache;
 
   double g_max() const;
 };

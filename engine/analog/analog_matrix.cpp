@@ -71,8 +71,41 @@ AnalogMatrix::AnalogMatrix(std::span<const float> w_nk, int k, int n, uint32_t l
   for (std::size_t t = 0; t < full_scale.size(); ++t)
     full_scale[t] =
         c.slice_bits > 0 ? slice_base_ - 1 : (native ? (scale[t] > 0 ? scale[t] : 1.0) : levels);
-    // Every device is a pure function of its key: rows can be programmed in
-    // parallel without changing a single draw.
+  const bool exact =
+      c.device == AnalogDevice::kIdeal && c.faults.p_stuck_zero == 0 && c.faults.p_stuck_gmax == 0;
+  auto key_of = [&](int sl, int i, int j, int side) {
+    const int rt = i / c.tile_rows;
+    return noise::StreamKey{c.seed,
+                            layer,
+                            tile_base + static_cast<uint32_t>(rt * col_tiles_ + j / c.tile_cols),
+                            static_cast<uint32_t>(i),
+                            static_cast<uint32_t>(j),
+                            noise::Purpose::kProgramming,
+                            static_cast<uint32_t>(2 * sl + side)};
+  };
+  // A sweep shares the draws of a (seed, layer, mapping) between its points.
+  std::shared_ptr<const DrawCache::Draws> cached;
+  if (c.draw_cache && !exact) {
+    const std::string id = std::to_string(c.seed) + "/" + std::to_string(layer) + "/" +
+                           std::to_string(tile_base) + "/" + std::to_string(k) + "x" +
+                           std::to_string(n) + "/" + std::to_string(c.tile_rows) + "x" +
+                           std::to_string(c.tile_cols) + "/" + std::to_string(slices_) + "/" +
+                           std::to_string(static_cast<int>(c.device)) + "/" +
+                           std::to_string(c.faults.p_stuck_zero > 0 || c.faults.p_stuck_gmax > 0);
+    cached = c.draw_cache->get(id, [&] {
+      DrawCache::Draws draws(plane * slices_ * 2);
+#pragma omp parallel for schedule(dynamic, 16)
+      for (int i = 0; i < k; ++i)
+        for (int sl = 0; sl < slices_; ++sl)
+          for (int j = 0; j < n; ++j)
+            for (int side = 0; side < 2; ++side)
+              draws[(sl * plane + std::size_t(i) * n + j) * 2 + side] =
+                  draw_device(c, key_of(sl, i, j, side));
+      return draws;
+    });
+  }
+  // Every device is a pure function of its key: rows can be programmed in
+  // parallel without changing a single draw.
 #pragma omp parallel for schedule(dynamic, 16)
   for (int i = 0; i < k; ++i) {
     const int rt = i / c.tile_rows;
@@ -80,7 +113,6 @@ AnalogMatrix::AnalogMatrix(std::span<const float> w_nk, int k, int n, uint32_t l
       const double s = scale[rt * n + j];
       const double q = native ? weight(i, j) : quant::quantize_weight(weight(i, j), s, levels);
       const double full = native ? (s > 0 ? s : 1.0) : levels;  // |q| that maps to g_max
-      const uint32_t tile = tile_base + static_cast<uint32_t>(rt * col_tiles_ + j / c.tile_cols);
       const std::vector<double> digits =
           c.slice_bits > 0 ? quant::slice_digits(std::fabs(q), c.slice_bits, slices_)
                            : std::vector<double>{std::fabs(q)};
@@ -88,21 +120,13 @@ AnalogMatrix::AnalogMatrix(std::span<const float> w_nk, int k, int n, uint32_t l
       for (int sl = 0; sl < slices_; ++sl) {
         const double signed_digit = q < 0 ? -digits[sl] : digits[sl];
         const quant::PairTargets target = quant::pair_targets(signed_digit, digit_full, g_max);
-        noise::StreamKey key{c.seed,
-                             layer,
-                             tile,
-                             static_cast<uint32_t>(i),
-                             static_cast<uint32_t>(j),
-                             noise::Purpose::kProgramming,
-                             static_cast<uint32_t>(2 * sl)};
         // The device holding the level draws under extra 2s, its partner 2s + 1.
-        noise::StreamKey partner = key;
-        partner.extra = static_cast<uint32_t>(2 * sl + 1);
-        const DeviceRead plus = read_device(c, target.plus, q >= 0 ? key : partner);
-        const DeviceRead minus = read_device(c, target.minus, q >= 0 ? partner : key);
         const std::size_t at = sl * plane + std::size_t(i) * n + j;
-        const bool exact = c.device == AnalogDevice::kIdeal && c.faults.p_stuck_zero == 0 &&
-                           c.faults.p_stuck_gmax == 0;
+        const DeviceDraws holder = cached ? (*cached)[at * 2] : draw_device(c, key_of(sl, i, j, 0));
+        const DeviceDraws partner =
+            cached ? (*cached)[at * 2 + 1] : draw_device(c, key_of(sl, i, j, 1));
+        const DeviceRead plus = read_device(c, target.plus, q >= 0 ? holder : partner);
+        const DeviceRead minus = read_device(c, target.minus, q >= 0 ? partner : holder);
         // Ideal devices keep the integer levels exactly (no µS round trip).
         d_[at] = static_cast<float>(exact ? signed_digit
                                           : (plus.read - minus.read) / g_max * digit_full);

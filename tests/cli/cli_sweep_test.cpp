@@ -127,6 +127,18 @@ TEST(CliSweep, MpirunWithTwoRanksGivesTheSingleProcessResults) {
   EXPECT_GT(distinct.size(), 1u) << "the grid should give different accuracies";
 }
 
+TEST(CliSweep, ReusedDeviceDrawsGiveTheSameResults) {
+  ScratchDir dir("sweepreuse");
+  write_bytes(dir / "grid.json", R"({"analog": {"device": "gaussian", "prog_sigma": 0.5},
+      "grid": {"read_sigma": [0.1, 1.0], "adc_bits": [6, 8]}, "seeds": 1})");
+  CliResult r = run_aimc(sweep_args(dir, "reuse.jsonl"), dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run_aimc(sweep_args(dir, "fresh.jsonl") + " --no-reuse", dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(results_of(dir / "reuse.jsonl"), results_of(dir / "fresh.jsonl"));
+  EXPECT_EQ(results_of(dir / "reuse.jsonl").size(), 4u);
+}
+
 TEST(CliSweep, BadGridsAndForeignResultsAreRefused) {
   ScratchDir dir("sweepbad");
   struct Case {

@@ -364,6 +364,39 @@ TEST(AnalogMatrix, GaussianDeviceSpreadsWeightsByItsSigma) {
   EXPECT_NEAR(std::sqrt(sum2 / n - (sum / n) * (sum / n)), std::sqrt(var), 0.01 * std::sqrt(var));
 }
 
+TEST(AnalogMatrix, SharedDrawsGiveIdenticalDevices) {
+  const auto w = random_weights(300, 40, 81);
+  for (AnalogDevice device : {AnalogDevice::kPcm, AnalogDevice::kGaussian}) {
+    AnalogConfig c;
+    c.device = device;
+    c.gaussian.prog_sigma = 0.5;
+    c.gaussian.read_sigma = 0.1;
+    c.faults.p_stuck_gmax = 0.01;
+    c.seed = 6;
+    c.t_inf = 86400;
+    c.weight_bits = 4;
+    const AnalogMatrix alone = make(w, 300, 40, c, 3);
+    auto cache = std::make_shared<DrawCache>();
+    AnalogConfig shared = c;
+    shared.draw_cache = cache;
+    shared.t_inf = 3600;  // another point of the sweep fills the cache
+    const AnalogMatrix first = make(w, 300, 40, shared, 3);
+    shared.t_inf = 86400;
+    const AnalogMatrix second = make(w, 300, 40, shared, 3);
+    EXPECT_EQ(cache->entries(), 1u);  // drawn once, used twice
+    int differ = 0;
+    for (int i = 0; i < 300; ++i)
+      for (int j = 0; j < 40; ++j) {
+        ASSERT_EQ(second.effective_weight(i, j), alone.effective_weight(i, j));
+        ASSERT_EQ(second.programmed_weight(i, j), alone.programmed_weight(i, j));
+        differ += first.effective_weight(i, j) != alone.effective_weight(i, j);
+      }
+    if (device == AnalogDevice::kPcm) {
+      EXPECT_GT(differ, 1000);  // 1 h and 1 day differ
+    }
+  }
+}
+
 TEST(AnalogMatrix, SameSeedSameDevicesAndNoiseKeyedByImageAndPixel) {
   AnalogConfig c;
   c.device = AnalogDevice::kPcm;
