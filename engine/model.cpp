@@ -44,6 +44,10 @@ Model::Model(Executor executor, ExecMode mode, int lowered_ops,
 }
 
 Model Model::from_graph(Graph graph, const ModelOptions& options) {
+  std::shared_ptr<const Graph> source;
+  if (options.mode == ExecMode::kAnalog && options.analog.adc_range == AdcRangeMode::kCalibrated &&
+      options.analog.adc_calibrated_at == AdcCalibrationTime::kAtProgramming)
+    source = std::make_shared<const Graph>(graph);
   // Shapes first: contradictions are refused at load time, naming the node,
   // and every value carries its static shape (batch -1) for later passes.
   infer_shapes(graph);
@@ -55,7 +59,10 @@ Model Model::from_graph(Graph graph, const ModelOptions& options) {
   if (options.mode == ExecMode::kAnalog)
     kernels.analog = std::make_shared<const AnalogConfig>(options.analog);
   fold_batchnorm_into_conv(graph);
-  return Model(Executor(std::move(graph), kernels), options.mode, lowered, kernels.analog);
+  Model m(Executor(std::move(graph), kernels), options.mode, lowered, kernels.analog);
+  m.source_ = std::move(source);
+  m.options_ = options;
+  return m;
 }
 
 Model Model::load(const std::string& path, const ModelOptions& options) {
@@ -93,6 +100,14 @@ bool Model::needs_calibration() const {
 
 void Model::calibrate(const std::vector<Tensor>& inputs, int threads) {
   if (!needs_calibration()) return;
+  if (source_) {
+    ModelOptions fresh_chip = options_;
+    fresh_chip.analog = calibration_chip(options_.analog);
+    Model twin = from_graph(*source_, fresh_chip);
+    twin.calibrate(inputs, threads);
+    calibration_ = twin.calibration_;
+    return;
+  }
   AdcCalibration fresh;
   RunContext ctx;
   ctx.threads = threads;

@@ -1,6 +1,7 @@
 #pragma once
 // A loaded network ready to run: import, lowering (QDQ -> integer ops, or the
 // float passes), kernel preparation. The entry point for models/ and demos/.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,9 +45,15 @@ class Model {
   // ADC ranges on this batch of calibration inputs (layer by layer, each on
   // the outputs of the already calibrated layers before it). Later runs use
   // them. A no-op in other modes.
+  // With `adc_calibrated_at: programming` the ranges are measured on a twin
+  // of this model at t = 0 without compensation (the freshly programmed
+  // chip) and kept at this model's t_inf.
   void calibrate(const std::vector<Tensor>& inputs, int threads = 1);
   bool needs_calibration() const;
   const AdcCalibration& adc_calibration() const { return calibration_; }
+  // Ranges measured by another model whose calibration chip (see
+  // calibration_chip()) is the same: a sweep's reuse across points.
+  void set_adc_calibration(AdcCalibration ranges) { calibration_ = std::move(ranges); }
   const AnalogConfig* analog_config() const { return analog_.get(); }
 
   const Graph& graph() const { return executor_.graph(); }
@@ -61,6 +68,9 @@ class Model {
  private:
   Model(Executor executor, ExecMode mode, int lowered_ops,
         std::shared_ptr<const AnalogConfig> analog);
+  // The imported graph, kept only when calibration needs a t = 0 twin.
+  std::shared_ptr<const Graph> source_;
+  ModelOptions options_;
   Executor executor_;
   ExecMode mode_;
   int lowered_ops_ = 0;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -151,19 +152,32 @@ void write_json(const std::string& path, const nlohmann::json& j) {
   write_file_atomically(path, j.dump(2) + "\n");
 }
 
-ProgressBar::ProgressBar(std::string label)
-    : label_(std::move(label)), enabled_(::isatty(STDERR_FILENO) == 1), start_(now_seconds()) {}
+ProgressBar::ProgressBar(std::string label, bool force)
+    : label_(std::move(label)),
+      enabled_(force || ::isatty(STDERR_FILENO) == 1),
+      start_(now_seconds()) {}
 
 void ProgressBar::update(int done, int total) {
-  if (!enabled_ || total <= 0) return;
   const double elapsed = now_seconds() - start_;
   const double rate = elapsed > 0 ? done / elapsed : 0;
-  const double eta = rate > 0 ? (total - done) / rate : 0;
+  draw(done, total, "", rate, rate > 0 ? (total - done) / rate : 0);
+}
+
+void ProgressBar::update_items(int done, int total, const char* unit, int64_t images,
+                               int64_t images_left) {
+  const double elapsed = now_seconds() - start_;
+  const double rate = elapsed > 0 ? double(images) / elapsed : 0;
+  draw(done, total, unit, rate, rate > 0 ? double(images_left) / rate : 0);
+}
+
+void ProgressBar::draw(int done, int total, const char* unit, double rate, double eta) {
+  if (!enabled_ || total <= 0) return;
   constexpr int kWidth = 30;
   const int filled = kWidth * done / total;
-  std::fprintf(stderr, "\r%s [%s%s] %d/%d  %.1f img/s  ETA %.0fs ", label_.c_str(),
+  const long secs = std::lround(eta);
+  std::fprintf(stderr, "\r%s [%s%s] %d/%d%s%s  %.1f img/s  ETA %ldh%02ldm%02lds ", label_.c_str(),
                std::string(filled, '#').c_str(), std::string(kWidth - filled, '.').c_str(), done,
-               total, rate, eta);
+               total, *unit ? " " : "", unit, rate, secs / 3600, secs / 60 % 60, secs % 60);
   std::fflush(stderr);
 }
 

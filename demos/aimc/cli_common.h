@@ -49,14 +49,21 @@ nlohmann::json analog_record(const CommonSettings& s, const Model& model,
 void write_file_atomically(const std::string& path, const std::string& bytes);
 void write_json(const std::string& path, const nlohmann::json& j);
 
-// A one-line progress bar on stderr, only when stderr is a terminal.
+// A one-line progress bar on stderr, when stderr is a terminal (or forced,
+// e.g. for a log file).
 class ProgressBar {
  public:
-  explicit ProgressBar(std::string label);
+  explicit ProgressBar(std::string label, bool force = false);
+  // `done` of `total` images.
   void update(int done, int total);
+  // `done` of `total` work items (sweep points), where `images` were
+  // computed since this bar started and `images_left` remain: the rate and
+  // ETA count only this run's work, not items finished by an earlier run.
+  void update_items(int done, int total, const char* unit, int64_t images, int64_t images_left);
   ~ProgressBar();
 
  private:
+  void draw(int done, int total, const char* unit, double rate, double eta);
   std::string label_;
   bool enabled_;
   double start_;

@@ -14,6 +14,7 @@
 #include "demos/aimc/cli_common.h"
 #include "demos/aimc/commands.h"
 #include "demos/aimc/mpi_session.h"
+#include "engine/analog/analog_config_json.h"
 #include "engine/analog/draw_cache.h"
 #include "engine/error.h"
 #include "engine/onnx_import.h"
@@ -87,7 +88,9 @@ int cmd_sweep(int argc, char** argv) {
        cxxopts::value<std::string>())
       ("threads", "OpenMP threads (default: all cores)", cxxopts::value<int>())
       ("batch", "images per batch", cxxopts::value<int>()->default_value("8"))
-      ("no-reuse", "draw every point's devices afresh (for timing the reuse; same results)")
+      ("no-reuse", "draw every point's devices and calibrate every point afresh (for timing "
+                   "the reuse; same results)")
+      ("progress", "show the progress bar even when stderr is not a terminal")
       ("h,help", "show this help");
   // clang-format on
   const auto args = parse_options(options, argc, argv);
@@ -157,8 +160,13 @@ int cmd_sweep(int argc, char** argv) {
   std::stable_sort(pending.begin(), pending.end(), [&](int a, int b) {
     return std::pair{a % grid.seeds, a / grid.seeds} < std::pair{b % grid.seeds, b / grid.seeds};
   });
-  const auto draws = args.count("no-reuse") ? nullptr : std::make_shared<DrawCache>();
+  const bool reuse = !args.count("no-reuse");
+  const auto draws = reuse ? std::make_shared<DrawCache>() : nullptr;
+  // ADC ranges per calibration chip (calibration_chip()): points that differ
+  // only in what the calibration does not see share one calibration run.
+  std::map<std::string, AdcCalibration> calibrations;
   int cached_seed = 0;
+  int calibration_runs = 0;
 
   auto run_item = [&](int item) {
     const auto& point = points[item / grid.seeds];
@@ -167,13 +175,24 @@ int cmd_sweep(int argc, char** argv) {
     ModelOptions opt;
     opt.mode = ExecMode::kAnalog;
     opt.analog = models::point_config(grid, point, seed, args["grid"].as<std::string>());
-    if (draws) {
-      if (seed != cached_seed) draws->clear();
-      cached_seed = seed;
-      opt.analog.draw_cache = draws;
+    if (reuse && seed != cached_seed) {
+      draws->clear();
+      calibrations.clear();
     }
+    cached_seed = seed;
+    opt.analog.draw_cache = draws;
     Model model = Model::from_graph(graph, opt);
-    models::calibrate_on_images(model, calibration, opt.analog.calibration_images, threads);
+    if (model.needs_calibration()) {
+      const std::string chip = analog_config_to_json(calibration_chip(opt.analog)).dump();
+      const auto hit = calibrations.find(chip);
+      if (reuse && hit != calibrations.end()) {
+        model.set_adc_calibration(hit->second);
+      } else {
+        models::calibrate_on_images(model, calibration, opt.analog.calibration_images, threads);
+        ++calibration_runs;
+        if (reuse) calibrations[chip] = model.adc_calibration();
+      }
+    }
     const models::Classifier classifier(std::move(model));
     int top1 = 0, top5 = 0;
     for (int first = 0; first < n; first += batch) {
@@ -202,15 +221,18 @@ int cmd_sweep(int argc, char** argv) {
   const int total = static_cast<int>(points.size()) * grid.seeds;
   if (mpi.root()) {
     // Rank 0 computes items 0, size, 2·size, ... and records everyone's.
-    ProgressBar bar("sweep");
+    ProgressBar bar("sweep", args.count("progress") > 0);
+    const auto start = std::chrono::steady_clock::now();
     int received = 0, finished = total - static_cast<int>(pending.size());
     auto record = [&](const nlohmann::json& result) {
       log->append(result);
       write_file_atomically(summary_path, summary_csv(grid, log->results()));
       ++received;
       ++finished;
-      bar.update(finished * n, total * n);
+      bar.update_items(finished, total, "points", int64_t{received} * n,
+                       int64_t{total - finished} * n);
     };
+    bar.update_items(finished, total, "points", 0, int64_t{total - finished} * n);
     for (std::size_t k = 0; k < pending.size(); k += static_cast<std::size_t>(mpi.size())) {
       record(run_item(pending[k]));
       while (auto m = mpi.receive(false)) record(nlohmann::json::parse(*m));
@@ -218,9 +240,17 @@ int cmd_sweep(int argc, char** argv) {
     while (received < static_cast<int>(pending.size()))
       record(nlohmann::json::parse(*mpi.receive(true)));
     write_file_atomically(summary_path, summary_csv(grid, log->results()));
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("sweep: %zu points x %d seeds on %d rank(s), %zu results in %s, summary in %s\n",
                 points.size(), grid.seeds, mpi.size(), log->results().size(), out_path.c_str(),
                 summary_path.c_str());
+    // Throughput of this run (rank 0's calibration count; every rank has its own).
+    std::printf(
+        "sweep: this run computed %d items, %lld inferences in %.2f s (%.1f inferences/s), "
+        "%d calibration run(s) on rank 0\n",
+        received, static_cast<long long>(received) * n, seconds,
+        seconds > 0 ? double(received) * n / seconds : 0.0, calibration_runs);
   } else {
     for (std::size_t k = static_cast<std::size_t>(mpi.rank()); k < pending.size();
          k += static_cast<std::size_t>(mpi.size()))

@@ -20,6 +20,10 @@ enum class AnalogDevice { kIdeal, kPcm, kGaussian, kRram, kCustom };
 enum class AdcRangeMode { kMax, kFixed, kCalibrated, kBound };
 enum class WeightScaling { kColumn, kTile };
 enum class DriftCompensation { kNone, kGlobal, kColumn };
+// When calibrated ADC ranges are measured: on the chip as evaluated (after
+// drift to t_inf), or once on the freshly programmed chip and then kept as it
+// drifts, as deployed hardware does.
+enum class AdcCalibrationTime { kAtTInf, kAtProgramming };
 
 // Which layers run on crossbars. Names override op types; depthwise convs go
 // on the crossbar only with cjob > 0 (C_job channels per block-diagonal job).
@@ -44,7 +48,8 @@ struct AnalogConfig {
   double adc_bound = 10;          // in normalized units, for kBound (aihwkit's out_bound)
   double adc_percentile = 99.99;  // of |y| per tile, for kCalibrated
   int calibration_images = 8;     // images the calibrated ranges are measured on
-  int weight_bits = 8;            // 8 keeps an int8 model's own weights
+  AdcCalibrationTime adc_calibrated_at = AdcCalibrationTime::kAtTInf;
+  int weight_bits = 8;  // 8 keeps an int8 model's own weights
   WeightScaling weight_scaling = WeightScaling::kColumn;
   int slice_bits = 0;  // > 0: bit-slice each weight over devices of this many bits
   AnalogDevice device = AnalogDevice::kIdeal;
@@ -65,5 +70,10 @@ struct AnalogConfig {
 
   double g_max() const;
 };
+
+// The chip state calibrated ADC ranges are measured on: the configuration
+// itself, or (calibrated at programming) the same chip at t = 0 with no
+// compensation. Configurations with equal calibration chips share ranges.
+AnalogConfig calibration_chip(const AnalogConfig& c);
 
 }  // namespace aimc

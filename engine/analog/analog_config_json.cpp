@@ -215,6 +215,11 @@ AnalogConfig analog_config_from_json(const nlohmann::json& j, const std::string&
       c.adc_percentile = number<double>(v, where, key, 1e-9, 100);
     else if (key == "calibration_images")
       c.calibration_images = number<int>(v, where, key, 1, 100000);
+    else if (key == "adc_calibrated_at")
+      c.adc_calibrated_at =
+          choice<AdcCalibrationTime>(v, where, key,
+                                     {{"t_inf", AdcCalibrationTime::kAtTInf},
+                                      {"programming", AdcCalibrationTime::kAtProgramming}});
     else if (key == "weight_bits")
       c.weight_bits = number<int>(v, where, key, 2, 16);
     else if (key == "weight_scaling")
@@ -379,6 +384,8 @@ nlohmann::json analog_config_to_json(const AnalogConfig& c) {
       j["adc_range"] = "calibrated";
       j["adc_percentile"] = c.adc_percentile;
       j["calibration_images"] = c.calibration_images;
+      j["adc_calibrated_at"] =
+          c.adc_calibrated_at == AdcCalibrationTime::kAtTInf ? "t_inf" : "programming";
       break;
     case AdcRangeMode::kBound:
       j["adc_range"] = "bound";

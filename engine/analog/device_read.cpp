@@ -19,6 +19,16 @@ double AnalogConfig::g_max() const {
   return pcm.g_max;  // the ideal device uses the PCM scale; only ratios matter
 }
 
+AnalogConfig calibration_chip(const AnalogConfig& c) {
+  AnalogConfig chip = c;
+  if (c.adc_calibrated_at == AdcCalibrationTime::kAtProgramming) {
+    chip.t_inf = 0;
+    chip.compensation = DriftCompensation::kNone;
+    chip.adc_calibrated_at = AdcCalibrationTime::kAtTInf;
+  }
+  return chip;
+}
+
 DeviceDraws draw_device(const AnalogConfig& c, noise::StreamKey key) {
   auto normal = [&key](noise::Purpose p) {
     key.purpose = p;

@@ -139,6 +139,25 @@ TEST(CliSweep, ReusedDeviceDrawsGiveTheSameResults) {
   EXPECT_EQ(results_of(dir / "reuse.jsonl").size(), 4u);
 }
 
+TEST(CliSweep, PointsSharingACalibrationChipCalibrateOnce) {
+  ScratchDir dir("sweepcal");
+  // Calibrated at programming: the ranges do not depend on t_inf or the
+  // compensation, so the 4 points share one calibration run.
+  write_bytes(dir / "grid.json", R"({"analog": {"device": "pcm", "adc_range": "calibrated",
+      "adc_calibrated_at": "programming", "calibration_images": 1},
+      "grid": {"t_inf": [0, 86400], "drift_compensation": ["none", "global"]}, "seeds": 1})");
+  CliResult r = run_aimc(sweep_args(dir, "reuse.jsonl") + " --progress", dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("4 items"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" 1 calibration run(s)"), std::string::npos) << r.out;
+  // The forced progress bar counts points.
+  EXPECT_NE(r.err.find("4/4 points"), std::string::npos) << r.err;
+  r = run_aimc(sweep_args(dir, "fresh.jsonl") + " --no-reuse", dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(" 4 calibration run(s)"), std::string::npos) << r.out;
+  EXPECT_EQ(results_of(dir / "reuse.jsonl"), results_of(dir / "fresh.jsonl"));
+}
+
 TEST(CliSweep, BadGridsAndForeignResultsAreRefused) {
   ScratchDir dir("sweepbad");
   struct Case {

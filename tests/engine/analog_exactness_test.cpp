@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "engine/analog/analog_config_json.h"
 #include "engine/error.h"
 #include "engine/model.h"
 #include "support/shared_data.h"
@@ -180,6 +181,39 @@ TEST(AnalogCalibration, RangesAreMeasuredOnceAndThenUsed) {
     return std::max_element(p, p + t.size()) - p;
   };
   EXPECT_EQ(argmax(a), argmax(d));
+}
+
+TEST(AnalogCalibration, CalibratedAtProgrammingKeepsTheFreshChipsRanges) {
+  const auto crops = testing::read_binary(testing::shared_path("reference/crops_u8.bin"));
+  const Tensor calib = testing::reference_input_from_crops(crops.data(), 1);
+  ModelOptions o;
+  o.mode = ExecMode::kAnalog;
+  o.analog.device = AnalogDevice::kPcm;
+  o.analog.seed = 3;
+  o.analog.adc_range = AdcRangeMode::kCalibrated;
+  o.analog.calibration_images = 1;
+  Model fresh = Model::load(testing::qdq_model_path(), o);  // t = 0, no compensation
+  fresh.calibrate({calib}, 2);
+  o.analog.t_inf = 86400;
+  o.analog.compensation = DriftCompensation::kGlobal;
+  Model drifted = Model::load(testing::qdq_model_path(), o);
+  drifted.calibrate({calib}, 2);
+  // Measured on the drifted chip: the currents, hence the ranges, shrink.
+  ASSERT_EQ(drifted.adc_calibration().layers().size(), fresh.adc_calibration().layers().size());
+  int smaller = 0, total = 0;
+  for (const auto& [layer, ranges] : drifted.adc_calibration().layers())
+    for (std::size_t i = 0; i < ranges.size(); ++i, ++total)
+      smaller += ranges[i] < fresh.adc_calibration().layers().at(layer)[i];
+  EXPECT_GT(smaller, total * 9 / 10);
+  // Calibrated at programming: exactly the fresh chip's ranges, at 1 day.
+  o.analog.adc_calibrated_at = AdcCalibrationTime::kAtProgramming;
+  Model deployed = Model::load(testing::qdq_model_path(), o);
+  deployed.calibrate({calib}, 1);
+  EXPECT_EQ(deployed.adc_calibration().layers(), fresh.adc_calibration().layers());
+  // ... and the same calibration chip, the key a sweep shares ranges under.
+  ASSERT_NE(fresh.analog_config(), nullptr);
+  EXPECT_EQ(analog_config_to_json(calibration_chip(o.analog)),
+            analog_config_to_json(calibration_chip(*fresh.analog_config())));
 }
 
 }  // namespace
