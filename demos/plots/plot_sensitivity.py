@@ -6,6 +6,7 @@ that were drawn. Uses Debian's python3-matplotlib (run with /usr/bin/python3).
 """
 import argparse
 import json
+import os
 
 import matplotlib
 
@@ -35,10 +36,13 @@ def main():
     if a.title:
         ax.set_title(a.title)
     fig.tight_layout()
-    fig.savefig(a.out, dpi=120)
+    # Temporary name, then rename: an error never leaves a partial file.
+    fig.savefig(a.out + ".tmp", dpi=120, format="png")
+    os.replace(a.out + ".tmp", a.out)
     if a.data_out:
-        with open(a.data_out, "w") as f:
+        with open(a.data_out + ".tmp", "w") as f:
             json.dump({"xlabel": ax.get_xlabel(), "names": names, "drops": drops}, f, indent=1)
+        os.replace(a.data_out + ".tmp", a.data_out)
 
 
 if __name__ == "__main__":

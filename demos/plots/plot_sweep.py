@@ -11,12 +11,14 @@ Uses Debian's python3-matplotlib (run with /usr/bin/python3).
 import argparse
 import csv
 import json
+import os
 import sys
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 LABELS = {
     "t_inf": "time since programming t_inf [s]",
@@ -26,6 +28,18 @@ LABELS = {
     "out_noise": "output noise (normalized units)",
     "prog_noise_scale": "programming noise scale",
 }
+
+
+def pretty(key, value):
+    """A series value as a reader wants it: drift times in s, h, days, years."""
+    if key == "t_inf":
+        t = float(value)
+        for unit, size in (("year", 31536000), ("day", 86400), ("h", 3600)):
+            if t >= size and t % size == 0:
+                n = int(t // size)
+                return f"{n} {unit}" + ("s" if n > 1 and unit != "h" else "")
+        return f"{value} s"
+    return value
 
 
 def number(text):
@@ -69,14 +83,18 @@ def main():
         )
     fig, ax = plt.subplots(figsize=(6, 4))
     drawn = []
-    for name, pts in series.items():
-        pts.sort()
+    order = sorted(series, key=number)
+    for name in order:
+        pts = sorted(series[name])
         xs, ys, es = zip(*pts)
-        label = f"{a.series} = {name}" if a.series else None
+        label = f"{a.series} = {pretty(a.series, name)}" if a.series else None
         ax.errorbar(xs, ys, yerr=es, marker="o", capsize=3, label=label)
         drawn.append({"label": label or name, "x": list(xs), "y": list(ys), "yerr": list(es)})
     if a.xlog:
         ax.set_xscale("symlog", linthresh=1.0)
+    elif all(float(x).is_integer() for pts in series.values() for x, _, _ in pts
+             if isinstance(x, float)):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # bits: no 4.5
     ax.set_xlabel(LABELS.get(a.x, a.x))
     ax.set_ylabel(f"{a.metric.replace('top', 'top-')} accuracy [%]")
     ax.set_ylim(bottom=0)
@@ -86,11 +104,14 @@ def main():
     if a.series:
         ax.legend()
     fig.tight_layout()
-    fig.savefig(a.out, dpi=120)
+    # Temporary name, then rename: an error never leaves a partial file.
+    fig.savefig(a.out + ".tmp", dpi=120, format="png")
+    os.replace(a.out + ".tmp", a.out)
     if a.data_out:
-        with open(a.data_out, "w") as f:
+        with open(a.data_out + ".tmp", "w") as f:
             json.dump({"xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
                        "xscale": ax.get_xscale(), "series": drawn}, f, indent=1)
+        os.replace(a.data_out + ".tmp", a.data_out)
 
 
 if __name__ == "__main__":
