@@ -1,10 +1,14 @@
 // aimc bench: images/s and latency percentiles of the model on synthetic
-// input (deterministic pixels, so runs are comparable).
+// input (deterministic pixels, so runs are comparable), or on a given
+// preprocessed input file (the peer benchmark feeds ONNX Runtime the same).
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <random>
 
@@ -14,13 +18,43 @@
 #include "models/input_tensor.h"
 
 namespace aimc::cli {
+namespace {
+
+constexpr std::size_t kImageFloats = 3 * 224 * 224;
+
+Tensor synthetic_input(int batch) {
+  std::vector<uint8_t> pixels(static_cast<std::size_t>(batch) * kImageFloats);
+  std::mt19937 rng(12345);  // fixed: identical input on every run
+  for (auto& p : pixels) p = static_cast<uint8_t>(rng() & 0xff);
+  return models::mobilenet_input_from_pixels(pixels, batch);
+}
+
+Tensor read_input_file(const std::string& path, int batch) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw bad_input(path, "cannot open the input file");
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::size_t want = static_cast<std::size_t>(batch) * kImageFloats * sizeof(float);
+  if (bytes.size() != want) {
+    throw bad_input(path, "has " + std::to_string(bytes.size()) + " bytes; batch " +
+                              std::to_string(batch) + " needs " + std::to_string(want) +
+                              " (raw float32 [batch, 3, 224, 224])");
+  }
+  Tensor t(DType::kFloat32, Shape{batch, 3, 224, 224});
+  std::memcpy(t.data<float>(), bytes.data(), bytes.size());
+  return t;
+}
+
+}  // namespace
 
 int cmd_bench(int argc, char** argv) {
   cxxopts::Options options("aimc bench", "Throughput and latency of a model");
   add_common_options(options);
   options.add_options()("batch", "images per inference", cxxopts::value<int>()->default_value("1"))(
       "iterations", "timed inferences (after one warm-up)",
-      cxxopts::value<int>()->default_value("20"));
+      cxxopts::value<int>()->default_value("20"))(
+      "input-file", "preprocessed input: raw float32 [batch, 3, 224, 224]",
+      cxxopts::value<std::string>())("no-compare",
+                                     "analog mode: do not time the digital path in the same run");
   const auto args = parse_options(options, argc, argv);
   if (args.count("help")) {
     std::printf("%s\n", options.help().c_str());
@@ -31,15 +65,14 @@ int cmd_bench(int argc, char** argv) {
   const int iterations = positive_int(args, "iterations");
   const LoadedModel loaded = load_model(s);
   const Model& model = loaded.model;
-  std::vector<uint8_t> pixels(static_cast<std::size_t>(batch) * 224 * 224 * 3);
-  std::mt19937 rng(12345);  // fixed: identical input on every run
-  for (auto& p : pixels) p = static_cast<uint8_t>(rng() & 0xff);
-  const Tensor input = models::mobilenet_input_from_pixels(pixels, batch);
+  const Tensor input = args.count("input-file")
+                           ? read_input_file(args["input-file"].as<std::string>(), batch)
+                           : synthetic_input(batch);
   // In analog mode the digital path of the same model is timed in the same
   // run, alternating with the analog one, so their ratio is the cost of the
   // emulation on this machine under the same conditions.
   std::optional<Model> digital;
-  if (s.mode == ExecMode::kAnalog) {
+  if (s.mode == ExecMode::kAnalog && !args.count("no-compare")) {
     CommonSettings d = s;
     d.mode = ExecMode::kDigital;
     digital.emplace(load_model(d).model);

@@ -93,5 +93,23 @@ TEST(CliBench, JsonHasTheStableFields) {
   EXPECT_GT(j["peak_rss_mb"].get<double>(), 1.0);
 }
 
+TEST(CliBench, ReadsThePeerBenchmarksInputFile) {
+  ScratchDir dir("benchin");
+  // Raw float32 [2, 3, 224, 224], as benchmarks/peer/compare.py writes it.
+  write_bytes(dir / "in.f32", std::string(2 * 3 * 224 * 224 * sizeof(float), '\0'));
+  const std::string in = " --input-file '" + (dir / "in.f32").string() + "'";
+  CliResult r = run_aimc("bench --iterations 1 --batch 2 --threads 1" + in, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // The wrong batch for the file's size: exit 2 naming the file.
+  r = run_aimc("bench --iterations 1 --batch 3 --threads 1" + in, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("in.f32"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("batch 3"), std::string::npos) << r.err;
+  r = run_aimc("bench --iterations 1 --input-file '" + (dir / "missing.f32").string() + "'",
+               dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("missing.f32"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace aimc::testing
