@@ -9,8 +9,10 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <random>
+#include <span>
 
 #include "demos/aimc/cli_common.h"
 #include "demos/aimc/commands.h"
@@ -44,17 +46,59 @@ Tensor read_input_file(const std::string& path, int batch) {
   return t;
 }
 
+// Time per node: from the end of the previous node (or the run's start) to
+// the end of this one, summed over `iterations` runs.
+void print_profile(const Model& model, const Tensor& input, int threads, int iterations) {
+  using Clock = std::chrono::steady_clock;
+  std::map<std::string, double> by_node, by_op;
+  std::map<std::string, std::string> op_of;
+  double total = 0;
+  for (int i = 0; i < iterations; ++i) {
+    auto last = Clock::now();
+    model.run({input}, RunContext{threads}, [&](const Node& n, std::span<const Tensor>) {
+      const auto now = Clock::now();
+      const double ms = std::chrono::duration<double, std::milli>(now - last).count();
+      const std::string op = n.op_type == "QConv" || n.op_type == "Conv"
+                                 ? n.op_type + (n.attr_int("group", 1) > 1 ? " (depthwise)" : "")
+                                 : n.op_type;
+      by_node[n.name] += ms;
+      op_of[n.name] = op;
+      by_op[op] += ms;
+      total += ms;
+      last = now;
+    });
+  }
+  std::vector<std::pair<double, std::string>> ops, nodes;
+  for (const auto& [k, v] : by_op) ops.push_back({v, k});
+  for (const auto& [k, v] : by_node) nodes.push_back({v, k});
+  std::sort(ops.rbegin(), ops.rend());
+  std::sort(nodes.rbegin(), nodes.rend());
+  std::printf("profile: %.2f ms per run\n%-28s %10s %6s\n", total / iterations, "op type", "ms/run",
+              "share");
+  for (const auto& [ms, op] : ops)
+    std::printf("%-28s %10.3f %5.1f%%\n", op.c_str(), ms / iterations, 100 * ms / total);
+  std::printf("%-28s %-20s %10s %6s\n", "slowest layers", "op type", "ms/run", "share");
+  for (std::size_t i = 0; i < std::min<std::size_t>(12, nodes.size()); ++i)
+    std::printf("%-28s %-20s %10.3f %5.1f%%\n", nodes[i].second.c_str(),
+                op_of[nodes[i].second].c_str(), nodes[i].first / iterations,
+                100 * nodes[i].first / total);
+}
+
 }  // namespace
 
 int cmd_bench(int argc, char** argv) {
   cxxopts::Options options("aimc bench", "Throughput and latency of a model");
   add_common_options(options);
-  options.add_options()("batch", "images per inference", cxxopts::value<int>()->default_value("1"))(
-      "iterations", "timed inferences (after one warm-up)",
-      cxxopts::value<int>()->default_value("20"))(
-      "input-file", "preprocessed input: raw float32 [batch, 3, 224, 224]",
-      cxxopts::value<std::string>())("no-compare",
-                                     "analog mode: do not time the digital path in the same run");
+  // clang-format off
+  options.add_options()
+      ("batch", "images per inference", cxxopts::value<int>()->default_value("1"))
+      ("iterations", "timed inferences (after one warm-up)",
+       cxxopts::value<int>()->default_value("20"))
+      ("input-file", "preprocessed input: raw float32 [batch, 3, 224, 224]",
+       cxxopts::value<std::string>())
+      ("no-compare", "analog mode: do not time the digital path in the same run")
+      ("profile", "also print where the time goes, per op type and per layer");
+  // clang-format on
   const auto args = parse_options(options, argc, argv);
   if (args.count("help")) {
     std::printf("%s\n", options.help().c_str());
@@ -112,6 +156,7 @@ int cmd_bench(int argc, char** argv) {
         "same run, digital: %.1f images/s  -> analog costs %.2fx the digital time per image\n",
         digital_ips, digital_ips / ips);
   }
+  if (args.count("profile")) print_profile(model, input, s.threads, iterations);
   if (!s.json_path.empty()) {
     nlohmann::json j = {{"mode", exec_mode_name(s.mode)},
                         {"batch", batch},

@@ -93,6 +93,14 @@ TEST(CliBench, JsonHasTheStableFields) {
   EXPECT_GT(j["peak_rss_mb"].get<double>(), 1.0);
 }
 
+TEST(CliBench, ProfileListsEveryOpTypeOfTheRun) {
+  ScratchDir dir("benchprof");
+  const CliResult r = run_aimc("bench --iterations 1 --threads 1 --profile", dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* op : {"QConv ", "QConv (depthwise)", "QAdd", "QGemm", "slowest layers"})
+    EXPECT_NE(r.out.find(op), std::string::npos) << op << "\n" << r.out;
+}
+
 TEST(CliBench, ReadsThePeerBenchmarksInputFile) {
   ScratchDir dir("benchin");
   // Raw float32 [2, 3, 224, 224], as benchmarks/peer/compare.py writes it.
