@@ -85,6 +85,8 @@ INSTANTIATE_TEST_SUITE_P(
                       ConvCase{"depthwise_s1", 1, 13, 13, 32, 32, 3, 3, 1, 1, 32, 1, 1, 1, 1},
                       ConvCase{"depthwise_s2_odd", 3, 15, 14, 37, 37, 3, 3, 2, 1, 37, 0, 0, 1, 1},
                       ConvCase{"depthwise_dilated", 1, 9, 9, 16, 16, 3, 3, 1, 2, 16, 2, 2, 2, 2},
+                      ConvCase{"depthwise_150_s2", 2, 14, 14, 150, 150, 3, 3, 2, 1, 150, 0, 0, 1,
+                               1},
                       ConvCase{"grouped4", 2, 8, 8, 16, 12, 3, 3, 1, 1, 4, 1, 1, 1, 1},
                       ConvCase{"depthwise_multiplier2", 1, 6, 6, 4, 8, 3, 3, 1, 1, 4, 1, 1, 1, 1}),
     [](const auto& info) { return std::string(info.param.name); });

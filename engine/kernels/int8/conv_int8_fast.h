@@ -24,11 +24,11 @@ struct PackedConv {
   int in_channels = 0;
   int out_channels = 0;
   ConvPath path = ConvPath::kGeneric;
-  std::vector<int8_t> filter_ohwi;      // [Cout][kh][kw][Cin/groups] (generic path)
-  std::vector<int32_t> bias;            // [Cout], zeros when absent
-  PackedB gemm;                         // kGemm
-  std::vector<int16_t> depthwise_taps;  // kDepthwise: [kh*kw][C]
-  ChannelRequant requant;               // offsets fold bias and zero-point corrections
+  std::vector<int8_t> filter_ohwi;        // [Cout][kh][kw][Cin/groups] (generic path)
+  std::vector<int32_t> bias;              // [Cout], zeros when absent
+  PackedB gemm;                           // kGemm
+  std::vector<int32_t> depthwise_taps32;  // kDepthwise: [kh*kw][C], widened for SIMD lanes
+  ChannelRequant requant;                 // offsets fold bias and zero-point corrections
 };
 
 PackedConv pack_conv(const quant::ConvGeometry& geometry, const quant::ConvQuant& quant,

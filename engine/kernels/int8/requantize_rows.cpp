@@ -35,6 +35,7 @@ void requantize_row_scalar(const ChannelRequant& q, const int32_t* acc, int firs
 #if defined(__AVX2__)
 namespace {
 
+#if !(defined(__AVX512F__) && defined(__AVX512BW__))
 // gemmlowp::SaturatingRoundingDoublingHighMul on 8 lanes: (a*b + nudge) / 2^31
 // with truncating division, saturating INT32_MIN * INT32_MIN.
 __m256i srdhm(__m256i a, __m256i b) {
@@ -68,10 +69,61 @@ __m256i rounding_divide_by_pot(__m256i x, __m256i exponent) {
   const __m256i round_up = _mm256_cmpgt_epi32(remainder, threshold);
   return _mm256_sub_epi32(_mm256_srav_epi32(x, exponent), round_up);
 }
+#endif
+
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+// The same arithmetic on 16 lanes; a masked store writes the tail, so every
+// channel count takes this path.
+__m512i srdhm16(__m512i a, __m512i b) {
+  const __mmask16 overflow =
+      _mm512_cmpeq_epi32_mask(a, b) & _mm512_cmpeq_epi32_mask(a, _mm512_set1_epi32(INT32_MIN));
+  auto half = [](__m512i x, __m512i y) {
+    const __m512i prod = _mm512_mul_epi32(x, y);  // even lanes as int64
+    const __mmask8 neg = _mm512_cmplt_epi64_mask(prod, _mm512_setzero_si512());
+    const __m512i nudge = _mm512_mask_blend_epi64(neg, _mm512_set1_epi64(1ll << 30),
+                                                  _mm512_set1_epi64(1 - (1ll << 30)));
+    __m512i sum = _mm512_add_epi64(prod, nudge);
+    sum = _mm512_mask_add_epi64(sum, neg, sum, _mm512_set1_epi64((1ll << 31) - 1));
+    return _mm512_srli_epi64(sum, 31);
+  };
+  const __m512i even = half(a, b);
+  const __m512i odd = half(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32));
+  const __m512i r = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+  return _mm512_mask_blend_epi32(overflow, r, _mm512_set1_epi32(INT32_MAX));
+}
+
+__m512i rounding_divide_by_pot16(__m512i x, __m512i exponent) {
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, exponent), one);
+  const __m512i remainder = _mm512_and_si512(x, mask);
+  const __mmask16 negative = _mm512_cmplt_epi32_mask(x, _mm512_setzero_si512());
+  const __m512i threshold =
+      _mm512_mask_add_epi32(_mm512_srai_epi32(mask, 1), negative, _mm512_srai_epi32(mask, 1), one);
+  const __mmask16 round_up = _mm512_cmpgt_epi32_mask(remainder, threshold);
+  return _mm512_mask_add_epi32(_mm512_srav_epi32(x, exponent), round_up,
+                               _mm512_srav_epi32(x, exponent), one);
+}
+#endif
 
 }  // namespace
 
 void requantize_row(const ChannelRequant& q, const int32_t* acc, int channels, int8_t* out) {
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+  const __m512i zp = _mm512_set1_epi32(q.output_zero_point);
+  const __m512i lo = _mm512_set1_epi32(q.range.min);
+  const __m512i hi = _mm512_set1_epi32(q.range.max);
+  for (int c = 0; c < channels; c += 16) {
+    const __mmask16 lanes =
+        channels - c >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (channels - c)) - 1);
+    auto load = [&](const int32_t* p) { return _mm512_maskz_loadu_epi32(lanes, p + c); };
+    __m512i v = _mm512_add_epi32(load(acc), load(q.offset.data()));
+    v = _mm512_sllv_epi32(v, load(q.left_shift.data()));
+    v = srdhm16(v, load(q.multiplier.data()));
+    v = rounding_divide_by_pot16(v, load(q.right_shift.data()));
+    v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, zp), lo), hi);
+    _mm512_mask_cvtepi32_storeu_epi8(out + c, lanes, v);  // in int8 range: truncation is exact
+  }
+#else
   const __m256i zp = _mm256_set1_epi32(q.output_zero_point);
   const __m256i lo = _mm256_set1_epi32(q.range.min);
   const __m256i hi = _mm256_set1_epi32(q.range.max);
@@ -90,6 +142,7 @@ void requantize_row(const ChannelRequant& q, const int32_t* acc, int channels, i
     for (int k = 0; k < 8; ++k) out[c + k] = static_cast<int8_t>(lanes[k]);
   }
   requantize_row_scalar(q, acc, c, channels, out);
+#endif
 }
 #else
 void requantize_row(const ChannelRequant& q, const int32_t* acc, int channels, int8_t* out) {
