@@ -76,19 +76,21 @@ TEST_P(ConvEquivalence, FastEqualsReference) {
 
 INSTANTIATE_TEST_SUITE_P(
     Geometries, ConvEquivalence,
-    ::testing::Values(ConvCase{"pointwise", 1, 14, 14, 24, 144, 1, 1, 1, 1, 1, 0, 0, 0, 0},
-                      ConvCase{"pointwise_odd", 3, 5, 7, 17, 1000, 1, 1, 1, 1, 1, 0, 0, 0, 0},
-                      ConvCase{"first_conv_s2", 2, 23, 23, 3, 32, 3, 3, 2, 1, 1, 0, 0, 1, 1},
-                      ConvCase{"conv3x3_same", 1, 9, 11, 7, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1},
-                      ConvCase{"dilated", 1, 12, 12, 8, 16, 3, 3, 1, 2, 1, 2, 2, 2, 2},
-                      ConvCase{"asymmetric_5x3", 2, 10, 9, 5, 6, 5, 3, 2, 1, 1, 2, 0, 1, 1},
-                      ConvCase{"depthwise_s1", 1, 13, 13, 32, 32, 3, 3, 1, 1, 32, 1, 1, 1, 1},
-                      ConvCase{"depthwise_s2_odd", 3, 15, 14, 37, 37, 3, 3, 2, 1, 37, 0, 0, 1, 1},
-                      ConvCase{"depthwise_dilated", 1, 9, 9, 16, 16, 3, 3, 1, 2, 16, 2, 2, 2, 2},
-                      ConvCase{"depthwise_150_s2", 2, 14, 14, 150, 150, 3, 3, 2, 1, 150, 0, 0, 1,
-                               1},
-                      ConvCase{"grouped4", 2, 8, 8, 16, 12, 3, 3, 1, 1, 4, 1, 1, 1, 1},
-                      ConvCase{"depthwise_multiplier2", 1, 6, 6, 4, 8, 3, 3, 1, 1, 4, 1, 1, 1, 1}),
+    ::testing::Values(
+        ConvCase{"pointwise", 1, 14, 14, 24, 144, 1, 1, 1, 1, 1, 0, 0, 0, 0},
+        ConvCase{"pointwise_odd", 3, 5, 7, 17, 1000, 1, 1, 1, 1, 1, 0, 0, 0, 0},
+        ConvCase{"first_conv_s2", 2, 23, 23, 3, 32, 3, 3, 2, 1, 1, 0, 0, 1, 1},
+        ConvCase{"conv3x3_same", 1, 9, 11, 7, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1},
+        ConvCase{"dilated", 1, 12, 12, 8, 16, 3, 3, 1, 2, 1, 2, 2, 2, 2},
+        ConvCase{"asymmetric_5x3", 2, 10, 9, 5, 6, 5, 3, 2, 1, 1, 2, 0, 1, 1},
+        ConvCase{"depthwise_s1", 1, 13, 13, 32, 32, 3, 3, 1, 1, 32, 1, 1, 1, 1},
+        ConvCase{"depthwise_s2_odd", 3, 15, 14, 37, 37, 3, 3, 2, 1, 37, 0, 0, 1, 1},
+        ConvCase{"depthwise_dilated", 1, 9, 9, 16, 16, 3, 3, 1, 2, 16, 2, 2, 2, 2},
+        ConvCase{"depthwise_144_s2", 2, 15, 15, 144, 144, 3, 3, 2, 1, 144, 0, 0, 1, 1},
+        ConvCase{"depthwise_48_s1", 1, 7, 9, 48, 48, 3, 3, 1, 1, 48, 1, 1, 1, 1},
+        ConvCase{"depthwise_150_s2", 2, 14, 14, 150, 150, 3, 3, 2, 1, 150, 0, 0, 1, 1},
+        ConvCase{"grouped4", 2, 8, 8, 16, 12, 3, 3, 1, 1, 4, 1, 1, 1, 1},
+        ConvCase{"depthwise_multiplier2", 1, 6, 6, 4, 8, 3, 3, 1, 1, 4, 1, 1, 1, 1}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(FullyConnectedEquivalence, FastEqualsReference) {
@@ -164,6 +166,21 @@ TEST(RequantizeRow, SimdEqualsScalarOnExtremeValues) {
     requantize_row_scalar(q, acc.data(), 0, kChannels, slow.data());
     ASSERT_EQ(fast, slow) << "trial " << trial;
   }
+}
+
+TEST(RequantizeRow, TheSaturatingMultiplierTakesTheExactPath) {
+  // INT32_MIN · INT32_MIN is the one product gemmlowp saturates; no
+  // quantize_multiplier result is INT32_MIN, but a row holding one must
+  // still equal the scalar form.
+  std::vector<quant::QuantizedMultiplier> ms(20, quant::QuantizedMultiplier{1 << 30, -3});
+  ms[7] = {INT32_MIN, 0};
+  const ChannelRequant q = make_channel_requant(ms, 0, {INT32_MIN, INT32_MAX});
+  EXPECT_FALSE(q.simd_exact);
+  std::vector<int32_t> acc(20, INT32_MIN);
+  std::vector<int8_t> fast(20), slow(20);
+  requantize_row(q, acc.data(), 20, fast.data());
+  requantize_row_scalar(q, acc.data(), 0, 20, slow.data());
+  EXPECT_EQ(fast, slow);
 }
 
 }  // namespace

@@ -99,16 +99,68 @@ void depthwise_pixel(const PackedConv& p, const quant::Nhwc& in, const int8_t* i
   }
 }
 
+#if defined(__AVX512F__)
+// 3×3 depthwise, undilated, channels a multiple of 16: one output row at a
+// time, each block of 16 channels with its 9 weight vectors held in
+// registers across the row. acc receives the row's [out.w][C] sums.
+void depthwise3x3_row(const PackedConv& p, const quant::Nhwc& in, const int8_t* input, int b,
+                      int oy, int out_w, int32_t* acc) {
+  const auto& g = p.geometry;
+  const int channels = in.c;
+  const __m512i vzp = _mm512_set1_epi32(p.quant.input_zero_point);
+  int ky0 = 0, ky1 = 3;  // taps whose input row exists
+  while (ky0 < 3 && oy * g.stride_h - g.pad_top + ky0 < 0) ++ky0;
+  while (ky1 > ky0 && oy * g.stride_h - g.pad_top + ky1 - 1 >= in.h) --ky1;
+  for (int c = 0; c < channels; c += 16) {
+    __m512i w[9];
+    for (int t = 0; t < 9; ++t)
+      w[t] = _mm512_loadu_si512(p.depthwise_taps32.data() + std::size_t(t) * channels + c);
+    for (int ox = 0; ox < out_w; ++ox) {
+      __m512i sum = _mm512_setzero_si512();
+      const int ix0 = ox * g.stride_w - g.pad_left;
+      for (int ky = ky0; ky < ky1; ++ky) {
+        const int8_t* row = input + in.offset(b, oy * g.stride_h - g.pad_top + ky, 0, c);
+        for (int kx = 0; kx < 3; ++kx) {
+          const int ix = ix0 + kx;
+          if (ix < 0 || ix >= in.w) continue;
+          const __m128i x8 =
+              _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + std::size_t(ix) * channels));
+          const __m512i x = _mm512_sub_epi32(_mm512_maskz_cvtepi8_epi32(0xFFFF, x8), vzp);
+          sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(x, w[ky * 3 + kx]));
+        }
+      }
+      _mm512_storeu_si512(acc + std::size_t(ox) * channels + c, sum);
+    }
+  }
+}
+#endif
+
 void conv_depthwise(const PackedConv& p, const quant::Nhwc& in, const int8_t* input,
                     const quant::Nhwc& out, int8_t* output, int threads) {
+  const auto& g = p.geometry;
   const int64_t rows = int64_t{out.n} * out.h;
+#if defined(__AVX512F__)
+  const bool row_kernel = g.kernel_h == 3 && g.kernel_w == 3 && g.dilation_h == 1 &&
+                          g.dilation_w == 1 && in.c % 16 == 0;
+#else
+  const bool row_kernel = false;
+#endif
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<int32_t> acc(in.c);
+    std::vector<int32_t> acc(std::size_t(in.c) * (row_kernel ? out.w : 1));
 #pragma omp for schedule(static)
     for (int64_t row = 0; row < rows; ++row) {
       const int b = static_cast<int>(row / out.h);
       const int oy = static_cast<int>(row % out.h);
+      if (row_kernel) {
+#if defined(__AVX512F__)
+        depthwise3x3_row(p, in, input, b, oy, out.w, acc.data());
+#endif
+        for (int ox = 0; ox < out.w; ++ox)
+          requantize_row(p.requant, acc.data() + std::size_t(ox) * in.c, in.c,
+                         output + out.offset(b, oy, ox, 0));
+        continue;
+      }
       for (int ox = 0; ox < out.w; ++ox) {
         depthwise_pixel(p, in, input, b, oy, ox, acc.data());
         requantize_row(p.requant, acc.data(), in.c, output + out.offset(b, oy, ox, 0));

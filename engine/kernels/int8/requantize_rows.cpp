@@ -15,6 +15,7 @@ ChannelRequant make_channel_requant(const std::vector<quant::QuantizedMultiplier
     q.multiplier.push_back(m.multiplier);
     q.left_shift.push_back(m.shift > 0 ? m.shift : 0);
     q.right_shift.push_back(m.shift > 0 ? 0 : -m.shift);
+    q.simd_exact = q.simd_exact && m.multiplier != INT32_MIN;
   }
   q.offset.assign(per_channel.size(), 0);
   q.output_zero_point = output_zero_point;
@@ -74,22 +75,17 @@ __m256i rounding_divide_by_pot(__m256i x, __m256i exponent) {
 #if defined(__AVX512F__) && defined(__AVX512BW__)
 // The same arithmetic on 16 lanes; a masked store writes the tail, so every
 // channel count takes this path.
+// SaturatingRoundingDoublingHighMul for multipliers that are not INT32_MIN
+// (quantize_multiplier's are in [2^30, 2^31)): the nudged truncating division
+// (p + nudge) / 2^31 equals floor((p + 2^30) / 2^31) for either sign of p,
+// which is one add and one shift of the 64-bit product.
 __m512i srdhm16(__m512i a, __m512i b) {
-  const __mmask16 overflow =
-      _mm512_cmpeq_epi32_mask(a, b) & _mm512_cmpeq_epi32_mask(a, _mm512_set1_epi32(INT32_MIN));
-  auto half = [](__m512i x, __m512i y) {
-    const __m512i prod = _mm512_mul_epi32(x, y);  // even lanes as int64
-    const __mmask8 neg = _mm512_cmplt_epi64_mask(prod, _mm512_setzero_si512());
-    const __m512i nudge = _mm512_mask_blend_epi64(neg, _mm512_set1_epi64(1ll << 30),
-                                                  _mm512_set1_epi64(1 - (1ll << 30)));
-    __m512i sum = _mm512_add_epi64(prod, nudge);
-    sum = _mm512_mask_add_epi64(sum, neg, sum, _mm512_set1_epi64((1ll << 31) - 1));
-    return _mm512_srli_epi64(sum, 31);
-  };
-  const __m512i even = half(a, b);
-  const __m512i odd = half(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32));
-  const __m512i r = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
-  return _mm512_mask_blend_epi32(overflow, r, _mm512_set1_epi32(INT32_MAX));
+  const __m512i half = _mm512_set1_epi64(1ll << 30);
+  const __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(a, b), half), 31);
+  const __m512i odd =
+      _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32)), half);
+  // Bits 31..62 of the odd sums are the results: shift them into the odd lanes.
+  return _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(_mm512_srli_epi64(odd, 31), 32));
 }
 
 __m512i rounding_divide_by_pot16(__m512i x, __m512i exponent) {
@@ -109,6 +105,7 @@ __m512i rounding_divide_by_pot16(__m512i x, __m512i exponent) {
 
 void requantize_row(const ChannelRequant& q, const int32_t* acc, int channels, int8_t* out) {
 #if defined(__AVX512F__) && defined(__AVX512BW__)
+  if (!q.simd_exact) return requantize_row_scalar(q, acc, 0, channels, out);
   const __m512i zp = _mm512_set1_epi32(q.output_zero_point);
   const __m512i lo = _mm512_set1_epi32(q.range.min);
   const __m512i hi = _mm512_set1_epi32(q.range.max);

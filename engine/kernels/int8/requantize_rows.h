@@ -17,6 +17,9 @@ struct ChannelRequant {
   std::vector<int32_t> offset;  // added to the accumulator first (bias - zero-point correction)
   int32_t output_zero_point = 0;
   quant::ActivationRange range;
+  // No multiplier is INT32_MIN, the one input SaturatingRoundingDoublingHighMul
+  // saturates on; the SIMD path relies on it (else it defers to the scalar one).
+  bool simd_exact = true;
 };
 
 ChannelRequant make_channel_requant(const std::vector<quant::QuantizedMultiplier>& per_channel,
