@@ -144,6 +144,29 @@ TEST(GemmU8S8, SimdEqualsScalarIncludingTails) {
   }
 }
 
+TEST(GemmU8S8, Int8ActivationsReadInPlaceEqualTheOffsetCopy) {
+  // a_is_int8: the GEMM offsets int8 bytes by +128 as it reads them, which
+  // must equal offsetting a copy first (the im2col path).
+  std::mt19937 rng(11);
+  for (auto [rows, k, n] :
+       {std::tuple{5, 16, 96}, std::tuple{48, 144, 24}, std::tuple{13, 96, 40}}) {
+    const auto w = random_bytes(rng, std::size_t(n) * k);
+    const PackedB b = pack_b(w.data(), k, n);
+    const auto x = random_bytes(rng, std::size_t(rows) * k);
+    std::vector<uint8_t> offset(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) offset[i] = static_cast<uint8_t>(x[i] + 128);
+    std::vector<int32_t> in_place(std::size_t(rows) * b.n_padded), copied(in_place.size()),
+        scalar(in_place.size());
+    gemm_u8s8(reinterpret_cast<const uint8_t*>(x.data()), rows, k, b, in_place.data(), b.n_padded,
+              true);
+    gemm_u8s8(offset.data(), rows, k, b, copied.data(), b.n_padded);
+    gemm_u8s8_scalar(reinterpret_cast<const uint8_t*>(x.data()), rows, k, b, scalar.data(),
+                     b.n_padded, true);
+    EXPECT_EQ(in_place, copied) << rows << "x" << k << "x" << n;
+    EXPECT_EQ(scalar, copied) << rows << "x" << k << "x" << n;
+  }
+}
+
 TEST(RequantizeRow, SimdEqualsScalarOnExtremeValues) {
   std::mt19937 rng(99);
   constexpr int kChannels = 203;

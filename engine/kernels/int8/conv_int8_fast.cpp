@@ -23,14 +23,27 @@ void conv_gemm(const PackedConv& p, const quant::Nhwc& in, const int8_t* input,
   const auto pad_byte = static_cast<uint8_t>(p.quant.input_zero_point + 128);
   const int64_t pixels = int64_t{out.n} * out.h * out.w;
   const int64_t panels = (pixels + kPanelPixels - 1) / kPanelPixels;
+  // A 1×1, stride-1, unpadded conv's im2col rows are its input rows: the GEMM
+  // reads them in place (offsetting the int8 bytes as it goes).
+  const bool in_place = g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 &&
+                        g.pad_top == 0 && g.pad_left == 0 && g.pad_bottom == 0 &&
+                        g.pad_right == 0 && kp == p.gemm.k && in.h == out.h && in.w == out.w;
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<uint8_t> a(std::size_t(kPanelPixels) * kp);
+    std::vector<uint8_t> a(in_place ? 0 : std::size_t(kPanelPixels) * kp);
     std::vector<int32_t> c(std::size_t(kPanelPixels) * np);
 #pragma omp for schedule(static)
     for (int64_t panel = 0; panel < panels; ++panel) {
       const int64_t first = panel * kPanelPixels;
       const int rows = static_cast<int>(std::min<int64_t>(kPanelPixels, pixels - first));
+      if (in_place) {
+        gemm_u8s8(reinterpret_cast<const uint8_t*>(input) + first * kp, rows, kp, p.gemm, c.data(),
+                  np, /*a_is_int8=*/true);
+        for (int r = 0; r < rows; ++r)
+          requantize_row(p.requant, c.data() + std::size_t(r) * np, p.out_channels,
+                         output + (first + r) * p.out_channels);
+        continue;
+      }
       for (int r = 0; r < rows; ++r) {
         const int64_t px = first + r;
         const int b = static_cast<int>(px / (int64_t{out.h} * out.w));

@@ -37,12 +37,15 @@ PackedB pack_b(const int8_t* b_nk, int k, int n) {
   return b;
 }
 
-void gemm_u8s8_scalar(const uint8_t* a, int rows, int lda, const PackedB& b, int32_t* c, int ldc) {
+void gemm_u8s8_scalar(const uint8_t* a, int rows, int lda, const PackedB& b, int32_t* c, int ldc,
+                      bool a_is_int8) {
+  const uint8_t flip = a_is_int8 ? 0x80 : 0;
   for (int m = 0; m < rows; ++m) {
     for (int n = 0; n < b.n_padded; ++n) {
       int32_t acc = 0;
       for (int k = 0; k < b.k_padded; ++k)
-        acc += int32_t{a[std::size_t(m) * lda + k]} * packed_at(b, k, n);
+        acc +=
+            int32_t{static_cast<uint8_t>(a[std::size_t(m) * lda + k] ^ flip)} * packed_at(b, k, n);
       c[std::size_t(m) * ldc + n] = acc;
     }
   }
@@ -54,7 +57,8 @@ namespace {
 // An MR x (16*NB) tile: MR rows of A broadcast 4 bytes at a time against NB
 // column blocks of B; MR*NB accumulators stay in registers.
 template <int MR, int NB>
-void tile(const uint8_t* a, int lda, const PackedB& b, int block0, int32_t* c, int ldc) {
+void tile(const uint8_t* a, int lda, const PackedB& b, int block0, int32_t* c, int ldc,
+          uint32_t flip) {
   __m512i acc[MR][NB];
   for (int i = 0; i < MR; ++i)
     for (int j = 0; j < NB; ++j) acc[i][j] = _mm512_setzero_si512();
@@ -67,7 +71,7 @@ void tile(const uint8_t* a, int lda, const PackedB& b, int block0, int32_t* c, i
     for (int i = 0; i < MR; ++i) {
       int32_t quad;
       std::memcpy(&quad, a + std::size_t(i) * lda + q * 4, 4);
-      const __m512i x = _mm512_set1_epi32(quad);
+      const __m512i x = _mm512_set1_epi32(quad ^ static_cast<int32_t>(flip));
       for (int j = 0; j < NB; ++j) acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], x, w[j]);
     }
   }
@@ -77,25 +81,32 @@ void tile(const uint8_t* a, int lda, const PackedB& b, int block0, int32_t* c, i
 }
 
 template <int MR>
-void row_panel(const uint8_t* a, int lda, const PackedB& b, int32_t* c, int ldc) {
+void row_panel(const uint8_t* a, int lda, const PackedB& b, int32_t* c, int ldc, uint32_t flip) {
   const int blocks = b.n_padded / kColumns;
   int j = 0;
-  for (; j + 4 <= blocks; j += 4) tile<MR, 4>(a, lda, b, j, c, ldc);
-  for (; j < blocks; ++j) tile<MR, 1>(a, lda, b, j, c, ldc);
+  for (; j + 4 <= blocks; j += 4) tile<MR, 4>(a, lda, b, j, c, ldc, flip);
+  if (blocks - j >= 2) {
+    tile<MR, 2>(a, lda, b, j, c, ldc, flip);
+    j += 2;
+  }
+  for (; j < blocks; ++j) tile<MR, 1>(a, lda, b, j, c, ldc, flip);
 }
 
 }  // namespace
 
-void gemm_u8s8(const uint8_t* a, int rows, int lda, const PackedB& b, int32_t* c, int ldc) {
+void gemm_u8s8(const uint8_t* a, int rows, int lda, const PackedB& b, int32_t* c, int ldc,
+               bool a_is_int8) {
+  const uint32_t flip = a_is_int8 ? 0x80808080u : 0u;
   int m = 0;
   for (; m + 6 <= rows; m += 6)
-    row_panel<6>(a + std::size_t(m) * lda, lda, b, c + std::size_t(m) * ldc, ldc);
+    row_panel<6>(a + std::size_t(m) * lda, lda, b, c + std::size_t(m) * ldc, ldc, flip);
   for (; m < rows; ++m)
-    row_panel<1>(a + std::size_t(m) * lda, lda, b, c + std::size_t(m) * ldc, ldc);
+    row_panel<1>(a + std::size_t(m) * lda, lda, b, c + std::size_t(m) * ldc, ldc, flip);
 }
 #else
-void gemm_u8s8(const uint8_t* a, int rows, int lda, const PackedB& b, int32_t* c, int ldc) {
-  gemm_u8s8_scalar(a, rows, lda, b, c, ldc);
+void gemm_u8s8(const uint8_t* a, int rows, int lda, const PackedB& b, int32_t* c, int ldc,
+               bool a_is_int8) {
+  gemm_u8s8_scalar(a, rows, lda, b, c, ldc, a_is_int8);
 }
 #endif
 

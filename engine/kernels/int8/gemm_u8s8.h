@@ -21,10 +21,15 @@ struct PackedB {
 PackedB pack_b(const int8_t* b_nk, int k, int n);
 
 // C[m][0..n_padded) for m < rows; A rows hold k_padded bytes (zeros after k),
-// stride lda; C has stride ldc >= n_padded.
-void gemm_u8s8(const uint8_t* a, int rows, int lda, const PackedB& b, int32_t* c, int ldc);
+// stride lda; C has stride ldc >= n_padded. With `a_is_int8`, A holds int8
+// activations and each byte is offset by +128 (x ^ 0x80) as it is read: a
+// pointwise conv then multiplies its input in place, without an im2col copy
+// (k_padded must equal k, so no padding byte is read).
+void gemm_u8s8(const uint8_t* a, int rows, int lda, const PackedB& b, int32_t* c, int ldc,
+               bool a_is_int8 = false);
 
 // The portable loop, also the oracle of the SIMD path in tests.
-void gemm_u8s8_scalar(const uint8_t* a, int rows, int lda, const PackedB& b, int32_t* c, int ldc);
+void gemm_u8s8_scalar(const uint8_t* a, int rows, int lda, const PackedB& b, int32_t* c, int ldc,
+                      bool a_is_int8 = false);
 
 }  // namespace aimc::int8k

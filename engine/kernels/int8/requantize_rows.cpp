@@ -109,16 +109,28 @@ void requantize_row(const ChannelRequant& q, const int32_t* acc, int channels, i
   const __m512i zp = _mm512_set1_epi32(q.output_zero_point);
   const __m512i lo = _mm512_set1_epi32(q.range.min);
   const __m512i hi = _mm512_set1_epi32(q.range.max);
+  // Local pointers: stores through `out` (int8) may alias anything, so the
+  // vectors' data pointers would otherwise be reloaded on every block.
+  const int32_t* offset = q.offset.data();
+  const int32_t* left = q.left_shift.data();
+  const int32_t* mult = q.multiplier.data();
+  const int32_t* right = q.right_shift.data();
   for (int c = 0; c < channels; c += 16) {
-    const __mmask16 lanes =
-        channels - c >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (channels - c)) - 1);
+    const bool full = channels - c >= 16;
+    const __mmask16 lanes = full ? __mmask16(0xFFFF) : __mmask16((1u << (channels - c)) - 1);
     auto load = [&](const int32_t* p) { return _mm512_maskz_loadu_epi32(lanes, p + c); };
-    __m512i v = _mm512_add_epi32(load(acc), load(q.offset.data()));
-    v = _mm512_sllv_epi32(v, load(q.left_shift.data()));
-    v = srdhm16(v, load(q.multiplier.data()));
-    v = rounding_divide_by_pot16(v, load(q.right_shift.data()));
+    __m512i v = _mm512_add_epi32(load(acc), load(offset));
+    v = _mm512_sllv_epi32(v, load(left));
+    v = srdhm16(v, load(mult));
+    v = rounding_divide_by_pot16(v, load(right));
     v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, zp), lo), hi);
-    _mm512_mask_cvtepi32_storeu_epi8(out + c, lanes, v);  // in int8 range: truncation is exact
+    // In int8 range, so truncation is exact. Narrow in a register, then store:
+    // the memory form of vpmovdb is slow on some cores.
+    const __m128i bytes = _mm512_cvtepi32_epi8(v);
+    if (full)
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c), bytes);
+    else
+      _mm_mask_storeu_epi8(out + c, lanes, bytes);
   }
 #else
   const __m256i zp = _mm256_set1_epi32(q.output_zero_point);
