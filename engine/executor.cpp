@@ -12,7 +12,7 @@ Executor::Executor(Executor&&) noexcept = default;
 Executor& Executor::operator=(Executor&&) noexcept = default;
 
 Executor::Executor(Graph graph, const KernelOptions& options)
-    : graph_(std::make_unique<Graph>(std::move(graph))) {
+    : graph_(std::make_unique<Graph>(std::move(graph))), arena_(std::make_unique<TensorArena>()) {
   std::map<std::string, int> slot_of;
   auto slot = [&](const std::string& name) {
     auto [it, inserted] = slot_of.emplace(name, slot_count_);
@@ -61,6 +61,8 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& inputs, const RunCo
     throw bad_input(graph_->source, "expected " + std::to_string(input_slots_.size()) +
                                         " inputs, got " + std::to_string(inputs.size()));
   }
+  RunContext run_ctx = ctx;
+  if (!run_ctx.arena) run_ctx.arena = arena_.get();
   std::vector<Tensor> slots(slot_count_);
   std::vector<const Tensor*> view(slot_count_, nullptr);
   for (int s = 0; s < slot_count_; ++s) view[s] = constants_[s];
@@ -71,7 +73,7 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& inputs, const RunCo
     in_ptrs.clear();
     for (int s : step.inputs) in_ptrs.push_back(s >= 0 ? view[s] : nullptr);
     std::vector<Tensor> outs(step.outputs.size());
-    step.kernel->run(ctx, in_ptrs, outs);
+    step.kernel->run(run_ctx, in_ptrs, outs);
     if (observer) observer(graph_->nodes[i], outs);
     for (std::size_t o = 0; o < outs.size(); ++o) {
       const int s = step.outputs[o];
@@ -80,12 +82,14 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& inputs, const RunCo
       view[s] = &slots[s];
     }
     for (int s : step.release) {
+      run_ctx.arena->recycle(std::move(slots[s]));
       slots[s] = Tensor();
       view[s] = nullptr;
     }
   }
   std::vector<Tensor> result;
   for (int s : output_slots_) result.push_back(view[s] ? *view[s] : Tensor());
+  for (auto& t : slots) run_ctx.arena->recycle(std::move(t));
   return result;
 }
 

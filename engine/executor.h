@@ -44,6 +44,9 @@ class Executor {
   std::vector<const Tensor*> constants_;
   std::vector<int> input_slots_, output_slots_;
   int slot_count_ = 0;
+  // Activation memory recycled between steps and runs (used when the
+  // caller's context brings no arena of its own).
+  std::unique_ptr<TensorArena> arena_;
 };
 
 }  // namespace aimc

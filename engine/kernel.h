@@ -12,6 +12,7 @@
 #include "engine/analog/analog_config.h"
 #include "engine/graph.h"
 #include "engine/tensor.h"
+#include "engine/tensor_arena.h"
 
 namespace aimc {
 
@@ -25,7 +26,16 @@ struct RunContext {
   // Set only in a calibration run: an analog layer without ranges measures
   // them on this batch and stores them here before producing its outputs.
   AdcCalibration* calibration_sink = nullptr;
+  // Where outputs get their memory (the executor's arena); null: fresh memory.
+  TensorArena* arena = nullptr;
 };
+
+// A kernel's output tensor, on recycled memory when the run has an arena.
+// `zero = false` for outputs the kernel writes in full.
+inline Tensor new_output(const RunContext& ctx, DType dtype, Shape shape, bool zero = true) {
+  return ctx.arena ? ctx.arena->make(dtype, std::move(shape), zero)
+                   : Tensor(dtype, std::move(shape));
+}
 
 class Kernel {
  public:

@@ -59,6 +59,25 @@ Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape
   storage_.assign((bytes + sizeof(Word) - 1) / sizeof(Word), 0);
 }
 
+Tensor::Tensor(DType dtype, Shape shape, Storage&& reuse, bool zero)
+    : dtype_(dtype), shape_(std::move(shape)), storage_(std::move(reuse)) {
+  for (int64_t d : shape_) {
+    if (d < 0) throw std::invalid_argument("negative tensor dimension " + shape_str(shape_));
+  }
+  const std::size_t bytes = static_cast<std::size_t>(element_count(shape_)) * dtype_size(dtype_);
+  const std::size_t words = (bytes + sizeof(Word) - 1) / sizeof(Word);
+  if (zero)
+    storage_.assign(words, 0);
+  else
+    storage_.resize(words);
+}
+
+Tensor::Storage Tensor::release_storage() && {
+  shape_.clear();
+  shape_.push_back(0);
+  return std::move(storage_);
+}
+
 void Tensor::reshape(Shape shape) {
   if (element_count(shape) != element_count(shape_)) {
     throw std::invalid_argument("reshape " + shape_str(shape_) + " -> " + shape_str(shape));

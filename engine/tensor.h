@@ -5,9 +5,27 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace aimc {
+
+// An allocator whose resize leaves new elements uninitialized, so storage
+// recycled by the tensor arena is not cleared again for outputs a kernel
+// overwrites anyway. Tensors that need zeros ask for them.
+template <typename T>
+struct UninitializedAllocator : std::allocator<T> {
+  using std::allocator<T>::allocator;
+  template <typename U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
 
 enum class DType { kFloat32, kInt8, kUInt8, kInt32, kInt64 };
 
@@ -43,8 +61,16 @@ std::string shape_str(const Shape& s);
 
 class Tensor {
  public:
+  // 8-byte words keep every element type aligned.
+  using Storage = std::vector<int64_t, UninitializedAllocator<int64_t>>;
+
   Tensor() = default;
-  Tensor(DType dtype, Shape shape);
+  Tensor(DType dtype, Shape shape);  // zero-filled
+  // On recycled storage (see TensorArena): zero-filled only if `zero`.
+  Tensor(DType dtype, Shape shape, Storage&& reuse, bool zero);
+  // Gives up the bytes, for recycling; the tensor is left empty.
+  Storage release_storage() &&;
+  std::size_t capacity_bytes() const { return storage_.capacity() * sizeof(Word); }
 
   template <typename T>
   static Tensor from(Shape shape, std::span<const T> values) {
@@ -84,7 +110,6 @@ class Tensor {
   std::size_t byte_size() const { return static_cast<std::size_t>(size()) * dtype_size(dtype_); }
 
  private:
-  // 8-byte words keep every element type aligned.
   using Word = int64_t;
   template <typename T>
   void check() const {
@@ -94,7 +119,7 @@ class Tensor {
 
   DType dtype_ = DType::kFloat32;
   Shape shape_;
-  std::vector<Word> storage_;
+  Storage storage_;
 };
 
 }  // namespace aimc

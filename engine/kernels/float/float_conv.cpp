@@ -123,7 +123,7 @@ class ConvKernel : public Kernel {
     const Window win = resolve_window(graph_, node_, attrs_, x.shape(), kernel);
     Shape out_shape{batch, out_c};
     for (int i = 3 - (x.rank() - 2); i < 3; ++i) out_shape.push_back(win.out[i]);
-    outputs[0] = Tensor(DType::kFloat32, out_shape);
+    outputs[0] = new_output(ctx, DType::kFloat32, out_shape, /*zero=*/false);
     const float* b = bias ? bias->data<float>() : nullptr;
     if (tiles_) {
       run_conv_tiles(*tiles_, ctx, flavor_, win, x, b, outputs[0]);

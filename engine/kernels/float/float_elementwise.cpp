@@ -92,7 +92,7 @@ class BinaryKernel : public Kernel {
           "inputs have different types " + dtype_name(a.dtype()) + " and " + dtype_name(b.dtype()));
     }
     const Shape out = broadcast_shape(a.shape(), b.shape());
-    outputs[0] = Tensor(a.dtype(), out);
+    outputs[0] = new_output(ctx, a.dtype(), out, /*zero=*/false);
     visit_dtype(graph_, node_, a.dtype(), [&](auto tag) {
       using T = decltype(tag);
       compute<T>(ctx, a, b, outputs[0]);
@@ -153,7 +153,7 @@ class BinaryKernel : public Kernel {
 template <typename Fn>
 void unary(const Graph& g, const Node& n, const RunContext& ctx, const Tensor& x, Tensor& y,
            Fn&& fn) {
-  y = Tensor(x.dtype(), x.shape());
+  y = new_output(ctx, x.dtype(), x.shape(), /*zero=*/false);
   visit_dtype(g, n, x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const auto f = fn(tag);

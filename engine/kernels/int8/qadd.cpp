@@ -36,7 +36,7 @@ class QAddKernel : public Kernel {
            "integer Add needs two int8 inputs of one shape, got " + shape_str(a.shape()) + " and " +
                shape_str(b.shape()));
     }
-    outputs[0] = Tensor(DType::kInt8, a.shape());
+    outputs[0] = new_output(ctx, DType::kInt8, a.shape(), /*zero=*/false);
     const int8_t* pa = a.data<int8_t>();
     const int8_t* pb = b.data<int8_t>();
     int8_t* po = outputs[0].data<int8_t>();

@@ -85,7 +85,7 @@ class QConvKernel : public Kernel {
     const auto& geo = packed_.geometry;
     quant::Nhwc out{in.n, geo.out_h(in.h), geo.out_w(in.w), packed_.out_channels};
     if (out.h < 1 || out.w < 1) fail(graph_, node_, "kernel larger than the padded input");
-    outputs[0] = make_nhwc(out);
+    outputs[0] = new_output(ctx, DType::kInt8, {out.n, out.h, out.w, out.c}, /*zero=*/false);
     if (analog_) {
       run_analog(ctx, in, inputs[0]->data<int8_t>(), out, outputs[0].data<int8_t>());
     } else if (flavor_ == KernelFlavor::kReference) {

@@ -18,16 +18,27 @@ class QQuantizeKernel : public Kernel {
            std::span<Tensor> outputs) const override {
     const Tensor& x = *inputs[0];
     if (x.dtype() != DType::kFloat32) fail(graph_, node_, "expects float input");
-    Tensor out(DType::kInt8, x.shape());
     const float* src = x.data<float>();
-    int8_t* dst = out.data<int8_t>();
     const float scale = q_.scale0();
     const int32_t zp = q_.zero_point0();
+    auto q = [&](float v) {
+      return static_cast<int8_t>(quant::quantize_value(v, scale, zp, -128, 127));
+    };
+    if (x.rank() != 4) {
+      outputs[0] = new_output(ctx, DType::kInt8, x.shape(), /*zero=*/false);
+      int8_t* dst = outputs[0].data<int8_t>();
 #pragma omp parallel for num_threads(ctx.threads) schedule(static)
-    for (int64_t i = 0; i < x.size(); ++i) {
-      dst[i] = static_cast<int8_t>(quant::quantize_value(src[i], scale, zp, -128, 127));
+      for (int64_t i = 0; i < x.size(); ++i) dst[i] = q(src[i]);
+      return;
     }
-    outputs[0] = out.rank() == 4 ? nchw_to_nhwc<int8_t>(out) : std::move(out);
+    // NCHW float in, NHWC int8 out: quantize and transpose in one pass.
+    const int64_t n = x.dim(0), c = x.dim(1), hw = x.dim(2) * x.dim(3);
+    outputs[0] = new_output(ctx, DType::kInt8, {n, x.dim(2), x.dim(3), c}, /*zero=*/false);
+    int8_t* dst = outputs[0].data<int8_t>();
+#pragma omp parallel for num_threads(ctx.threads) schedule(static)
+    for (int64_t b = 0; b < n; ++b)
+      for (int64_t ch = 0; ch < c; ++ch)
+        for (int64_t p = 0; p < hw; ++p) dst[(b * hw + p) * c + ch] = q(src[(b * c + ch) * hw + p]);
   }
 
  private:

@@ -1,0 +1,48 @@
+// The tensor arena: recycled storage is reused best-fit, zero-filled when
+// asked, and never handed to a tensor far smaller than it.
+#include "engine/tensor_arena.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace aimc {
+namespace {
+
+TEST(TensorArena, RecycledStorageIsReusedAndZeroedOnRequest) {
+  TensorArena arena;
+  Tensor a = arena.make(DType::kInt8, {1, 64, 64, 16}, /*zero=*/true);
+  EXPECT_TRUE(
+      std::all_of(a.data<int8_t>(), a.data<int8_t>() + a.size(), [](int8_t v) { return v == 0; }));
+  std::fill(a.data<int8_t>(), a.data<int8_t>() + a.size(), int8_t{7});
+  const std::byte* bytes = a.raw();
+  arena.recycle(std::move(a));
+  EXPECT_EQ(arena.free_buffers(), 1u);
+  EXPECT_EQ(arena.free_bytes(), 65536u);
+  // Same size: the same memory comes back, cleared because asked to.
+  Tensor b = arena.make(DType::kInt8, {1, 64, 64, 16}, /*zero=*/true);
+  EXPECT_EQ(b.raw(), bytes);
+  EXPECT_EQ(arena.free_buffers(), 0u);
+  EXPECT_TRUE(
+      std::all_of(b.data<int8_t>(), b.data<int8_t>() + b.size(), [](int8_t v) { return v == 0; }));
+  EXPECT_EQ(b.shape(), (Shape{1, 64, 64, 16}));
+  arena.recycle(std::move(b));
+  // Another type and a somewhat smaller shape fit in it too.
+  Tensor c = arena.make(DType::kFloat32, {100, 100}, /*zero=*/false);
+  EXPECT_EQ(c.raw(), bytes);
+  EXPECT_EQ(c.size(), 10000);
+  arena.recycle(std::move(c));
+  // A tensor far smaller than every free buffer gets new memory.
+  Tensor tiny = arena.make(DType::kInt8, {4}, /*zero=*/true);
+  EXPECT_NE(tiny.raw(), bytes);
+  EXPECT_EQ(arena.free_buffers(), 1u);
+}
+
+TEST(TensorArena, EmptyTensorsAreNotKept) {
+  TensorArena arena;
+  arena.recycle(Tensor());
+  EXPECT_EQ(arena.free_buffers(), 0u);
+}
+
+}  // namespace
+}  // namespace aimc
