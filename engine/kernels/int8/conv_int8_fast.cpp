@@ -113,35 +113,54 @@ void depthwise_pixel(const PackedConv& p, const quant::Nhwc& in, const int8_t* i
 }
 
 #if defined(__AVX512F__)
-// 3×3 depthwise, undilated, channels a multiple of 16: one output row at a
-// time, each block of 16 channels with its 9 weight vectors held in
-// registers across the row. acc receives the row's [out.w][C] sums.
+// 3×3 depthwise, undilated, channels a multiple of 16, one output row at a
+// time. The row's three input rows are first widened to int32 with their
+// padding filled with the zero point (so no tap needs a bounds check and
+// x − zp folds into the offsets); then each block of 16 channels keeps its 9
+// weight vectors in registers across the row. acc receives [out_w][C] sums.
 void depthwise3x3_row(const PackedConv& p, const quant::Nhwc& in, const int8_t* input, int b,
-                      int oy, int out_w, int32_t* acc) {
+                      int oy, int out_w, int32_t* acc, std::vector<int32_t>& rows) {
   const auto& g = p.geometry;
   const int channels = in.c;
+  const int padded_w = (out_w - 1) * g.stride_w + 3;
+  const std::size_t row_len = std::size_t(padded_w) * channels;
+  rows.resize(3 * row_len);
   const __m512i vzp = _mm512_set1_epi32(p.quant.input_zero_point);
-  int ky0 = 0, ky1 = 3;  // taps whose input row exists
-  while (ky0 < 3 && oy * g.stride_h - g.pad_top + ky0 < 0) ++ky0;
-  while (ky1 > ky0 && oy * g.stride_h - g.pad_top + ky1 - 1 >= in.h) --ky1;
+  for (int ky = 0; ky < 3; ++ky) {
+    const int iy = oy * g.stride_h - g.pad_top + ky;
+    int32_t* dst = rows.data() + ky * row_len;
+    for (int j = 0; j < padded_w; ++j) {
+      const int ix = j - g.pad_left;
+      int32_t* d = dst + std::size_t(j) * channels;
+      if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) {
+        for (int c = 0; c < channels; c += 16) _mm512_storeu_si512(d + c, vzp);
+        continue;
+      }
+      const int8_t* src = input + in.offset(b, iy, ix, 0);
+      for (int c = 0; c < channels; c += 16) {
+        const __m128i x8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + c));
+        _mm512_storeu_si512(d + c, _mm512_maskz_cvtepi8_epi32(0xFFFF, x8));
+      }
+    }
+  }
+  const int step = g.stride_w * channels;
   for (int c = 0; c < channels; c += 16) {
     __m512i w[9];
     for (int t = 0; t < 9; ++t)
       w[t] = _mm512_loadu_si512(p.depthwise_taps32.data() + std::size_t(t) * channels + c);
-    for (int ox = 0; ox < out_w; ++ox) {
-      __m512i sum = _mm512_setzero_si512();
-      const int ix0 = ox * g.stride_w - g.pad_left;
-      for (int ky = ky0; ky < ky1; ++ky) {
-        const int8_t* row = input + in.offset(b, oy * g.stride_h - g.pad_top + ky, 0, c);
-        for (int kx = 0; kx < 3; ++kx) {
-          const int ix = ix0 + kx;
-          if (ix < 0 || ix >= in.w) continue;
-          const __m128i x8 =
-              _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + std::size_t(ix) * channels));
-          const __m512i x = _mm512_sub_epi32(_mm512_maskz_cvtepi8_epi32(0xFFFF, x8), vzp);
-          sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(x, w[ky * 3 + kx]));
-        }
-      }
+    const int32_t* r0 = rows.data() + c;
+    const int32_t* r1 = r0 + row_len;
+    const int32_t* r2 = r1 + row_len;
+    for (int ox = 0; ox < out_w; ++ox, r0 += step, r1 += step, r2 += step) {
+      __m512i sum = _mm512_mullo_epi32(_mm512_loadu_si512(r0), w[0]);
+      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r0 + channels), w[1]));
+      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r0 + 2 * channels), w[2]));
+      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r1), w[3]));
+      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r1 + channels), w[4]));
+      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r1 + 2 * channels), w[5]));
+      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r2), w[6]));
+      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r2 + channels), w[7]));
+      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r2 + 2 * channels), w[8]));
       _mm512_storeu_si512(acc + std::size_t(ox) * channels + c, sum);
     }
   }
@@ -161,16 +180,17 @@ void conv_depthwise(const PackedConv& p, const quant::Nhwc& in, const int8_t* in
 #pragma omp parallel num_threads(threads)
   {
     std::vector<int32_t> acc(std::size_t(in.c) * (row_kernel ? out.w : 1));
+    std::vector<int32_t> widened;  // the row kernel's input rows
 #pragma omp for schedule(static)
     for (int64_t row = 0; row < rows; ++row) {
       const int b = static_cast<int>(row / out.h);
       const int oy = static_cast<int>(row % out.h);
       if (row_kernel) {
 #if defined(__AVX512F__)
-        depthwise3x3_row(p, in, input, b, oy, out.w, acc.data());
+        depthwise3x3_row(p, in, input, b, oy, out.w, acc.data(), widened);
 #endif
         for (int ox = 0; ox < out.w; ++ox)
-          requantize_row(p.requant, acc.data() + std::size_t(ox) * in.c, in.c,
+          requantize_row(p.requant_raw_input, acc.data() + std::size_t(ox) * in.c, in.c,
                          output + out.offset(b, oy, ox, 0));
         continue;
       }
@@ -233,6 +253,12 @@ PackedConv pack_conv(const quant::ConvGeometry& geometry, const quant::ConvQuant
     for (int c = 0; c < in_channels; ++c)
       for (int t = 0; t < taps; ++t)
         p.depthwise_taps32[std::size_t(t) * in_channels + c] = filter_ohwi[c * taps + t];
+    p.requant_raw_input = p.requant;
+    for (int c = 0; c < in_channels; ++c) {
+      int32_t sum = 0;
+      for (int t = 0; t < taps; ++t) sum += filter_ohwi[c * taps + t];
+      p.requant_raw_input.offset[c] -= quant.input_zero_point * sum;
+    }
   } else {
     p.path = ConvPath::kGeneric;
     p.filter_ohwi.assign(filter_ohwi, filter_ohwi + per_oc * out_channels);

@@ -29,6 +29,9 @@ struct PackedConv {
   PackedB gemm;                           // kGemm
   std::vector<int32_t> depthwise_taps32;  // kDepthwise: [kh*kw][C], widened for SIMD lanes
   ChannelRequant requant;                 // offsets fold bias and zero-point corrections
+  // kDepthwise row kernel: inputs enter raw, padding as the zero point, so
+  // −zp·Σ_taps w joins the offsets (integer sums: the same bits).
+  ChannelRequant requant_raw_input;
 };
 
 PackedConv pack_conv(const quant::ConvGeometry& geometry, const quant::ConvQuant& quant,
