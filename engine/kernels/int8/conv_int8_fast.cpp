@@ -118,17 +118,30 @@ void depthwise_pixel(const PackedConv& p, const quant::Nhwc& in, const int8_t* i
 // padding filled with the zero point (so no tap needs a bounds check and
 // x − zp folds into the offsets); then each block of 16 channels keeps its 9
 // weight vectors in registers across the row. acc receives [out_w][C] sums.
+// A thread's three widened input rows, slot iy mod 3, kept while it moves
+// down the image: consecutive output rows share two of them (stride 1).
+struct WidenedRows {
+  std::vector<int32_t> data;
+  int64_t key[3] = {-1, -1, -1};  // (image, input row) held by each slot
+};
+
 void depthwise3x3_row(const PackedConv& p, const quant::Nhwc& in, const int8_t* input, int b,
-                      int oy, int out_w, int32_t* acc, std::vector<int32_t>& rows) {
+                      int oy, int out_w, int32_t* acc, WidenedRows& rows) {
   const auto& g = p.geometry;
   const int channels = in.c;
   const int padded_w = (out_w - 1) * g.stride_w + 3;
   const std::size_t row_len = std::size_t(padded_w) * channels;
-  rows.resize(3 * row_len);
+  rows.data.resize(3 * row_len);
   const __m512i vzp = _mm512_set1_epi32(p.quant.input_zero_point);
+  const int32_t* widened[3];
   for (int ky = 0; ky < 3; ++ky) {
     const int iy = oy * g.stride_h - g.pad_top + ky;
-    int32_t* dst = rows.data() + ky * row_len;
+    const int slot = ((iy % 3) + 3) % 3;
+    int32_t* dst = rows.data.data() + slot * row_len;
+    widened[ky] = dst;
+    const int64_t key = int64_t{b} * (int64_t{in.h} + 8) + (iy + 4);
+    if (rows.key[slot] == key) continue;
+    rows.key[slot] = key;
     for (int j = 0; j < padded_w; ++j) {
       const int ix = j - g.pad_left;
       int32_t* d = dst + std::size_t(j) * channels;
@@ -148,9 +161,9 @@ void depthwise3x3_row(const PackedConv& p, const quant::Nhwc& in, const int8_t* 
     __m512i w[9];
     for (int t = 0; t < 9; ++t)
       w[t] = _mm512_loadu_si512(p.depthwise_taps32.data() + std::size_t(t) * channels + c);
-    const int32_t* r0 = rows.data() + c;
-    const int32_t* r1 = r0 + row_len;
-    const int32_t* r2 = r1 + row_len;
+    const int32_t* r0 = widened[0] + c;
+    const int32_t* r1 = widened[1] + c;
+    const int32_t* r2 = widened[2] + c;
     for (int ox = 0; ox < out_w; ++ox, r0 += step, r1 += step, r2 += step) {
       __m512i sum = _mm512_mullo_epi32(_mm512_loadu_si512(r0), w[0]);
       sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r0 + channels), w[1]));
@@ -180,7 +193,7 @@ void conv_depthwise(const PackedConv& p, const quant::Nhwc& in, const int8_t* in
 #pragma omp parallel num_threads(threads)
   {
     std::vector<int32_t> acc(std::size_t(in.c) * (row_kernel ? out.w : 1));
-    std::vector<int32_t> widened;  // the row kernel's input rows
+    WidenedRows widened;  // the row kernel's input rows
 #pragma omp for schedule(static)
     for (int64_t row = 0; row < rows; ++row) {
       const int b = static_cast<int>(row / out.h);
