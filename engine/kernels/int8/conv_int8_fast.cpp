@@ -113,67 +113,70 @@ void depthwise_pixel(const PackedConv& p, const quant::Nhwc& in, const int8_t* i
 }
 
 #if defined(__AVX512F__)
-// 3×3 depthwise, undilated, channels a multiple of 16, one output row at a
-// time. The row's three input rows are first widened to int32 with their
-// padding filled with the zero point (so no tap needs a bounds check and
-// x − zp folds into the offsets); then each block of 16 channels keeps its 9
-// weight vectors in registers across the row. acc receives [out_w][C] sums.
-// A thread's three widened input rows, slot iy mod 3, kept while it moves
-// down the image: consecutive output rows share two of them (stride 1).
-struct WidenedRows {
-  std::vector<int32_t> data;
+// A thread's three zero-point-padded input rows, slot iy mod 3, kept while it
+// moves down the image: consecutive output rows share two of them (stride 1).
+struct PaddedRows {
+  std::vector<int8_t> data;
   int64_t key[3] = {-1, -1, -1};  // (image, input row) held by each slot
 };
 
+// 3×3 depthwise, undilated, channels a multiple of 16, one output row at a
+// time. The row's three input rows are padded with the zero point (so no tap
+// needs a bounds check and x − zp folds into the offsets); then each block of
+// 16 channels keeps its 9 weight vectors in registers across the row. acc
+// receives the row's [out_w][C] sums.
 void depthwise3x3_row(const PackedConv& p, const quant::Nhwc& in, const int8_t* input, int b,
-                      int oy, int out_w, int32_t* acc, WidenedRows& rows) {
+                      int oy, int out_w, int32_t* acc, PaddedRows& rows) {
   const auto& g = p.geometry;
   const int channels = in.c;
   const int padded_w = (out_w - 1) * g.stride_w + 3;
   const std::size_t row_len = std::size_t(padded_w) * channels;
   rows.data.resize(3 * row_len);
-  const __m512i vzp = _mm512_set1_epi32(p.quant.input_zero_point);
-  const int32_t* widened[3];
+  const auto zp = static_cast<int8_t>(p.quant.input_zero_point);
+  const int8_t* padded[3];
   for (int ky = 0; ky < 3; ++ky) {
     const int iy = oy * g.stride_h - g.pad_top + ky;
     const int slot = ((iy % 3) + 3) % 3;
-    int32_t* dst = rows.data.data() + slot * row_len;
-    widened[ky] = dst;
+    int8_t* dst = rows.data.data() + slot * row_len;
+    padded[ky] = dst;
     const int64_t key = int64_t{b} * (int64_t{in.h} + 8) + (iy + 4);
     if (rows.key[slot] == key) continue;
     rows.key[slot] = key;
-    for (int j = 0; j < padded_w; ++j) {
-      const int ix = j - g.pad_left;
-      int32_t* d = dst + std::size_t(j) * channels;
-      if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) {
-        for (int c = 0; c < channels; c += 16) _mm512_storeu_si512(d + c, vzp);
-        continue;
-      }
-      const int8_t* src = input + in.offset(b, iy, ix, 0);
-      for (int c = 0; c < channels; c += 16) {
-        const __m128i x8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + c));
-        _mm512_storeu_si512(d + c, _mm512_maskz_cvtepi8_epi32(0xFFFF, x8));
-      }
+    if (iy < 0 || iy >= in.h) {
+      std::memset(dst, zp, row_len);
+      continue;
     }
+    // Columns [pad_left, pad_left + in.w) hold the row; the rest is padding.
+    const int first = std::min(g.pad_left, padded_w);
+    const int count = std::max(0, std::min(in.w, padded_w - first));
+    std::memset(dst, zp, std::size_t(first) * channels);
+    std::memcpy(dst + std::size_t(first) * channels, input + in.offset(b, iy, 0, 0),
+                std::size_t(count) * channels);
+    std::memset(dst + std::size_t(first + count) * channels, zp,
+                std::size_t(padded_w - first - count) * channels);
   }
   const int step = g.stride_w * channels;
   for (int c = 0; c < channels; c += 16) {
     __m512i w[9];
     for (int t = 0; t < 9; ++t)
       w[t] = _mm512_loadu_si512(p.depthwise_taps32.data() + std::size_t(t) * channels + c);
-    const int32_t* r0 = widened[0] + c;
-    const int32_t* r1 = widened[1] + c;
-    const int32_t* r2 = widened[2] + c;
+    const int8_t* r0 = padded[0] + c;
+    const int8_t* r1 = padded[1] + c;
+    const int8_t* r2 = padded[2] + c;
+    auto x = [](const int8_t* q) {
+      return _mm512_maskz_cvtepi8_epi32(0xFFFF,
+                                        _mm_loadu_si128(reinterpret_cast<const __m128i*>(q)));
+    };
     for (int ox = 0; ox < out_w; ++ox, r0 += step, r1 += step, r2 += step) {
-      __m512i sum = _mm512_mullo_epi32(_mm512_loadu_si512(r0), w[0]);
-      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r0 + channels), w[1]));
-      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r0 + 2 * channels), w[2]));
-      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r1), w[3]));
-      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r1 + channels), w[4]));
-      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r1 + 2 * channels), w[5]));
-      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r2), w[6]));
-      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r2 + channels), w[7]));
-      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_loadu_si512(r2 + 2 * channels), w[8]));
+      __m512i sum = _mm512_mullo_epi32(x(r0), w[0]);
+      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(x(r0 + channels), w[1]));
+      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(x(r0 + 2 * channels), w[2]));
+      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(x(r1), w[3]));
+      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(x(r1 + channels), w[4]));
+      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(x(r1 + 2 * channels), w[5]));
+      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(x(r2), w[6]));
+      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(x(r2 + channels), w[7]));
+      sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(x(r2 + 2 * channels), w[8]));
       _mm512_storeu_si512(acc + std::size_t(ox) * channels + c, sum);
     }
   }
@@ -193,14 +196,14 @@ void conv_depthwise(const PackedConv& p, const quant::Nhwc& in, const int8_t* in
 #pragma omp parallel num_threads(threads)
   {
     std::vector<int32_t> acc(std::size_t(in.c) * (row_kernel ? out.w : 1));
-    WidenedRows widened;  // the row kernel's input rows
+    PaddedRows padded;  // the row kernel's input rows
 #pragma omp for schedule(static)
     for (int64_t row = 0; row < rows; ++row) {
       const int b = static_cast<int>(row / out.h);
       const int oy = static_cast<int>(row % out.h);
       if (row_kernel) {
 #if defined(__AVX512F__)
-        depthwise3x3_row(p, in, input, b, oy, out.w, acc.data(), widened);
+        depthwise3x3_row(p, in, input, b, oy, out.w, acc.data(), padded);
 #endif
         for (int ox = 0; ox < out.w; ++ox)
           requantize_row(p.requant_raw_input, acc.data() + std::size_t(ox) * in.c, in.c,
