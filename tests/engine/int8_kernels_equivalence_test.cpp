@@ -191,6 +191,20 @@ TEST(RequantizeRow, SimdEqualsScalarOnExtremeValues) {
   }
 }
 
+TEST(RequantizeRow, RoundingNearInt32LimitsEqualsScalar) {
+  // Products whose rounding nudge would overflow int32 take the long form.
+  std::vector<quant::QuantizedMultiplier> ms;
+  for (int c = 0; c < 37; ++c) ms.push_back({INT32_MAX - c, -(c % 32)});
+  const ChannelRequant q = make_channel_requant(ms, 0, {-128, 127});
+  for (int32_t extreme : {INT32_MAX, INT32_MAX - 1, INT32_MIN, INT32_MIN + 1, 0, -1, 1}) {
+    std::vector<int32_t> acc(37, extreme);
+    std::vector<int8_t> fast(37), slow(37);
+    requantize_row(q, acc.data(), 37, fast.data());
+    requantize_row_scalar(q, acc.data(), 0, 37, slow.data());
+    EXPECT_EQ(fast, slow) << extreme;
+  }
+}
+
 TEST(RequantizeRow, TheSaturatingMultiplierTakesTheExactPath) {
   // INT32_MIN · INT32_MIN is the one product gemmlowp saturates; no
   // quantize_multiplier result is INT32_MIN, but a row holding one must

@@ -18,6 +18,18 @@ ChannelRequant make_channel_requant(const std::vector<quant::QuantizedMultiplier
     q.simd_exact = q.simd_exact && m.multiplier != INT32_MIN;
   }
   q.offset.assign(per_channel.size(), 0);
+  // Padded to whole 16-lane blocks, so masked tail loads stay in bounds.
+  const std::size_t padded = (per_channel.size() + 15) / 16 * 16;
+  q.multiplier_swapped.assign(padded, 0);
+  q.nudge_positive.assign(padded, 0);
+  q.nudge_negative.assign(padded, 0);
+  for (std::size_t c = 0; c < per_channel.size(); ++c) {
+    if ((c ^ 1) < per_channel.size()) q.multiplier_swapped[c] = q.multiplier[c ^ 1];
+    const int32_t e = q.right_shift[c];
+    q.nudge_positive[c] = e > 0 ? int32_t{1} << (e - 1) : 0;
+    q.nudge_negative[c] = e > 0 ? (int32_t{1} << (e - 1)) - 1 : 0;
+    q.any_left_shift = q.any_left_shift || q.left_shift[c] != 0;
+  }
   q.output_zero_point = output_zero_point;
   q.range = range;
   return q;
@@ -79,13 +91,15 @@ __m256i rounding_divide_by_pot(__m256i x, __m256i exponent) {
 // (quantize_multiplier's are in [2^30, 2^31)): the nudged truncating division
 // (p + nudge) / 2^31 equals floor((p + 2^30) / 2^31) for either sign of p,
 // which is one add and one shift of the 64-bit product.
-__m512i srdhm16(__m512i a, __m512i b) {
+// b_swapped holds each lane's neighbour's multiplier, so the odd lanes'
+// products need no shift of b; a masked in-lane shuffle puts the odd results
+// beside the even ones.
+__m512i srdhm16(__m512i a, __m512i b, __m512i b_swapped) {
   const __m512i half = _mm512_set1_epi64(1ll << 30);
   const __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(a, b), half), 31);
-  const __m512i odd =
-      _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32)), half);
-  // Bits 31..62 of the odd sums are the results: shift them into the odd lanes.
-  return _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(_mm512_srli_epi64(odd, 31), 32));
+  const __m512i odd = _mm512_srli_epi64(
+      _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(a, 32), b_swapped), half), 31);
+  return _mm512_mask_shuffle_epi32(even, 0xAAAA, odd, _MM_PERM_CDAB);
 }
 
 __m512i rounding_divide_by_pot16(__m512i x, __m512i exponent) {
@@ -98,6 +112,19 @@ __m512i rounding_divide_by_pot16(__m512i x, __m512i exponent) {
   const __mmask16 round_up = _mm512_cmpgt_epi32_mask(remainder, threshold);
   return _mm512_mask_add_epi32(_mm512_srav_epi32(x, exponent), round_up,
                                _mm512_srav_epi32(x, exponent), one);
+}
+
+// The same rounding as one add and one shift: floor((x + 2^(e−1)) / 2^e) for
+// x ≥ 0, floor((x + 2^(e−1) − 1) / 2^e) for x < 0 (round half away from
+// zero). Falls back to the form above where x + 2^(e−1) would overflow.
+__m512i rounding_divide_by_pot16_nudged(__m512i x, __m512i exponent, __m512i nudge_positive,
+                                        __m512i nudge_negative) {
+  const __mmask16 overflow =
+      _mm512_cmpgt_epi32_mask(x, _mm512_sub_epi32(_mm512_set1_epi32(INT32_MAX), nudge_positive));
+  if (overflow) return rounding_divide_by_pot16(x, exponent);
+  const __mmask16 negative = _mm512_cmplt_epi32_mask(x, _mm512_setzero_si512());
+  const __m512i nudge = _mm512_mask_blend_epi32(negative, nudge_positive, nudge_negative);
+  return _mm512_srav_epi32(_mm512_add_epi32(x, nudge), exponent);
 }
 #endif
 
@@ -114,15 +141,19 @@ void requantize_row(const ChannelRequant& q, const int32_t* acc, int channels, i
   const int32_t* offset = q.offset.data();
   const int32_t* left = q.left_shift.data();
   const int32_t* mult = q.multiplier.data();
+  const int32_t* mult_swapped = q.multiplier_swapped.data();
   const int32_t* right = q.right_shift.data();
+  const int32_t* nudge_pos = q.nudge_positive.data();
+  const int32_t* nudge_neg = q.nudge_negative.data();
+  const bool shift_left = q.any_left_shift;
   for (int c = 0; c < channels; c += 16) {
     const bool full = channels - c >= 16;
     const __mmask16 lanes = full ? __mmask16(0xFFFF) : __mmask16((1u << (channels - c)) - 1);
     auto load = [&](const int32_t* p) { return _mm512_maskz_loadu_epi32(lanes, p + c); };
     __m512i v = _mm512_add_epi32(load(acc), load(offset));
-    v = _mm512_sllv_epi32(v, load(left));
-    v = srdhm16(v, load(mult));
-    v = rounding_divide_by_pot16(v, load(right));
+    if (shift_left) v = _mm512_sllv_epi32(v, load(left));
+    v = srdhm16(v, load(mult), load(mult_swapped));
+    v = rounding_divide_by_pot16_nudged(v, load(right), load(nudge_pos), load(nudge_neg));
     v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, zp), lo), hi);
     // In int8 range, so truncation is exact. Narrow in a register, then store:
     // the memory form of vpmovdb is slow on some cores.

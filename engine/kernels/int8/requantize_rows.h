@@ -20,6 +20,11 @@ struct ChannelRequant {
   // No multiplier is INT32_MIN, the one input SaturatingRoundingDoublingHighMul
   // saturates on; the SIMD path relies on it (else it defers to the scalar one).
   bool simd_exact = true;
+  // Derived per channel for the SIMD path (make_channel_requant fills them):
+  // the multiplier of the neighbouring lane (c ^ 1), and the rounding nudges
+  // of the right shift e for x ≥ 0 (2^(e−1)) and x < 0 (2^(e−1) − 1).
+  std::vector<int32_t> multiplier_swapped, nudge_positive, nudge_negative;
+  bool any_left_shift = false;
 };
 
 ChannelRequant make_channel_requant(const std::vector<quant::QuantizedMultiplier>& per_channel,
