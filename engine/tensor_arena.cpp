@@ -10,7 +10,7 @@ Tensor TensorArena::make(DType dtype, Shape shape, bool zero) {
   {
     const std::lock_guard lock(mutex_);
     const auto it = free_.lower_bound(bytes);
-    if (it != free_.end() && it->first <= 2 * bytes + 4096) {
+    if (it != free_.end()) {
       storage = std::move(it->second);
       free_.erase(it);
     }

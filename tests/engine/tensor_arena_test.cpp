@@ -1,5 +1,5 @@
-// The tensor arena: recycled storage is reused best-fit, zero-filled when
-// asked, and never handed to a tensor far smaller than it.
+// The tensor arena: recycled storage is reused best-fit and zero-filled when
+// asked.
 #include "engine/tensor_arena.h"
 
 #include <gtest/gtest.h>
@@ -32,10 +32,16 @@ TEST(TensorArena, RecycledStorageIsReusedAndZeroedOnRequest) {
   EXPECT_EQ(c.raw(), bytes);
   EXPECT_EQ(c.size(), 10000);
   arena.recycle(std::move(c));
-  // A tensor far smaller than every free buffer gets new memory.
+  // Best fit: with two free buffers, a small tensor takes the smaller one.
+  Tensor big = arena.make(DType::kInt8, {1 << 20}, /*zero=*/false);
+  const std::byte* big_bytes = big.raw();
+  arena.recycle(std::move(big));
+  EXPECT_EQ(arena.free_buffers(), 2u);
   Tensor tiny = arena.make(DType::kInt8, {4}, /*zero=*/true);
-  EXPECT_NE(tiny.raw(), bytes);
-  EXPECT_EQ(arena.free_buffers(), 1u);
+  EXPECT_EQ(tiny.raw(), bytes);
+  Tensor large = arena.make(DType::kInt8, {1 << 19}, /*zero=*/false);
+  EXPECT_EQ(large.raw(), big_bytes);
+  EXPECT_EQ(arena.free_buffers(), 0u);
 }
 
 TEST(TensorArena, EmptyTensorsAreNotKept) {
