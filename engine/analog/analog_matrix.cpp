@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include "engine/analog/device_read.h"
 #include "engine/analog/tile_gemm.h"
@@ -17,6 +22,36 @@ constexpr int kCompensationInputs = 16;  // calibration vectors of drift compens
 // can hoist the LSB; both paths evaluate exactly this expression.
 double adc_value(double y, double lsb, double bottom, double top) {
   return std::clamp(quant::round_half_away(y / lsb), bottom, top) * lsb;
+}
+
+// o[j] += adc_value(y[j], lsb[j], bottom, top) · gain[j] for j < n: the same
+// IEEE operations in the same order (the accumulation fused, as the compiler
+// contracts the scalar form), eight columns per step.
+void adc_accumulate(const float* y, const double* lsb, const double* gain, int n, double bottom,
+                    double top, double* o) {
+  int j = 0;
+#if defined(__AVX512F__)
+  const __m512d lo = _mm512_set1_pd(bottom), hi = _mm512_set1_pd(top);
+  const __m512d nudge = _mm512_set1_pd(0.49999999999999994);
+  const __m512i sign = _mm512_set1_epi64(INT64_MIN);
+  for (; j < n; j += 8) {
+    const __mmask8 m = n - j >= 8 ? __mmask8(0xFF) : __mmask8((1u << (n - j)) - 1);
+    const __m512d l = _mm512_maskz_loadu_pd(m, lsb + j);
+    // Masked-off lanes divide 0 by 1, not by 0.
+    const __m512d q = _mm512_div_pd(_mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, y + j)),
+                                    _mm512_mask_blend_pd(m, _mm512_set1_pd(1.0), l));
+    // round_half_away: trunc(q + copysign(0.49999999999999994, q)).
+    const __m512d s = _mm512_castsi512_pd(_mm512_or_si512(
+        _mm512_and_si512(_mm512_castpd_si512(q), sign), _mm512_castpd_si512(nudge)));
+    const __m512d r =
+        _mm512_roundscale_pd(_mm512_add_pd(q, s), _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+    const __m512d code = _mm512_min_pd(_mm512_max_pd(r, lo), hi);
+    const __m512d out = _mm512_fmadd_pd(_mm512_mul_pd(code, l), _mm512_maskz_loadu_pd(m, gain + j),
+                                        _mm512_maskz_loadu_pd(m, o + j));
+    _mm512_mask_storeu_pd(o + j, m, out);
+  }
+#endif
+  for (; j < n; ++j) o[j] += adc_value(y[j], lsb[j], bottom, top) * gain[j];
 }
 
 }  // namespace
@@ -271,7 +306,7 @@ void AnalogMatrix::mvm_block(const float* x, int count, const JobKey* jobs, cons
                           gain[j + 1];
           }
         } else {
-          for (int j = 0; j < n_; ++j) o[j] += adc_value(y[j], lsb[j], bottom, top) * gain[j];
+          adc_accumulate(y, lsb.data(), gain.data(), n_, bottom, top, o);
         }
       }
     }
