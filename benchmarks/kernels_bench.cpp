@@ -8,6 +8,10 @@
 #include <filesystem>
 #include <random>
 
+#if defined(__AVX512VNNI__)
+#include <immintrin.h>
+#endif
+
 #include "engine/kernels/int8/conv_int8_fast.h"
 #include "engine/model.h"
 #include "quant/conv_ref.h"
@@ -49,6 +53,47 @@ ConvSetup conv_setup(int h, int w, int cin, int cout, int k, int stride, int gro
   return s;
 }
 
+// The machine's int8 peak, measured rather than looked up: each thread runs
+// 12 independent vpdpbusd chains on registers (more chains than the unit's
+// latency × throughput, no memory traffic), 64 MACs per instruction. The
+// rate is what the hottest int8 instruction can deliver here; kernels report
+// their MAC rate as a fraction of it.
+double vnni_peak_gmacs(int threads) {
+#if defined(__AVX512VNNI__)
+  constexpr int kChains = 12;
+  constexpr int64_t kSteps = 4'000'000;
+  const auto t0 = std::chrono::steady_clock::now();
+#pragma omp parallel num_threads(threads)
+  {
+    __m512i acc[kChains];
+    for (auto& a : acc) a = _mm512_setzero_si512();
+    __m512i x = _mm512_set1_epi32(0x01010101), w = _mm512_set1_epi32(0x01020304);
+    benchmark::DoNotOptimize(x);
+    benchmark::DoNotOptimize(w);
+    for (int64_t i = 0; i < kSteps; ++i)
+      for (auto& a : acc) a = _mm512_dpbusd_epi32(a, x, w);
+    for (auto& a : acc) benchmark::DoNotOptimize(a);
+  }
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return double(threads) * kSteps * kChains * 64 / s / 1e9;
+#else
+  (void)threads;
+  return 0;
+#endif
+}
+
+double peak_for(int threads) {
+  // Measured once per thread count in this process.
+  static const double one = vnni_peak_gmacs(1), two = vnni_peak_gmacs(2);
+  return threads == 1 ? one : two;
+}
+
+void BM_VnniPeak(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(0));
+  for (auto _ : state) state.counters["GMAC/s"] = vnni_peak_gmacs(threads);
+}
+BENCHMARK(BM_VnniPeak)->Arg(1)->Arg(2)->ArgName("threads")->Iterations(3)->UseRealTime();
+
 void run_conv(benchmark::State& state, ConvSetup s, bool reference) {
   const int threads = static_cast<int>(state.range(0));
   const auto packed = int8k::pack_conv(s.g, s.q, s.in.c, s.out.c, s.filter.data(), s.bias.data());
@@ -63,6 +108,14 @@ void run_conv(benchmark::State& state, ConvSetup s, bool reference) {
   }
   state.counters["GMAC/s"] =
       benchmark::Counter(double(s.macs) * state.iterations() / 1e9, benchmark::Counter::kIsRate);
+  // GOP/s counts a MAC as two operations; peak from BM_VnniPeak's method.
+  state.counters["GOP/s"] = benchmark::Counter(2.0 * double(s.macs) * state.iterations() / 1e9,
+                                               benchmark::Counter::kIsRate);
+  const double peak = peak_for(threads);
+  if (peak > 0) {
+    state.counters["of_int8_peak"] = benchmark::Counter(
+        double(s.macs) * state.iterations() / 1e9 / peak, benchmark::Counter::kIsRate);
+  }
 }
 
 void BM_Pointwise56x56x24to144(benchmark::State& st) {

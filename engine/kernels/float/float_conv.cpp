@@ -4,6 +4,7 @@
 // with column tiles of the input (im2col, or the input itself for 1x1).
 #include "engine/kernels/float/float_analog.h"
 #include "engine/kernels/float/float_common.h"
+#include "engine/kernels/float/float_depthwise.h"
 #include "engine/kernels/float/float_gemm_core.h"
 #include "engine/kernels/float/float_kernels.h"
 
@@ -127,6 +128,9 @@ class ConvKernel : public Kernel {
     const float* b = bias ? bias->data<float>() : nullptr;
     if (tiles_) {
       run_conv_tiles(*tiles_, ctx, flavor_, win, x, b, outputs[0]);
+    } else if (cin_g == 1 && depthwise3x3_supported(win, x.dim(1), group_, out_c)) {
+      depthwise3x3(win, x.data<float>(), w.data<float>(), b, batch, out_c, outputs[0].data<float>(),
+                   threads_for(ctx, batch * win.out_size() * out_c * 9));
     } else if (cin_g == 1) {
       run_channelwise(ctx, win, x, w, b, outputs[0]);
     } else if (!packed_.empty()) {
