@@ -29,45 +29,46 @@ void depthwise3x3(const Window& w, const float* x, const float* weights, const f
   std::vector<float> taps(9 * c);
   for (int64_t ch = 0; ch < c; ++ch)
     for (int t = 0; t < 9; ++t) taps[t * c + ch] = weights[ch * 9 + t];
-  // The input as NHWC, so 16 channels of a pixel are one load.
-  std::vector<float> xt(static_cast<std::size_t>(batch * ih * iw * c));
+  // One image at a time as HWC, so 16 channels of a pixel are one load (a
+  // per-image copy keeps the extra memory to one input plane set).
+  std::vector<float> xt(static_cast<std::size_t>(ih * iw * c));
 #pragma omp parallel num_threads(threads)
   {
-#pragma omp for schedule(static)
-    for (int64_t row = 0; row < batch * ih; ++row) {
-      const int64_t n = row / ih, yy = row % ih;
-      for (int64_t ch = 0; ch < c; ++ch) {
-        const float* src = x + ((n * c + ch) * ih + yy) * iw;
-        float* dst = xt.data() + (n * ih + yy) * iw * c + ch;
-        for (int64_t xx = 0; xx < iw; ++xx) dst[xx * c] = src[xx];
-      }
-    }
     std::vector<float> tile(static_cast<std::size_t>(ow * c));  // one output row, [OW][C]
+    for (int64_t n = 0; n < batch; ++n) {
 #pragma omp for schedule(static)
-    for (int64_t row = 0; row < batch * oh; ++row) {
-      const int64_t n = row / oh, oy = row % oh;
-      for (int64_t ch = 0; ch < c; ch += 16) {
-        __m512 wv[9];
-        for (int t = 0; t < 9; ++t) wv[t] = _mm512_loadu_ps(taps.data() + t * c + ch);
-        const __m512 b = bias ? _mm512_loadu_ps(bias + ch) : _mm512_setzero_ps();
-        for (int64_t ox = 0; ox < ow; ++ox) {
-          __m512 acc = _mm512_setzero_ps();
-          for (int ky = 0; ky < 3; ++ky) {
-            const int64_t iy = oy * w.stride[1] - w.pad_begin[1] + ky;
-            if (iy < 0 || iy >= ih) continue;
-            const float* src_row = xt.data() + (n * ih + iy) * iw * c + ch;
-            for (int kx = 0; kx < 3; ++kx) {
-              const int64_t ix = ox * w.stride[2] - w.pad_begin[2] + kx;
-              if (ix < 0 || ix >= iw) continue;
-              acc = _mm512_fmadd_ps(wv[ky * 3 + kx], _mm512_loadu_ps(src_row + ix * c), acc);
-            }
-          }
-          _mm512_storeu_ps(tile.data() + ox * c + ch, _mm512_add_ps(acc, b));
+      for (int64_t yy = 0; yy < ih; ++yy) {
+        for (int64_t ch = 0; ch < c; ++ch) {
+          const float* src = x + ((n * c + ch) * ih + yy) * iw;
+          float* dst = xt.data() + yy * iw * c + ch;
+          for (int64_t xx = 0; xx < iw; ++xx) dst[xx * c] = src[xx];
         }
       }
-      for (int64_t ch = 0; ch < c; ++ch) {
-        float* dst = y + ((n * c + ch) * oh + oy) * ow;
-        for (int64_t ox = 0; ox < ow; ++ox) dst[ox] = tile[ox * c + ch];
+#pragma omp for schedule(static)
+      for (int64_t oy = 0; oy < oh; ++oy) {
+        for (int64_t ch = 0; ch < c; ch += 16) {
+          __m512 wv[9];
+          for (int t = 0; t < 9; ++t) wv[t] = _mm512_loadu_ps(taps.data() + t * c + ch);
+          const __m512 b = bias ? _mm512_loadu_ps(bias + ch) : _mm512_setzero_ps();
+          for (int64_t ox = 0; ox < ow; ++ox) {
+            __m512 acc = _mm512_setzero_ps();
+            for (int ky = 0; ky < 3; ++ky) {
+              const int64_t iy = oy * w.stride[1] - w.pad_begin[1] + ky;
+              if (iy < 0 || iy >= ih) continue;
+              const float* src_row = xt.data() + iy * iw * c + ch;
+              for (int kx = 0; kx < 3; ++kx) {
+                const int64_t ix = ox * w.stride[2] - w.pad_begin[2] + kx;
+                if (ix < 0 || ix >= iw) continue;
+                acc = _mm512_fmadd_ps(wv[ky * 3 + kx], _mm512_loadu_ps(src_row + ix * c), acc);
+              }
+            }
+            _mm512_storeu_ps(tile.data() + ox * c + ch, _mm512_add_ps(acc, b));
+          }
+        }
+        for (int64_t ch = 0; ch < c; ++ch) {
+          float* dst = y + ((n * c + ch) * oh + oy) * ow;
+          for (int64_t ox = 0; ox < ow; ++ox) dst[ox] = tile[ox * c + ch];
+        }
       }
     }
   }
