@@ -67,48 +67,35 @@ void conv_gemm(const PackedConv& p, const quant::Nhwc& in, const int8_t* input,
 
 // One output pixel of a depthwise conv: acc[c] = Σ_taps (x − zp)·w for every
 // channel, the taps outside the input skipped (they are zero-point padding).
+// The general fallback (the 3×3 row kernel below takes MobileNet's layers):
+// one pass over the taps, each adding into all channels.
 void depthwise_pixel(const PackedConv& p, const quant::Nhwc& in, const int8_t* input, int b, int oy,
                      int ox, int32_t* acc) {
   const auto& g = p.geometry;
   const int channels = in.c;
   const int32_t zp = p.quant.input_zero_point;
-  int c = 0;
+  std::fill(acc, acc + channels, 0);
+  for (int ky = 0; ky < g.kernel_h; ++ky) {
+    const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
+    if (iy < 0 || iy >= in.h) continue;
+    for (int kx = 0; kx < g.kernel_w; ++kx) {
+      const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
+      if (ix < 0 || ix >= in.w) continue;
+      const int8_t* x = input + in.offset(b, iy, ix, 0);
+      const int32_t* w = p.depthwise_taps32.data() + std::size_t(ky * g.kernel_w + kx) * channels;
+      int c = 0;
 #if defined(__AVX512F__)
-  // 16 channels per register, all taps accumulated in it before one store.
-  const __m512i vzp = _mm512_set1_epi32(zp);
-  for (; c + 16 <= channels; c += 16) {
-    __m512i sum = _mm512_setzero_si512();
-    for (int ky = 0; ky < g.kernel_h; ++ky) {
-      const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
-      if (iy < 0 || iy >= in.h) continue;
-      for (int kx = 0; kx < g.kernel_w; ++kx) {
-        const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
-        if (ix < 0 || ix >= in.w) continue;
-        const __m128i x8 =
-            _mm_loadu_si128(reinterpret_cast<const __m128i*>(input + in.offset(b, iy, ix, c)));
+      const __m512i vzp = _mm512_set1_epi32(zp);
+      for (; c + 16 <= channels; c += 16) {
+        const __m128i x8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + c));
         // maskz form: GCC 12 warns on the undefined source of the plain one.
-        const __m512i x = _mm512_sub_epi32(_mm512_maskz_cvtepi8_epi32(0xFFFF, x8), vzp);
-        const __m512i w = _mm512_loadu_si512(p.depthwise_taps32.data() +
-                                             std::size_t(ky * g.kernel_w + kx) * channels + c);
-        sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(x, w));
+        const __m512i xv = _mm512_sub_epi32(_mm512_maskz_cvtepi8_epi32(0xFFFF, x8), vzp);
+        const __m512i prod = _mm512_mullo_epi32(xv, _mm512_loadu_si512(w + c));
+        _mm512_storeu_si512(acc + c, _mm512_add_epi32(_mm512_loadu_si512(acc + c), prod));
       }
-    }
-    _mm512_storeu_si512(acc + c, sum);
-  }
 #endif
-  for (; c < channels; ++c) {
-    int32_t sum = 0;
-    for (int ky = 0; ky < g.kernel_h; ++ky) {
-      const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
-      if (iy < 0 || iy >= in.h) continue;
-      for (int kx = 0; kx < g.kernel_w; ++kx) {
-        const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
-        if (ix < 0 || ix >= in.w) continue;
-        sum += (int32_t{input[in.offset(b, iy, ix, c)]} - zp) *
-               p.depthwise_taps32[std::size_t(ky * g.kernel_w + kx) * channels + c];
-      }
+      for (; c < channels; ++c) acc[c] += (int32_t{x[c]} - zp) * w[c];
     }
-    acc[c] = sum;
   }
 }
 
