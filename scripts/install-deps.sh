@@ -6,7 +6,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  libeigen3-dev libstb-dev libcxxopts-dev
+  libeigen3-dev libdnnl-dev libstb-dev libcxxopts-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   nlohmann-json3-dev librandom123-dev libgemmlowp-dev

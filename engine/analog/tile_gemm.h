@@ -1,5 +1,5 @@
 #pragma once
-// The crossbar's column currents as one float GEMM (Eigen): C[m×n] = A[m×k]·B[k×n],
+// The crossbar's column currents as one float GEMM (oneDNN sgemm): C[m×n] = A[m×k]·B[k×n],
 // all row-major with leading dimensions lda, ldb (C dense).
 namespace aimc {
 

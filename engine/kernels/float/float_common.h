@@ -66,6 +66,20 @@ inline float madd(float a, float b, float c) {
 #endif
 }
 
+// Clip(v, lo, hi) as the Clip kernel computes it: NaN passes through, and
+// with lo > hi every value becomes hi (as onnxruntime).
+template <typename T>
+inline T clip_value(T v, T lo, T hi) {
+  return v < lo ? (lo > hi ? hi : lo) : (v > hi ? hi : v);
+}
+
+// A Clip fused into the conv before it (passes/fuse_conv_clip.h); off = none.
+struct FusedClip {
+  bool on = false;
+  float lo = 0.0f, hi = 0.0f;
+  float operator()(float v) const { return on ? clip_value(v, lo, hi) : v; }
+};
+
 // Window geometry of Conv and pooling over up to 3 spatial dimensions, kept
 // as D, H, W slots (a 2-D op has d = 1, a 1-D op also h = 1).
 struct WindowAttrs {

@@ -1,17 +1,23 @@
 // Float Conv (1-D to 3-D, any group, pads/strides/dilations/auto_pad).
 // Channel-wise convolutions (one input channel per group, e.g. depthwise)
-// run directly on each plane; the others are a GEMM of the packed weights
-// with column tiles of the input (im2col, or the input itself for 1x1).
+// run directly on each plane; the others are a GEMM of the weights
+// (oneDNN sgemm) with column tiles of the input (im2col, or the input itself
+// for 1x1); a fused Clip runs on each tile as it is finished.
 #include "engine/kernels/float/float_analog.h"
 #include "engine/kernels/float/float_common.h"
 #include "engine/kernels/float/float_depthwise.h"
 #include "engine/kernels/float/float_gemm_core.h"
 #include "engine/kernels/float/float_kernels.h"
+#include "engine/kernels/sgemm.h"
+#include "engine/passes/fuse_conv_clip.h"
 
 namespace aimc::floatk {
 namespace {
 
-constexpr int64_t kTileColumns = 4 * kGemmNR;  // output positions per GEMM task
+// A GEMM task covers at most this many output positions and output channels;
+// the split depends only on the shape, so results do not depend on threads.
+constexpr int64_t kTileColumns = 512;
+constexpr int64_t kTileRows = 64;
 
 // out[p] = bias + sum over the window of w * x for one (image, output channel) plane.
 void conv_plane(const Window& w, const float* x, const float* wt, float bias, float* out) {
@@ -49,32 +55,57 @@ void conv_plane(const Window& w, const float* x, const float* wt, float bias, fl
   }
 }
 
-// Columns [p0, p0 + count) of the im2col matrix of one group (rows ordered
-// channel, kd, kh, kw like the weight), written as packed B panels.
-void im2col_packed(const Window& w, const float* x, int64_t channels, int64_t p0, int64_t count,
-                   float* out) {
-  const int64_t k = channels * w.kernel_size();
+// Columns [p0, p0 + count) of the im2col matrix of one group as a row-major
+// [channels * kernel volume, count] block (rows ordered channel, kd, kh, kw
+// like the weight); positions outside the input are 0.
+void im2col_block(const Window& w, const float* x, int64_t channels, int64_t p0, int64_t count,
+                  float* out) {
   const int64_t plane = w.out[1] * w.out[2];
-  std::fill(out, out + packed_b_size(k, count), 0.0f);
-  for (int64_t j = 0; j < count; ++j) {
-    const int64_t p = p0 + j;
-    const int64_t od = p / plane, oh = p % plane / w.out[2], ow = p % w.out[2];
-    float* dst = out + (j / kGemmNR) * k * kGemmNR + j % kGemmNR;
-    int64_t kk = 0;
-    for (int64_t c = 0; c < channels; ++c) {
-      const float* xc = x + c * w.in_size();
-      for (int64_t a = 0; a < w.kernel[0]; ++a) {
-        const int64_t id = od * w.stride[0] - w.pad_begin[0] + a * w.dilation[0];
-        for (int64_t b = 0; b < w.kernel[1]; ++b) {
-          const int64_t ih = oh * w.stride[1] - w.pad_begin[1] + b * w.dilation[1];
-          for (int64_t e = 0; e < w.kernel[2]; ++e, ++kk) {
-            const int64_t iw = ow * w.stride[2] - w.pad_begin[2] + e * w.dilation[2];
-            const bool inside =
-                id >= 0 && id < w.in[0] && ih >= 0 && ih < w.in[1] && iw >= 0 && iw < w.in[2];
-            dst[kk * kGemmNR] = inside ? xc[(id * w.in[1] + ih) * w.in[2] + iw] : 0.0f;
+  int64_t kk = 0;
+  for (int64_t c = 0; c < channels; ++c) {
+    const float* xc = x + c * w.in_size();
+    for (int64_t a = 0; a < w.kernel[0]; ++a) {
+      for (int64_t b = 0; b < w.kernel[1]; ++b) {
+        for (int64_t e = 0; e < w.kernel[2]; ++e, ++kk) {
+          float* dst = out + kk * count;
+          // Runs of positions along one output row share id and ih.
+          for (int64_t j = 0; j < count;) {
+            const int64_t p = p0 + j;
+            const int64_t od = p / plane, oh = p % plane / w.out[2], ow0 = p % w.out[2];
+            const int64_t run = std::min(count - j, w.out[2] - ow0);
+            const int64_t id = od * w.stride[0] - w.pad_begin[0] + a * w.dilation[0];
+            const int64_t ih = oh * w.stride[1] - w.pad_begin[1] + b * w.dilation[1];
+            float* d = dst + j;
+            if (id < 0 || id >= w.in[0] || ih < 0 || ih >= w.in[1]) {
+              std::fill(d, d + run, 0.0f);
+            } else {
+              const float* row = xc + (id * w.in[1] + ih) * w.in[2];
+              const int64_t off = e * w.dilation[2] - w.pad_begin[2], st = w.stride[2];
+              for (int64_t q = 0; q < run; ++q) {
+                const int64_t iw = (ow0 + q) * st + off;
+                d[q] = iw >= 0 && iw < w.in[2] ? row[iw] : 0.0f;
+              }
+            }
+            j += run;
           }
         }
       }
+    }
+  }
+}
+
+// rows x count block of C (leading dimension ldc): + bias per row, then the fused clip.
+void finish_block(float* c, int64_t ldc, int64_t rows, int64_t count, const float* bias,
+                  const FusedClip& clip) {
+  if (!bias && !clip.on) return;
+  for (int64_t i = 0; i < rows; ++i) {
+    float* r = c + i * ldc;
+    const float b = bias ? bias[i] : 0.0f;
+    if (clip.on) {
+      const float lo = clip.lo, hi = clip.hi;
+      for (int64_t j = 0; j < count; ++j) r[j] = clip_value(r[j] + b, lo, hi);
+    } else {
+      for (int64_t j = 0; j < count; ++j) r[j] += b;
     }
   }
 }
@@ -85,11 +116,12 @@ class ConvKernel : public Kernel {
       : node_(n), graph_(g), attrs_(window_attrs(g, n)), flavor_(o.flavor) {
     if (n.inputs.size() < 2 || n.inputs[1].empty()) fail(g, n, "needs an input and a weight");
     group_ = n.attr_int("group", 1);
+    if (n.has_attr(kFusedClipMin))
+      clip_ = {true, n.attr_float(kFusedClipMin, 0.0f), n.attr_float(kFusedClipMax, 0.0f)};
     if (group_ < 1) fail(g, n, "group must be positive");
-    // Constant weights are packed once; computed ones (QDQ in float mode) per run.
+    // Constant weights are checked (and in analog mode programmed) once.
     if (const Tensor* w = g.initializer(n.inputs[1])) {
       check_weight(*w);
-      if (w->dim(1) > 1) packed_ = pack_weights(*w);
       tiles_ = conv_tiles(n, g, o, *w, group_);  // analog mode: on crossbar tiles
     }
   }
@@ -128,15 +160,15 @@ class ConvKernel : public Kernel {
     const float* b = bias ? bias->data<float>() : nullptr;
     if (tiles_) {
       run_conv_tiles(*tiles_, ctx, flavor_, win, x, b, outputs[0]);
+      finish_block(outputs[0].data<float>(), outputs[0].size(), 1, outputs[0].size(), nullptr,
+                   clip_);
     } else if (cin_g == 1 && depthwise3x3_supported(win, x.dim(1), group_, out_c)) {
-      depthwise3x3(win, x.data<float>(), w.data<float>(), b, batch, out_c, outputs[0].data<float>(),
-                   threads_for(ctx, batch * win.out_size() * out_c * 9));
+      depthwise3x3(win, x.data<float>(), w.data<float>(), b, clip_, batch, out_c,
+                   outputs[0].data<float>(), threads_for(ctx, batch * win.out_size() * out_c * 9));
     } else if (cin_g == 1) {
       run_channelwise(ctx, win, x, w, b, outputs[0]);
-    } else if (!packed_.empty()) {
-      run_gemm(ctx, win, x, w, packed_, b, outputs[0]);
     } else {
-      run_gemm(ctx, win, x, w, pack_weights(w), b, outputs[0]);
+      run_gemm(ctx, win, x, w, b, outputs[0]);
     }
   }
 
@@ -146,17 +178,6 @@ class ConvKernel : public Kernel {
     if (w.rank() < 3 || w.rank() > 5) fail(graph_, node_, "weight must be [O, C/group, k...]");
     if (w.dim(0) % group_ != 0) fail(graph_, node_, "group does not divide the output channels");
     if (w.size() == 0) fail(graph_, node_, "empty weight");
-  }
-
-  // Per group, the [O/group, C/group * kernel] weight matrix as packed A panels.
-  std::vector<float> pack_weights(const Tensor& w) const {
-    const int64_t rows = w.dim(0) / group_, k = w.size() / w.dim(0);
-    const int64_t stride = packed_a_size(rows, k);
-    std::vector<float> out(static_cast<std::size_t>(stride * group_));
-    for (int64_t g = 0; g < group_; ++g) {
-      pack_a(w.data<float>() + g * rows * k, rows, k, k, 1, out.data() + g * stride);
-    }
-    return out;
   }
 
   void run_channelwise(const RunContext& ctx, const Window& win, const Tensor& x, const Tensor& w,
@@ -171,38 +192,49 @@ class ConvKernel : public Kernel {
     for (int64_t t = 0; t < planes; ++t) {
       const int64_t n = t / out_c, o = t % out_c;
       const float* xp = xd + (n * group_ + o / per_group) * win.in_size();
-      conv_plane(win, xp, wd + o * kvol, bias ? bias[o] : 0.0f, yd + t * win.out_size());
+      float* yp = yd + t * win.out_size();
+      conv_plane(win, xp, wd + o * kvol, bias ? bias[o] : 0.0f, yp);
+      finish_block(yp, win.out_size(), 1, win.out_size(), nullptr, clip_);
     }
   }
 
+  // Per task: C[rows, positions] = W[rows, k] * X[k, positions] by oneDNN's
+  // sgemm; X is the input itself for a 1x1 conv, else an im2col block.
   void run_gemm(const RunContext& ctx, const Window& win, const Tensor& x, const Tensor& w,
-                const std::vector<float>& packed, const float* bias, Tensor& y) const {
+                const float* bias, Tensor& y) const {
     const int64_t batch = x.dim(0), out_c = w.dim(0), rows = out_c / group_;
     const int64_t cin_g = w.dim(1), k = w.size() / out_c;
     const int64_t in_plane = win.in_size(), out_plane = win.out_size();
-    const int64_t tiles = (out_plane + kTileColumns - 1) / kTileColumns;
-    const int64_t tasks = batch * group_ * tiles;
-    const int64_t wstride = packed_a_size(rows, k);
+    const int64_t tile_cols = std::min(kTileColumns, out_plane);
+    const int64_t col_tiles = (out_plane + tile_cols - 1) / tile_cols;
+    const int64_t row_tiles = (rows + kTileRows - 1) / kTileRows;
+    const int64_t tasks = batch * group_ * col_tiles * row_tiles;
     const bool pointwise = win.kernel_size() == 1 && win.in == win.out &&
                            win.stride == std::array<int64_t, 3>{1, 1, 1};
     const float* xd = x.data<float>();
+    const float* wd = w.data<float>();
     float* yd = y.data<float>();
 #pragma omp parallel num_threads(threads_for(ctx, batch* out_plane* out_c* k))
     {
-      std::vector<float> panel(static_cast<std::size_t>(packed_b_size(k, kTileColumns)));
+      std::vector<float> cols(pointwise ? 0 : static_cast<std::size_t>(k * tile_cols));
 #pragma omp for schedule(static)
       for (int64_t t = 0; t < tasks; ++t) {
-        const int64_t tile = t % tiles, g = t / tiles % group_, n = t / tiles / group_;
-        const int64_t p0 = tile * kTileColumns, count = std::min(kTileColumns, out_plane - p0);
+        const int64_t rt = t % row_tiles, ct = t / row_tiles % col_tiles;
+        const int64_t g = t / row_tiles / col_tiles % group_,
+                      n = t / row_tiles / col_tiles / group_;
+        const int64_t p0 = ct * tile_cols, count = std::min(tile_cols, out_plane - p0);
+        const int64_t r0 = rt * kTileRows, rcount = std::min(kTileRows, rows - r0);
         const float* xg = xd + (n * group_ + g) * cin_g * in_plane;
-        if (pointwise) {
-          pack_b(xg + p0, k, count, in_plane, 1, panel.data());
-        } else {
-          im2col_packed(win, xg, cin_g, p0, count, panel.data());
+        const float* b = xg + p0;
+        int64_t ldb = in_plane;
+        if (!pointwise) {
+          im2col_block(win, xg, cin_g, p0, count, cols.data());
+          b = cols.data();
+          ldb = count;
         }
-        gemm_packed(packed.data() + g * wstride, panel.data(), rows, count, k,
-                    yd + (n * out_c + g * rows) * out_plane + p0, out_plane,
-                    bias ? bias + g * rows : nullptr);
+        float* c = yd + (n * out_c + g * rows + r0) * out_plane + p0;
+        sgemm(wd + (g * rows + r0) * k, k, b, ldb, c, out_plane, rcount, count, k);
+        finish_block(c, out_plane, rcount, count, bias ? bias + g * rows + r0 : nullptr, clip_);
       }
     }
   }
@@ -211,7 +243,7 @@ class ConvKernel : public Kernel {
   const Graph& graph_;
   WindowAttrs attrs_;
   int64_t group_ = 1;
-  std::vector<float> packed_;  // packed constant weights (GEMM path only)
+  FusedClip clip_;  // a Clip fused into this conv (float mode)
   KernelFlavor flavor_;
   std::unique_ptr<TiledLayer> tiles_;  // set when placed on analog tiles
 };

@@ -231,7 +231,7 @@ class ClipKernel : public Kernel {
         }
       }
       // NaN passes through; with min > max every value becomes max (as onnxruntime).
-      return [lo, hi](T v) { return v < lo ? (lo > hi ? hi : lo) : (v > hi ? hi : v); };
+      return [lo, hi](T v) { return clip_value(v, lo, hi); };
     });
   }
 
