@@ -14,10 +14,13 @@
 namespace aimc::floatk {
 namespace {
 
-// A GEMM task covers at most this many output positions and output channels;
-// the split depends only on the shape, so results do not depend on threads.
+// A GEMM task covers at most kTileColumns output positions; when that gives
+// fewer than kTasksPerImage tasks, the output channels are split too (in
+// blocks of at least kMinTileRows). The split depends only on the shape, so
+// results do not depend on the thread count.
 constexpr int64_t kTileColumns = 512;
-constexpr int64_t kTileRows = 64;
+constexpr int64_t kTasksPerImage = 4;
+constexpr int64_t kMinTileRows = 32;
 
 // out[p] = bias + sum over the window of w * x for one (image, output channel) plane.
 void conv_plane(const Window& w, const float* x, const float* wt, float bias, float* out) {
@@ -207,7 +210,10 @@ class ConvKernel : public Kernel {
     const int64_t in_plane = win.in_size(), out_plane = win.out_size();
     const int64_t tile_cols = std::min(kTileColumns, out_plane);
     const int64_t col_tiles = (out_plane + tile_cols - 1) / tile_cols;
-    const int64_t row_tiles = (rows + kTileRows - 1) / kTileRows;
+    const int64_t want_row_tiles = (kTasksPerImage + col_tiles - 1) / col_tiles;
+    const int64_t row_tiles =
+        std::max<int64_t>(1, std::min(want_row_tiles, rows / kMinTileRows));
+    const int64_t tile_rows = (rows + row_tiles - 1) / row_tiles;
     const int64_t tasks = batch * group_ * col_tiles * row_tiles;
     const bool pointwise = win.kernel_size() == 1 && win.in == win.out &&
                            win.stride == std::array<int64_t, 3>{1, 1, 1};
@@ -223,7 +229,7 @@ class ConvKernel : public Kernel {
         const int64_t g = t / row_tiles / col_tiles % group_,
                       n = t / row_tiles / col_tiles / group_;
         const int64_t p0 = ct * tile_cols, count = std::min(tile_cols, out_plane - p0);
-        const int64_t r0 = rt * kTileRows, rcount = std::min(kTileRows, rows - r0);
+        const int64_t r0 = rt * tile_rows, rcount = std::min(tile_rows, rows - r0);
         const float* xg = xd + (n * group_ + g) * cin_g * in_plane;
         const float* b = xg + p0;
         int64_t ldb = in_plane;

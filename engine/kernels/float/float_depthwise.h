@@ -13,7 +13,8 @@
 namespace aimc::floatk {
 
 // Whether the fast path takes this conv: 2-D, 3×3 kernel, no dilation, one
-// channel per group with multiplier 1, column stride 1 or 2, AVX-512.
+// channel per group with multiplier 1, stride 1 or 2 (the same along
+// both axes), AVX-512.
 bool depthwise3x3_supported(const Window& w, int64_t channels, int64_t group, int64_t out_c);
 
 // x [N, C, H, W], weights [C, 1, 3, 3], bias [C] or null, y [N, C, OH, OW];
