@@ -211,8 +211,7 @@ class ConvKernel : public Kernel {
     const int64_t tile_cols = std::min(kTileColumns, out_plane);
     const int64_t col_tiles = (out_plane + tile_cols - 1) / tile_cols;
     const int64_t want_row_tiles = (kTasksPerImage + col_tiles - 1) / col_tiles;
-    const int64_t row_tiles =
-        std::max<int64_t>(1, std::min(want_row_tiles, rows / kMinTileRows));
+    const int64_t row_tiles = std::max<int64_t>(1, std::min(want_row_tiles, rows / kMinTileRows));
     const int64_t tile_rows = (rows + row_tiles - 1) / row_tiles;
     const int64_t tasks = batch * group_ * col_tiles * row_tiles;
     const bool pointwise = win.kernel_size() == 1 && win.in == win.out &&

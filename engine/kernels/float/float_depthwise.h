@@ -3,9 +3,10 @@
 // AVX-512 register. Each output element is the same sequence of fused
 // multiply-adds, in the same tap order, as the plane loop of float_conv.cpp
 // (conv_plane): 0, then the taps in (ky, kx) order, then + bias. Taps outside
-// the input, which conv_plane skips, read zeros from a padded copy of the
-// plane, and fma(w, 0, acc) == acc for finite weights (acc is never -0), so
-// the bits are equal. Four output rows run together to hide FMA latency.
+// the input, which conv_plane skips, are masked-off lanes that load 0, and
+// fma(w, 0, acc) == acc for finite weights (acc is never -0), so the bits
+// are equal. Four output rows run together to hide FMA latency, and
+// the input is read in place (no padded copy).
 #include <cstdint>
 
 #include "engine/kernels/float/float_common.h"
