@@ -6,6 +6,7 @@
 #include "engine/kernels/float/float_analog.h"
 #include "engine/kernels/float/float_common.h"
 #include "engine/kernels/float/float_depthwise.h"
+#include "engine/kernels/float/float_direct_conv.h"
 #include "engine/kernels/float/float_gemm_core.h"
 #include "engine/kernels/float/float_kernels.h"
 #include "engine/kernels/sgemm.h"
@@ -170,6 +171,9 @@ class ConvKernel : public Kernel {
                    outputs[0].data<float>(), threads_for(ctx, batch * win.out_size() * out_c * 9));
     } else if (cin_g == 1) {
       run_channelwise(ctx, win, x, w, b, outputs[0]);
+    } else if (direct3x3_supported(win, cin_g, group_)) {
+      direct3x3(win, x.data<float>(), cin_g, w.data<float>(), out_c, b, clip_, batch,
+                outputs[0].data<float>(), threads_for(ctx, batch * win.out_size() * out_c * 9));
     } else {
       run_gemm(ctx, win, x, w, b, outputs[0]);
     }
