@@ -11,7 +11,8 @@ namespace aimc {
 namespace {
 
 constexpr int kDacSpan = 512;      // inputs q − zp of int8 tensors lie within ±255
-constexpr int kJobsPerBlock = 64;  // rows of one GEMM: enough to amortise packing
+constexpr int64_t kJobsPerBlock = 64;  // rows of one GEMM: enough to amortise packing
+constexpr int64_t kMinJobsPerBlock = 16;
 
 }  // namespace
 
@@ -101,16 +102,21 @@ void TiledLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather, 
     }
     ranges = r->data();
   }
-  const int64_t chunks = (jobs + kJobsPerBlock - 1) / kJobsPerBlock;
+  // Small layers (the 7x7 and 14x14 ones at batch 1) still get four chunks,
+  // so that both cores have work. Each job's result depends only on its own
+  // row of the GEMM, never on the chunking.
+  const int64_t per_chunk = std::clamp<int64_t>((jobs + 3) / 4, kMinJobsPerBlock, kJobsPerBlock);
+  const int64_t chunks = (jobs + per_chunk - 1) / per_chunk;
 #pragma omp parallel num_threads(ctx.threads)
   {
-    std::vector<float> x, scratch, scale(kJobsPerBlock);
-    std::vector<double> y, acc(std::size_t(kJobsPerBlock) * channels_);
-    std::vector<JobKey> keys(kJobsPerBlock);
+    std::vector<float> x, scratch, scale(per_chunk);
+    std::vector<double> y, acc(std::size_t(per_chunk) * channels_);
+    std::vector<JobKey> keys(per_chunk);
 #pragma omp for schedule(static)
     for (int64_t chunk = 0; chunk < chunks; ++chunk) {
-      const int64_t first = chunk * kJobsPerBlock;
-      const int count = static_cast<int>(std::min<int64_t>(kJobsPerBlock, jobs - first));
+      const int64_t first = chunk * per_chunk;
+      const int count = static_cast<int>(std::min<int64_t>(per_chunk, jobs - first));
+      bool direct = false;
       for (const Programmed& b : blocks_) {
         const AnalogMatrix& m = b.matrix;
         const int block = static_cast<int>(&b - blocks_.data());
@@ -125,12 +131,16 @@ void TiledLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather, 
         } else {
           m.mvm_block(x.data(), count, keys.data(), r, y.data(), scratch);
         }
+        // One block covering every channel, unscaled (a conv): y is the result.
+        direct = blocks_.size() == 1 && m.cols() == channels_ &&
+                 std::all_of(scale.begin(), scale.begin() + count, [](float v) { return v == 1; });
+        if (direct) break;
         for (int p = 0; p < count; ++p)
           for (int j = 0; j < m.cols(); ++j)
             acc[std::size_t(p) * channels_ + b.first_channel + j] =
                 y[std::size_t(p) * m.cols() + j] * scale[p];
       }
-      emit(first, count, acc.data());
+      emit(first, count, direct ? y.data() : acc.data());
     }
   }
 }
