@@ -2,21 +2,96 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "engine/error.h"
+#include "engine/limits.h"
 
 namespace aimc {
 namespace {
 
+namespace fs = std::filesystem;
+
 std::string read_file(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw bad_input(path, "is a directory, not a model file");
+  const auto size = fs::file_size(path, ec);
+  if (!ec && size > static_cast<uintmax_t>(kMaxModelBytes))
+    throw bad_input(path, "is " + std::to_string(size) + " bytes; models are limited to " +
+                              std::to_string(kMaxModelBytes) + " bytes");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw bad_input(path, "cannot open file");
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// Where tensors stored outside the model file may come from: the model's own
+// folder (empty when the model came from memory, so none may).
+struct ImportContext {
+  std::string source;
+  fs::path folder;
+};
+
+// The bytes of an external tensor: `location` relative to the model's folder
+// and inside it (no absolute paths, no "..", no symlink leading out), the
+// optional offset/length inside that file, exactly `bytes` long.
+std::string external_bytes(const onnx::TensorProto& p, const ImportContext& ctx,
+                           const std::string& where, std::size_t bytes) {
+  if (ctx.folder.empty())
+    throw bad_input(where, "external tensor data needs the model's folder (load it from a file)");
+  std::map<std::string, std::string> kv;
+  for (const auto& e : p.external_data()) kv[e.key()] = e.value();
+  if (!kv.count("location") || kv["location"].empty())
+    throw bad_input(where, "external tensor data without a location");
+  const fs::path rel(kv["location"]);
+  if (rel.is_absolute())
+    throw bad_input(where, "external data path '" + rel.string() + "' is absolute");
+  for (const auto& part : rel) {
+    if (part == "..")
+      throw bad_input(where, "external data path '" + rel.string() + "' leaves the model's folder");
+  }
+  std::error_code ec;
+  const fs::path folder = fs::canonical(ctx.folder, ec);
+  const fs::path file = fs::weakly_canonical(folder / rel, ec);
+  const std::string prefix = folder.string() + "/";
+  if (ec || file.string().compare(0, prefix.size(), prefix) != 0)
+    throw bad_input(where, "external data path '" + rel.string() + "' leaves the model's folder");
+  if (!fs::is_regular_file(file, ec))
+    throw bad_input(where, "external data file '" + rel.string() + "' does not exist");
+  auto number = [&](const char* key) -> uint64_t {
+    if (!kv.count(key)) return 0;
+    try {
+      std::size_t used = 0;
+      const unsigned long long v = std::stoull(kv[key], &used);
+      if (used != kv[key].size()) throw std::invalid_argument(key);
+      return v;
+    } catch (const std::exception&) {
+      throw bad_input(where,
+                      std::string("external data ") + key + " '" + kv[key] + "' is not a number");
+    }
+  };
+  const uint64_t offset = number("offset"), size = fs::file_size(file, ec);
+  const uint64_t length =
+      kv.count("length") ? number("length") : (offset <= size ? size - offset : 0);
+  if (offset > size || length > size - offset)
+    throw bad_input(where, "external data [" + std::to_string(offset) + ", +" +
+                               std::to_string(length) + ") lies outside '" + rel.string() + "' (" +
+                               std::to_string(size) + " bytes)");
+  if (length != bytes)
+    throw bad_input(where, "has " + std::to_string(length) +
+                               " bytes of external data but its shape needs " +
+                               std::to_string(bytes));
+  std::ifstream in(file, std::ios::binary);
+  std::string out(bytes, '\0');
+  in.seekg(static_cast<std::streamoff>(offset));
+  if (!in.read(out.data(), static_cast<std::streamsize>(bytes)))
+    throw bad_input(where, "cannot read external data from '" + rel.string() + "'");
+  return out;
 }
 
 DType dtype_from_onnx(int32_t t, const std::string& where) {
@@ -49,23 +124,24 @@ void copy_field(const Field& field, Tensor& t, const std::string& where) {
   for (int i = 0; i < field.size(); ++i) out[i] = static_cast<Dst>(field.Get(i));
 }
 
-Tensor tensor_from_proto(const onnx::TensorProto& p, const std::string& where) {
-  if (p.data_location() == onnx::TensorProto::EXTERNAL) {
-    throw bad_input(where, "external tensor data is not supported");
-  }
+Tensor tensor_from_proto(const onnx::TensorProto& p, const std::string& where,
+                         const ImportContext* ctx = nullptr) {
   Shape shape(p.dims().begin(), p.dims().end());
   for (int64_t d : shape) {
     if (d < 0) throw bad_input(where, "negative dimension in shape " + shape_str(shape));
   }
   // Guard the allocation: a corrupt header must not make us allocate terabytes.
-  constexpr int64_t kMaxElements = int64_t{1} << 32;
-  int64_t n = 1;
-  for (int64_t d : shape) {
-    if (d != 0 && n > kMaxElements / d) throw bad_input(where, "shape too large");
-    n *= d;
+  if (!bounded_elements(shape)) {
+    throw bad_input(where, "shape " + shape_str(shape) + " has more than " +
+                               std::to_string(kMaxTensorElements) + " elements (the tensor limit)");
   }
   const DType dt = dtype_from_onnx(p.data_type(), where);
   Tensor t(dt, shape);
+  if (p.data_location() == onnx::TensorProto::EXTERNAL) {
+    const std::string raw = external_bytes(p, ctx ? *ctx : ImportContext{}, where, t.byte_size());
+    std::copy(raw.begin(), raw.end(), reinterpret_cast<char*>(t.raw()));
+    return t;
+  }
   if (p.has_raw_data()) {
     const std::string& raw = p.raw_data();
     if (raw.size() != t.byte_size()) {
@@ -122,49 +198,80 @@ ValueInfo value_info_from_proto(const onnx::ValueInfoProto& v, const std::string
   const auto& tt = v.type().tensor_type();
   info.dtype = dtype_from_onnx(tt.elem_type(), where + " value '" + v.name() + "'");
   if (tt.has_shape()) {
-    for (const auto& d : tt.shape().dim())
+    for (const auto& d : tt.shape().dim()) {
+      if (d.has_dim_value() && d.dim_value() < 0) {
+        throw bad_input(where, "value '" + v.name() + "' declares the negative dimension " +
+                                   std::to_string(d.dim_value()));
+      }
       info.shape.push_back(d.has_dim_value() ? d.dim_value() : -1);
+    }
+    if (!bounded_elements(info.shape)) {
+      throw bad_input(where, "value '" + v.name() + "' declares shape " + shape_str(info.shape) +
+                                 ", more than " + std::to_string(kMaxTensorElements) +
+                                 " elements (the tensor limit)");
+    }
   }
   return info;
 }
 
-// Kahn's algorithm; ONNX requires sorted graphs but we accept any order and
-// refuse cycles and dangling inputs with the node named.
+// Kahn's algorithm in O(nodes + edges); ONNX requires sorted graphs but we
+// accept any order. Refuses a value produced twice, and cycles and dangling
+// inputs with the node named.
 std::vector<Node> topo_sort(std::vector<Node> nodes, const std::set<std::string>& available0,
                             const std::string& source) {
-  std::set<std::string> available = available0;
-  std::vector<Node> sorted;
-  std::vector<bool> done(nodes.size(), false);
-  for (bool progress = true; progress;) {
-    progress = false;
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      if (done[i]) continue;
-      bool ready = true;
-      for (const auto& in : nodes[i].inputs) {
-        if (!in.empty() && !available.count(in)) ready = false;
+  std::map<std::string, std::size_t> producer;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    for (const auto& o : nodes[i].outputs) {
+      if (o.empty()) continue;
+      if (available0.count(o) || !producer.emplace(o, i).second) {
+        throw bad_input(source, nodes[i].label() + " writes '" + o +
+                                    "', which another node, input or initializer already defines");
       }
-      if (!ready) continue;
-      for (const auto& o : nodes[i].outputs) available.insert(o);
-      done[i] = true;
-      sorted.push_back(std::move(nodes[i]));
-      progress = true;
     }
   }
+  std::vector<int> missing(nodes.size(), 0);
+  std::vector<std::vector<std::size_t>> readers(nodes.size());
   for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (done[i]) continue;
     for (const auto& in : nodes[i].inputs) {
-      if (!in.empty() && !available.count(in)) {
+      if (in.empty() || available0.count(in)) continue;
+      const auto p = producer.find(in);
+      if (p == producer.end()) {
         throw bad_input(source, nodes[i].label() + " reads '" + in +
-                                    "', which no node, input or initializer defines (or a cycle)");
+                                    "', which no node, input or initializer defines");
+      }
+      ++missing[i];
+      readers[p->second].push_back(i);
+    }
+  }
+  std::vector<std::size_t> ready;
+  for (std::size_t i = nodes.size(); i-- > 0;) {
+    if (missing[i] == 0) ready.push_back(i);
+  }
+  std::vector<Node> sorted;
+  sorted.reserve(nodes.size());
+  // Lowest index first among the ready nodes keeps a sorted file's order.
+  std::set<std::size_t> queue(ready.begin(), ready.end());
+  while (!queue.empty()) {
+    const std::size_t i = *queue.begin();
+    queue.erase(queue.begin());
+    for (std::size_t r : readers[i]) {
+      if (--missing[r] == 0) queue.insert(r);
+    }
+    sorted.push_back(std::move(nodes[i]));
+  }
+  if (sorted.size() != nodes.size()) {
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      if (missing[i] > 0) {
+        throw bad_input(source,
+                        nodes[i].label() + " is part of a cycle (it depends on its own output)");
       }
     }
   }
   return sorted;
 }
 
-}  // namespace
-
-Graph import_onnx_bytes(const std::string& bytes, const std::string& source) {
+Graph import_model(const std::string& bytes, const ImportContext& ctx) {
+  const std::string& source = ctx.source;
   if (bytes.empty()) throw bad_input(source, "empty file, not an ONNX model");
   onnx::ModelProto model;
   if (!model.ParseFromString(bytes)) {
@@ -179,10 +286,17 @@ Graph import_onnx_bytes(const std::string& bytes, const std::string& source) {
   for (const auto& op : model.opset_import()) {
     if (op.domain().empty() || op.domain() == "ai.onnx") g.opset = op.version();
   }
+  if (g.opset == 0) throw bad_input(source, "the model imports no ONNX (ai.onnx) opset");
+  if (g.opset < kMinOpset || g.opset > kMaxOpset) {
+    throw bad_input(source, "ONNX opset " + std::to_string(g.opset) +
+                                " is not supported (aimc implements the default domain's opsets " +
+                                std::to_string(kMinOpset) + " to " + std::to_string(kMaxOpset) +
+                                ")");
+  }
   const auto& gp = model.graph();
   for (const auto& init : gp.initializer()) {
     g.initializers[init.name()] =
-        tensor_from_proto(init, source + ": initializer '" + init.name() + "'");
+        tensor_from_proto(init, source + ": initializer '" + init.name() + "'", &ctx);
   }
   std::set<std::string> available;
   for (const auto& [name, t] : g.initializers) available.insert(name);
@@ -231,7 +345,17 @@ Graph import_onnx_bytes(const std::string& bytes, const std::string& source) {
   return g;
 }
 
-Graph import_onnx_file(const std::string& path) { return import_onnx_bytes(read_file(path), path); }
+}  // namespace
+
+Graph import_onnx_bytes(const std::string& bytes, const std::string& source_name) {
+  return import_model(bytes, ImportContext{source_name, {}});
+}
+
+Graph import_onnx_file(const std::string& path) {
+  return import_model(read_file(path), ImportContext{path, fs::path(path).parent_path().empty()
+                                                               ? fs::path(".")
+                                                               : fs::path(path).parent_path()});
+}
 
 Tensor load_tensor_pb(const std::string& path) {
   onnx::TensorProto p;

@@ -11,6 +11,7 @@
 #include "engine/analog/device_read.h"
 #include "engine/analog/tile_gemm.h"
 #include "noise-models/counter_rng.h"
+#include "noise-models/output_noise.h"
 #include "quant/conductance_mapping.h"
 
 namespace aimc {
@@ -276,6 +277,7 @@ void AnalogMatrix::mvm_block(const float* x, int count, const JobKey* jobs, cons
   scratch.resize(std::size_t(count) * n_);
   std::fill(out, out + std::size_t(count) * n_, 0.0);
   std::vector<double> lsb(n_), gain(n_), sigma(n_);
+  std::vector<float> z(c.out_noise > 0 ? std::size_t(std::min(c.tile_cols, n_)) : 0);
   for (int s = 0; s < slices_; ++s) {
     for (int rt = 0; rt < row_tiles_; ++rt) {
       currents(x, count, s, rt, scratch.data());
@@ -289,21 +291,16 @@ void AnalogMatrix::mvm_block(const float* x, int count, const JobKey* jobs, cons
         const float* y = &scratch[std::size_t(p) * n_];
         double* o = out + std::size_t(p) * n_;
         if (c.out_noise > 0) {
-          // One Philox block gives the noise of two neighbouring columns.
-          for (int j = 0; j < n_; j += 2) {
-            const noise::StreamKey key{
-                c.seed,
-                layer_,
-                tile_base_ + static_cast<uint32_t>(adc_index(s, rt, j / c.tile_cols)),
-                jobs[p].image,
-                static_cast<uint32_t>(j / 2),
-                noise::Purpose::kOutputNoise,
-                jobs[p].pixel};
-            const noise::NormalPair z = noise::standard_normals(key);
-            o[j] += adc_value(y[j] + sigma[j] * z.first, lsb[j], bottom, top) * gain[j];
-            if (j + 1 < n_)
-              o[j + 1] += adc_value(y[j + 1] + sigma[j + 1] * z.second, lsb[j + 1], bottom, top) *
-                          gain[j + 1];
+          // One row of draws per ADC tile (column tile), 64 columns per step.
+          for (int j0 = 0; j0 < n_; j0 += c.tile_cols) {
+            const int cols = std::min(c.tile_cols, n_ - j0);
+            const noise::OutputNoiseRow draws(noise::OutputNoiseKey{
+                c.seed, layer_,
+                tile_base_ + static_cast<uint32_t>(adc_index(s, rt, j0 / c.tile_cols)),
+                jobs[p].image, jobs[p].pixel});
+            draws.normals(static_cast<uint32_t>(j0), cols, z.data());
+            for (int j = j0; j < j0 + cols; ++j)
+              o[j] += adc_value(y[j] + sigma[j] * z[j - j0], lsb[j], bottom, top) * gain[j];
           }
         } else {
           adc_accumulate(y, lsb.data(), gain.data(), n_, bottom, top, o);
@@ -327,15 +324,11 @@ void AnalogMatrix::mvm_reference(const float* x, JobKey job, const double* range
         for (int i = i0; i < i1; ++i) y += double(x[i]) * d_[(std::size_t(s) * k_ + i) * n_ + j];
         const quant::AdcSpec adc{c.adc_bits, ranges[adc_index(s, rt, ct)], c.adc_signed};
         if (c.out_noise > 0) {
-          const noise::StreamKey key{c.seed,
-                                     layer_,
-                                     tile_base_ + static_cast<uint32_t>(adc_index(s, rt, ct)),
-                                     job.image,
-                                     static_cast<uint32_t>(j / 2),
-                                     noise::Purpose::kOutputNoise,
-                                     job.pixel};
-          const noise::NormalPair z = noise::standard_normals(key);
-          y += c.out_noise * unit_[adc_index(s, rt, ct)] * (j % 2 ? z.second : z.first);
+          const noise::OutputNoiseRow draws(noise::OutputNoiseKey{
+              c.seed, layer_, tile_base_ + static_cast<uint32_t>(adc_index(s, rt, ct)), job.image,
+              job.pixel});
+          y += c.out_noise * unit_[adc_index(s, rt, ct)] *
+               double(draws.normal(static_cast<uint32_t>(j)));
         }
         out[j] += quant::adc_code(adc, y) * quant::adc_lsb(adc) *
                   (compensation(s, rt, j) * out_factor(s, rt, j));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/error.h"
+#include "engine/limits.h"
 
 namespace aimc {
 namespace {
@@ -37,14 +38,16 @@ std::string dims_str(const Shape& s) {
   return out + "]";
 }
 
-// Product of s[begin, end): 0 if any known dim is 0, unknown if any dim is.
+// Product of s[begin, end): 0 if any known dim is 0, unknown if any dim is;
+// saturates at INT64_MAX (a hostile shape must not overflow; the tensor
+// limit check after each node then refuses it).
 int64_t dim_product(const Shape& s, std::size_t begin, std::size_t end) {
   int64_t p = 1;
   bool unknown = false;
   for (std::size_t i = begin; i < end; ++i) {
     if (s[i] == 0) return 0;
     if (known_dim(s[i])) {
-      p *= s[i];
+      if (__builtin_mul_overflow(p, s[i], &p)) p = std::numeric_limits<int64_t>::max();
     } else {
       unknown = true;
     }
@@ -767,6 +770,11 @@ void infer_shapes(Graph& graph) {
       Known inferred = k < outs.size() ? outs[k] : Known{};
       if (auto it = graph.values.find(name); it != graph.values.end()) {
         inferred = merge_declared(ctx, name, std::move(inferred), declared(it->second));
+      }
+      if (inferred.shape && !bounded_elements(*inferred.shape)) {
+        ctx.fail("output '" + name + "' would have shape " + dims_str(*inferred.shape) +
+                 ", more than " + std::to_string(kMaxTensorElements) +
+                 " elements (the tensor limit)");
       }
       known[name] = inferred;
       publish(graph, name, inferred);

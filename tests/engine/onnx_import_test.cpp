@@ -7,6 +7,7 @@
 #include "engine/error.h"
 #include "engine/model.h"
 #include "engine/passes/lower_qdq.h"
+#include "support/cli_runner.h"
 #include "support/onnx_builder.h"
 #include "support/shared_data.h"
 
@@ -87,6 +88,64 @@ TEST(QdqLowering, LeavesStandaloneQuantizeLinearAlone) {
   Graph g = import_onnx_bytes(m.SerializeAsString(), "r.onnx");
   EXPECT_FALSE(lower_qdq(g).applied());
   EXPECT_EQ(g.nodes[0].op_type, "Relu");
+}
+
+}  // namespace
+}  // namespace aimc
+
+namespace aimc {
+namespace {
+
+// X -> Relu -> Relu -> ... (10,000 nodes), stored in reverse order:
+// the importer sorts it in linear time and the chain computes what it should.
+TEST(OnnxImport, TenThousandNodeGraphsLoadAndRun) {
+  constexpr int kNodes = 10000;
+  onnx::ModelProto m = testing::single_node_model("Relu");
+  auto* g = m.mutable_graph();
+  g->clear_node();
+  for (int i = kNodes - 1; i >= 0; --i) {
+    auto* n = g->add_node();
+    n->set_op_type("Relu");
+    n->set_name("n" + std::to_string(i));
+    n->add_input(i == 0 ? std::string("X") : "v" + std::to_string(i - 1));
+    n->add_output(i == kNodes - 1 ? std::string("Y") : "v" + std::to_string(i));
+  }
+  ModelOptions options;
+  options.mode = ExecMode::kFloat;
+  const Model model = Model::from_graph(import_onnx_bytes(m.SerializeAsString(), "chain"), options);
+  ASSERT_EQ(model.graph().nodes.size(), std::size_t{kNodes});
+  EXPECT_EQ(model.graph().nodes.front().name, "n0");
+  Tensor x(DType::kFloat32, {1, 4});
+  const float in[4] = {-2.0f, -0.5f, 0.5f, 3.0f};
+  std::copy(in, in + 4, x.data<float>());
+  const Tensor y = model.run({x}).outputs.at(0);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(y.data<float>()[i], std::max(in[i], 0.0f)) << i;
+}
+
+TEST(OnnxImport, ExternalDataInsideTheModelsFolderLoads) {
+  testing::ScratchDir dir{"external"};
+  onnx::ModelProto m = testing::single_node_model("Add", true);
+  auto* init = m.mutable_graph()->mutable_initializer(0);
+  const float b[4] = {1.5f, -2.0f, 0.25f, 8.0f};
+  std::string bytes(reinterpret_cast<const char*>(b), sizeof b);
+  init->clear_raw_data();
+  init->set_data_location(onnx::TensorProto::EXTERNAL);
+  for (const auto& [k, v] : {std::pair{"location", "sub/w.bin"}, std::pair{"offset", "3"}}) {
+    auto* e = init->add_external_data();
+    e->set_key(k);
+    e->set_value(v);
+  }
+  std::filesystem::create_directories(dir / "sub");
+  testing::write_bytes(dir / "sub" / "w.bin", "abc" + bytes);
+  testing::write_bytes(dir / "m.onnx", m.SerializeAsString());
+  const Graph g = import_onnx_file((dir / "m.onnx").string());
+  const Tensor& t = g.initializers.at("B");
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(t.data<float>()[i], b[i]);
+  // The same model from memory has no folder to read from.
+  EXPECT_NE(bad_input_message([&] {
+              import_onnx_bytes(m.SerializeAsString(), "mem");
+            }).find("needs the model's folder"),
+            std::string::npos);
 }
 
 }  // namespace
