@@ -3,6 +3,8 @@
 // threads, and the SIMD pieces equal their scalar forms.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <random>
 
 #include "engine/kernels/int8/conv_int8_fast.h"
@@ -120,6 +122,19 @@ TEST(FullyConnectedEquivalence, FastEqualsReference) {
   }
 }
 
+TEST(GemmU8S8, RunTimeDispatchFindsThisCpusKernel) {
+  // This machine (and CI's) has AVX-512 VNNI; elsewhere the test reports
+  // which kernel the dispatch chose.
+  const GemmIsa best = best_gemm_isa();
+  EXPECT_TRUE(gemm_isa_available(GemmIsa::kScalar));
+  EXPECT_TRUE(gemm_isa_available(best));
+#if defined(__AVX512VNNI__)
+  EXPECT_EQ(best, GemmIsa::kAvx512Vnni);
+#endif
+  std::printf("int8 GEMM kernel chosen at run time: %d (0 scalar, 1 AVX2, 2 AVX-512 VNNI)\n",
+              static_cast<int>(best));
+}
+
 TEST(GemmU8S8, SimdEqualsScalarIncludingTails) {
   std::mt19937 rng(7);
   for (auto [rows, k, n] : {std::tuple{1, 3, 1}, std::tuple{7, 27, 32}, std::tuple{13, 144, 70},
@@ -134,6 +149,13 @@ TEST(GemmU8S8, SimdEqualsScalarIncludingTails) {
     gemm_u8s8(a.data(), rows, b.k_padded, b, fast.data(), b.n_padded);
     gemm_u8s8_scalar(a.data(), rows, b.k_padded, b, slow.data(), b.n_padded);
     ASSERT_EQ(fast, slow) << rows << "x" << k << "x" << n;
+    // Every kernel this CPU can run (the run-time dispatch's fallbacks too).
+    for (GemmIsa isa : {GemmIsa::kAvx2, GemmIsa::kAvx512Vnni}) {
+      if (!gemm_isa_available(isa)) continue;
+      std::fill(fast.begin(), fast.end(), -1);
+      gemm_u8s8_with(isa, a.data(), rows, b.k_padded, b, fast.data(), b.n_padded);
+      ASSERT_EQ(fast, slow) << "isa " << int(isa) << " " << rows << "x" << k << "x" << n;
+    }
     // And the scalar form is the plain definition.
     for (int r = 0; r < rows; ++r) {
       int32_t sum = 0;
@@ -164,6 +186,13 @@ TEST(GemmU8S8, Int8ActivationsReadInPlaceEqualTheOffsetCopy) {
                      b.n_padded, true);
     EXPECT_EQ(in_place, copied) << rows << "x" << k << "x" << n;
     EXPECT_EQ(scalar, copied) << rows << "x" << k << "x" << n;
+    for (GemmIsa isa : {GemmIsa::kAvx2, GemmIsa::kAvx512Vnni}) {
+      if (!gemm_isa_available(isa)) continue;
+      std::vector<int32_t> got(in_place.size(), -1);
+      gemm_u8s8_with(isa, reinterpret_cast<const uint8_t*>(x.data()), rows, k, b, got.data(),
+                     b.n_padded, true);
+      EXPECT_EQ(got, scalar) << "isa " << int(isa) << " " << rows << "x" << k << "x" << n;
+    }
   }
 }
 
