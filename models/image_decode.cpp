@@ -33,11 +33,81 @@ bool png_dimensions(std::span<const uint8_t> b, int64_t& w, int64_t& h) {
 }
 
 void check_pixel_limit(int64_t w, int64_t h, const std::string& name) {
-  const int64_t pixels = w * h;
-  if (w <= 0 || h <= 0 || pixels > kMaxImagePixels) {
+  // w and h come from 32-bit header fields (PNG's are unsigned), so their
+  // product always fits in 64 unsigned bits but not always in int64_t.
+  const uint64_t pixels = w <= 0 || h <= 0 ? 0 : static_cast<uint64_t>(w) * static_cast<uint64_t>(h);
+  if (w <= 0 || h <= 0 || pixels > static_cast<uint64_t>(kMaxImagePixels)) {
     throw bad_input(name, "image is " + std::to_string(w) + "x" + std::to_string(h) + " = " +
                               std::to_string(pixels) + " pixels, above the limit of " +
                               std::to_string(kMaxImagePixels));
+  }
+}
+
+enum class Format { kJpeg, kPng, kBmp, kOther };
+
+// stb_image also reads GIF, PSD, TGA, HDR, PIC and PNM; aimc promises (and
+// tests) JPEG, PNG and BMP only, so the other decoders are not exposed.
+Format sniff_format(std::span<const uint8_t> b) {
+  static constexpr uint8_t kPng[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  if (b.size() >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff) return Format::kJpeg;
+  if (b.size() >= 8 && std::equal(kPng, kPng + 8, b.begin())) return Format::kPng;
+  if (b.size() >= 2 && b[0] == 'B' && b[1] == 'M') return Format::kBmp;
+  return Format::kOther;
+}
+
+// Debian's stb_image (v2.27) writes past its Huffman tables (257 code
+// lengths, 256 symbols) when a JPEG DHT segment declares more than 256 codes
+// in one table: a heap overflow from a 600-byte file, fixed upstream in
+// v2.28. Such a table is invalid JPEG (at most 256 symbols), so it is refused
+// here before stb sees it.
+//
+// The DHT segment starting at `pos` (just after its FF C4 marker), parsed
+// as stb parses it (bytes past the end read as 0): true if a table that stb
+// would accept the header of declares more than 256 codes.
+bool dht_overflows(std::span<const uint8_t> b, std::size_t pos) {
+  auto byte = [&](std::size_t i) -> int { return i < b.size() ? b[i] : 0; };
+  int64_t left = (byte(pos) << 8 | byte(pos + 1)) - 2;
+  pos += 2;
+  while (left > 0) {
+    const int q = byte(pos++);
+    if ((q >> 4) > 1 || (q & 15) > 3) return false;  // stb refuses the segment
+    int64_t n = 0;
+    for (int i = 0; i < 16; ++i) n += byte(pos++);
+    if (n > 256) return true;
+    pos += static_cast<std::size_t>(n);
+    left -= 17 + n;
+  }
+  return false;
+}
+
+// Walks the JPEG's marker segments the way stb does up to the first SOS
+// (each segment skipped by its declared length, fill bytes and junk between
+// segments skipped byte by byte) and checks every DHT on the way. Past the
+// first SOS, where stb's position depends on its entropy decoding, every
+// FF C4 byte pair is checked: entropy-coded data never contains one (a data
+// byte FF is always stuffed as FF 00), so this refuses no valid file.
+void check_jpeg_huffman_tables(std::span<const uint8_t> b, const std::string& name) {
+  auto refuse = [&] {
+    throw bad_input(name, "corrupt JPEG: a Huffman table (DHT) declares more than 256 codes");
+  };
+  std::size_t pos = 2;  // after SOI
+  while (pos < b.size()) {
+    if (b[pos] != 0xff) {  // junk between segments
+      ++pos;
+      continue;
+    }
+    while (pos < b.size() && b[pos] == 0xff) ++pos;  // fill bytes
+    if (pos >= b.size()) return;
+    const uint8_t marker = b[pos++];
+    if (marker == 0xd9) return;  // EOI
+    if (marker == 0xda) break;   // SOS: entropy-coded data follows
+    if (marker == 0xc4 && dht_overflows(b, pos)) refuse();
+    if (marker == 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker == 0x01) continue;
+    if (pos + 1 >= b.size()) return;
+    pos += static_cast<std::size_t>(b[pos] << 8 | b[pos + 1]);  // the length counts itself
+  }
+  for (std::size_t i = pos; i + 1 < b.size(); ++i) {
+    if (b[i] == 0xff && b[i + 1] == 0xc4 && dht_overflows(b, i + 2)) refuse();
   }
 }
 
@@ -48,6 +118,9 @@ RgbImage decode_image_bytes(std::span<const uint8_t> bytes, const std::string& n
   if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     throw bad_input(name, "the image file is larger than 2 GiB");
   }
+  const Format format = sniff_format(bytes);
+  if (format == Format::kOther) throw bad_input(name, "not a JPEG, PNG or BMP image");
+  if (format == Format::kJpeg) check_jpeg_huffman_tables(bytes, name);
   const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
   const int len = static_cast<int>(bytes.size());
   int64_t png_w = 0, png_h = 0;
