@@ -9,8 +9,6 @@
 namespace aimc::timing {
 namespace {
 
-constexpr const char* kPaper = "Garofalo et al., JETCAS 2022 (DESIGN §5)";
-
 struct Field {
   std::function<void(Hardware&, double)> set;
   std::function<double(const Hardware&)> get;

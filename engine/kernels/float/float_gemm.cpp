@@ -36,7 +36,10 @@ class GemmKernel : public Kernel {
     expect_dtype(graph_, node_, a, DType::kFloat32, "A");
     if (a.rank() != 2) fail(graph_, node_, "A must be 2-D, got " + shape_str(a.shape()));
     const int64_t m = trans_a_ ? a.dim(1) : a.dim(0), k = trans_a_ ? a.dim(0) : a.dim(1);
-    const auto [kb, n] = b_dims(b);
+    // Plain variables, not a structured binding: OpenMP regions below use n,
+    // and clang (C++20) cannot capture bindings there.
+    const auto b_shape = b_dims(b);
+    const int64_t kb = b_shape.first, n = b_shape.second;
     if (kb != k) {
       fail(graph_, node_,
            "A " + shape_str(a.shape()) + " and B " + shape_str(b.shape()) + " do not multiply");

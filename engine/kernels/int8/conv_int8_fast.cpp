@@ -99,7 +99,6 @@ void depthwise_pixel(const PackedConv& p, const quant::Nhwc& in, const int8_t* i
   }
 }
 
-#if defined(__AVX512F__)
 // A thread's three zero-point-padded input rows, slot iy mod 3, kept while it
 // moves down the image: consecutive output rows share two of them (stride 1).
 struct PaddedRows {
@@ -107,6 +106,7 @@ struct PaddedRows {
   int64_t key[3] = {-1, -1, -1};  // (image, input row) held by each slot
 };
 
+#if defined(__AVX512F__)
 // 3×3 depthwise, undilated, channels a multiple of 16, one output row at a
 // time. The row's three input rows are padded with the zero point (so no tap
 // needs a bounds check and x − zp folds into the offsets); then each block of
@@ -172,7 +172,7 @@ void depthwise3x3_row(const PackedConv& p, const quant::Nhwc& in, const int8_t* 
 
 void conv_depthwise(const PackedConv& p, const quant::Nhwc& in, const int8_t* input,
                     const quant::Nhwc& out, int8_t* output, int threads) {
-  const auto& g = p.geometry;
+  [[maybe_unused]] const auto& g = p.geometry;  // the row kernel's test (AVX-512 builds)
   const int64_t rows = int64_t{out.n} * out.h;
 #if defined(__AVX512F__)
   const bool row_kernel = g.kernel_h == 3 && g.kernel_w == 3 && g.dilation_h == 1 &&
