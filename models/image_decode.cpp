@@ -17,25 +17,47 @@ struct StbFree {
   void operator()(stbi_uc* p) const { stbi_image_free(p); }
 };
 
+int64_t be32(std::span<const uint8_t> b, std::size_t i) {
+  return int64_t{b[i]} << 24 | int64_t{b[i + 1]} << 16 | int64_t{b[i + 2]} << 8 | int64_t{b[i + 3]};
+}
+
 // stb refuses large PNGs with a generic error before reporting their size, so
 // the PNG header (IHDR, always first) is read here for the pixel-limit check.
 bool png_dimensions(std::span<const uint8_t> b, int64_t& w, int64_t& h) {
   static constexpr uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   if (b.size() < 24 || !std::equal(kSignature, kSignature + 8, b.begin())) return false;
-  auto be32 = [&](std::size_t i) {
-    return int64_t{b[i]} << 24 | int64_t{b[i + 1]} << 16 | int64_t{b[i + 2]} << 8 |
-           int64_t{b[i + 3]};
-  };
   if (!std::equal(b.begin() + 12, b.begin() + 16, "IHDR")) return false;
-  w = be32(16);
-  h = be32(20);
+  w = be32(b, 16);
+  h = be32(b, 20);
   return true;
+}
+
+// stb grows its IDAT buffer to a chunk's declared length before reading the
+// chunk, so a 100-byte PNG declaring a 2 GB chunk made it allocate 2 GB
+// (found by fuzzing). Walking the chunks as stb does (length, type, data,
+// CRC) up to IEND, every chunk's data must lie within the file; stb would
+// refuse a file that ends early anyway, only later.
+void check_png_chunks(std::span<const uint8_t> b, const std::string& name) {
+  std::size_t pos = 8;  // after the signature
+  while (pos + 8 <= b.size()) {
+    const auto length = static_cast<uint64_t>(be32(b, pos));
+    if (length > b.size() - pos - 8) {
+      throw bad_input(name, "corrupt PNG: a chunk of " + std::to_string(length) +
+                                " bytes runs past the end of the file");
+    }
+    if (std::equal(b.begin() + static_cast<std::ptrdiff_t>(pos) + 4,
+                   b.begin() + static_cast<std::ptrdiff_t>(pos) + 8, "IEND")) {
+      return;
+    }
+    pos += 12 + static_cast<std::size_t>(length);
+  }
 }
 
 void check_pixel_limit(int64_t w, int64_t h, const std::string& name) {
   // w and h come from 32-bit header fields (PNG's are unsigned), so their
   // product always fits in 64 unsigned bits but not always in int64_t.
-  const uint64_t pixels = w <= 0 || h <= 0 ? 0 : static_cast<uint64_t>(w) * static_cast<uint64_t>(h);
+  const uint64_t pixels =
+      w <= 0 || h <= 0 ? 0 : static_cast<uint64_t>(w) * static_cast<uint64_t>(h);
   if (w <= 0 || h <= 0 || pixels > static_cast<uint64_t>(kMaxImagePixels)) {
     throw bad_input(name, "image is " + std::to_string(w) + "x" + std::to_string(h) + " = " +
                               std::to_string(pixels) + " pixels, above the limit of " +
@@ -121,6 +143,7 @@ RgbImage decode_image_bytes(std::span<const uint8_t> bytes, const std::string& n
   const Format format = sniff_format(bytes);
   if (format == Format::kOther) throw bad_input(name, "not a JPEG, PNG or BMP image");
   if (format == Format::kJpeg) check_jpeg_huffman_tables(bytes, name);
+  if (format == Format::kPng) check_png_chunks(bytes, name);
   const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
   const int len = static_cast<int>(bytes.size());
   int64_t png_w = 0, png_h = 0;

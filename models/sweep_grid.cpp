@@ -6,6 +6,28 @@
 #include "engine/error.h"
 
 namespace aimc::models {
+namespace {
+
+// A grid nests 5 levels deep (grid.placement[].analog_layers[]); copying or
+// dumping nlohmann::json recurses once per level, so a file of a few tens of
+// kilobytes of brackets would overflow the stack (found by fuzzing).
+constexpr int kMaxNesting = 32;
+
+// Each point is a full evaluation, and a few lists multiply: 16 lists of 4
+// values in a 300-byte file are 4^16 points, which used to exhaust memory
+// before any of them was checked (found by fuzzing).
+constexpr std::size_t kMaxPoints = 10000;
+
+bool nested_deeper_than(const nlohmann::json& j, int levels) {
+  if (!j.is_structured()) return false;
+  if (levels == 0) return true;
+  for (const auto& e : j) {
+    if (nested_deeper_than(e, levels - 1)) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 std::vector<nlohmann::json> SweepGrid::points() const {
   std::vector<nlohmann::json> out{nlohmann::json::object()};
@@ -39,6 +61,10 @@ AnalogConfig point_config(const SweepGrid& grid, const nlohmann::json& point, ui
 
 SweepGrid sweep_grid_from_json(const nlohmann::json& j, const std::string& where) {
   if (!j.is_object()) throw bad_input(where, "the sweep grid must be a JSON object");
+  if (nested_deeper_than(j, kMaxNesting)) {
+    throw bad_input(where, "the sweep grid is nested more than " + std::to_string(kMaxNesting) +
+                               " levels deep");
+  }
   SweepGrid g;
   for (const auto& [key, v] : j.items()) {
     if (key == "analog") {
@@ -65,14 +91,28 @@ SweepGrid sweep_grid_from_json(const nlohmann::json& j, const std::string& where
       throw bad_input(where, "unknown key '" + key + "' (expected analog, grid, seeds)");
     }
   }
+  std::size_t count = 1;
+  for (const auto& list : g.values) {
+    count *= list.size();  // cannot overflow: count <= kMaxPoints before, lists are small
+    if (count > kMaxPoints) {
+      throw bad_input(where, "the grid has more than " + std::to_string(kMaxPoints) +
+                                 " points (the product of its list lengths)");
+    }
+  }
   // Every point must be a valid configuration; errors name the grid key.
-  for (const auto& p : g.points()) {
+  auto check = [&](const nlohmann::json& p) {
     try {
       point_config(g, p, 1, where);
     } catch (const BadInput& e) {
       throw bad_input(where, std::string("grid point ") + p.dump() + ": " + e.what());
     }
-  }
+  };
+  // The first point alone first: it refuses unknown keys before the
+  // product of the lists is built.
+  nlohmann::json first = nlohmann::json::object();
+  for (std::size_t k = 0; k < g.keys.size(); ++k) first[g.keys[k]] = g.values[k].front();
+  check(first);
+  for (const auto& p : g.points()) check(p);
   return g;
 }
 

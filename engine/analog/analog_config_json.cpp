@@ -11,6 +11,20 @@ namespace {
 
 constexpr double kBig = 1e30;
 
+// A configuration nests 3 levels deep (placement.analog_layers[]); copying or
+// dumping nlohmann::json recurses once per level, so a file of a few tens of
+// kilobytes of brackets would overflow the stack (found by fuzzing).
+constexpr int kMaxNesting = 32;
+
+bool nested_deeper_than(const nlohmann::json& j, int levels) {
+  if (!j.is_structured()) return false;
+  if (levels == 0) return true;
+  for (const auto& e : j) {
+    if (nested_deeper_than(e, levels - 1)) return true;
+  }
+  return false;
+}
+
 template <typename T>
 T number(const nlohmann::json& v, const std::string& where, const std::string& key, double lo,
          double hi) {
@@ -177,6 +191,10 @@ AnalogConfig analog_preset(const std::string& name) {
 AnalogConfig analog_config_from_json(const nlohmann::json& j, const std::string& where,
                                      const std::string& base_dir) {
   if (!j.is_object()) throw bad_input(where, "the analog configuration must be a JSON object");
+  if (nested_deeper_than(j, kMaxNesting)) {
+    throw bad_input(where, "the analog configuration is nested more than " +
+                               std::to_string(kMaxNesting) + " levels deep");
+  }
   AnalogConfig c =
       j.contains("preset") ? analog_preset(text(j["preset"], where, "preset")) : AnalogConfig{};
   for (const auto& [key, v] : j.items()) {
