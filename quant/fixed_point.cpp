@@ -7,7 +7,10 @@
 namespace aimc::quant {
 
 QuantizedMultiplier quantize_multiplier(double real_multiplier) {
-  if (real_multiplier == 0.0) return {};
+  // Zero, negative and non-finite multipliers have no fixed-point form; the
+  // engine refuses the scales that would produce them, this keeps the
+  // arithmetic defined regardless.
+  if (!(real_multiplier > 0.0) || !std::isfinite(real_multiplier)) return {};
   int shift = 0;
   const double q = std::frexp(real_multiplier, &shift);
   auto q_fixed = static_cast<int64_t>(std::round(q * static_cast<double>(int64_t{1} << 31)));
@@ -19,6 +22,11 @@ QuantizedMultiplier quantize_multiplier(double real_multiplier) {
   if (shift < -31) {
     shift = 0;
     q_fixed = 0;
+  }
+  // Above 2^30 a left shift would overflow int32: saturate, as TFLite does.
+  if (shift > 30) {
+    shift = 30;
+    q_fixed = (int64_t{1} << 31) - 1;
   }
   return {static_cast<int32_t>(q_fixed), shift};
 }

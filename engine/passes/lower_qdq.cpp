@@ -56,6 +56,12 @@ class Lowering {
     if (n.inputs.size() > 2 && !n.inputs[2].empty() && !zp) return std::nullopt;
     QuantParams p;
     const auto s = scale->values<float>();
+    for (float v : s) {
+      if (!std::isfinite(v) || v <= 0) {
+        throw bad_input(
+            g_.source, n.label() + ": scale " + std::to_string(v) + " must be positive and finite");
+      }
+    }
     p.scale.assign(s.begin(), s.end());
     p.axis = static_cast<int>(n.attr_int("axis", 1));
     if (zp) {

@@ -1,5 +1,7 @@
 #include "engine/kernels/int8/int8_common.h"
 
+#include <cmath>
+
 namespace aimc::int8k {
 
 void fail(const Graph& g, const Node& n, const std::string& what) {
@@ -64,5 +66,14 @@ quant::Nhwc nhwc_of(const Graph& g, const Node& n, const Tensor& t) {
 }
 
 Tensor make_nhwc(const quant::Nhwc& s) { return Tensor(DType::kInt8, {s.n, s.h, s.w, s.c}); }
+
+quant::QuantizedMultiplier checked_multiplier(const Graph& g, const Node& n, double real) {
+  if (!std::isfinite(real) || real <= 0 || real > double(1 << 24)) {
+    fail(g, n,
+         "requantization multiplier (input scale x weight scale / output scale) = " +
+             std::to_string(real) + " is outside (0, 2^24]");
+  }
+  return quant::quantize_multiplier(real);
+}
 
 }  // namespace aimc::int8k

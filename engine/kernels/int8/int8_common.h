@@ -25,4 +25,10 @@ Tensor make_nhwc(const quant::Nhwc& s);
 
 [[noreturn]] void fail(const Graph& g, const Node& n, const std::string& what);
 
+// quantize_multiplier of s_in * s_w / s_out, refusing (naming the node) a
+// multiplier that is not finite or outside (0, 2^24]: the fixed-point
+// requantization cannot represent it (a zero, NaN or denormal scale in a
+// hostile model would otherwise be undefined behaviour further on).
+quant::QuantizedMultiplier checked_multiplier(const Graph& g, const Node& n, double real);
+
 }  // namespace aimc::int8k

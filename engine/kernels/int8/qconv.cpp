@@ -43,8 +43,8 @@ class QConvKernel : public Kernel {
     for (int oc = 0; oc < out_c; ++oc) {
       const double ws = qw.scale.size() == 1 ? qw.scale[0] : qw.scale[oc];
       // TFLite PopulateConvolutionQuantizationParams: products in double.
-      q.per_channel.push_back(quant::quantize_multiplier(static_cast<double>(qin.scale0()) * ws /
-                                                         static_cast<double>(qout.scale0())));
+      q.per_channel.push_back(checked_multiplier(
+          g, n, static_cast<double>(qin.scale0()) * ws / static_cast<double>(qout.scale0())));
     }
     // ONNX [O, I/g, kh, kw] -> OHWI, the layout NHWC inputs want.
     std::vector<int8_t> ohwi(w->size());

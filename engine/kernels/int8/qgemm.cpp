@@ -48,8 +48,9 @@ class QGemmKernel : public Kernel {
     for (float ws : qw.scale) {
       // TFLite GetQuantizedConvolutionMultipler: (s_in * s_w) / s_out in double.
       q_.per_channel.push_back(
-          quant::quantize_multiplier(static_cast<double>(qin.scale0()) * static_cast<double>(ws) /
-                                     static_cast<double>(qout.scale0())));
+          checked_multiplier(g, n,
+                             static_cast<double>(qin.scale0()) * static_cast<double>(ws) /
+                                 static_cast<double>(qout.scale0())));
     }
     if (o.analog && placed_on_analog(o.analog->placement, n.name, LayerKind::kGemm)) {
       std::vector<quant::QuantizedMultiplier> per_out(out_features_);
