@@ -4,9 +4,11 @@
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+# ocl-icd-opencl-dev: Debian's oneDNN is built with its OpenCL GPU runtime, so
+# its CMake package config needs the OpenCL headers and library to configure.
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  libeigen3-dev libdnnl-dev libstb-dev libcxxopts-dev
+  libeigen3-dev libdnnl-dev ocl-icd-opencl-dev libstb-dev libcxxopts-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   nlohmann-json3-dev librandom123-dev libgemmlowp-dev
