@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz/) with clang++-14 under ASan and
-# UBSan and runs each for SECONDS_PER_TARGET seconds (default 60).
+# UBSan and runs each for SECONDS_PER_TARGET seconds (default 60), FUZZ_JOBS
+# targets side by side (default: one per core). scripts/test.sh (= .ci/run)
+# runs it with the default 60 s after the two test builds.
 #
 # Usage: scripts/fuzz.sh [seconds_per_target=60]
 #   FUZZ_TARGETS="fuzz_image fuzz_sweep_grid" scripts/fuzz.sh 300   # a subset
+#   FUZZ_JOBS=1 scripts/fuzz.sh                                     # one at a time
 #
 # Needs clang-14, libclang-rt-14-dev (libFuzzer, sanitizer runtimes) and
-# libomp-dev (OpenMP for clang); libonnx-testdata provides ONNX seeds.
+# libomp-dev (OpenMP for clang), all in scripts/install-deps.sh;
+# libonnx-testdata provides ONNX seeds.
 #
 # Targets (one tests/fuzz/<target>.cpp each):
 #   fuzz_onnx_import    import_onnx_bytes + Model::from_graph (digital mode:
@@ -95,30 +99,30 @@ echo "== build done in $(($(date +%s) - start)) s"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:symbolize=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
-failed=()
-summary=()
-mkdir -p "$BUILD/logs"
-for t in "${TARGETS[@]}"; do
-  exe="$BUILD/tests/fuzz/$t"
-  log="$BUILD/logs/$t.log"
-  artifacts="$BUILD/artifacts/$t"
-  corpus="$BUILD/corpus-run/$t"
+mkdir -p "$BUILD/logs" "$BUILD/status"
+rm -f "$BUILD/status"/*
+
+# One target: its regression inputs once, then DURATION seconds of fuzzing.
+# Writes "<summary line>" to status/<target>.ok or status/<target>.failed.
+fuzz_target() {
+  local t=$1
+  local exe="$BUILD/tests/fuzz/$t" log="$BUILD/logs/$t.log"
+  local artifacts="$BUILD/artifacts/$t" corpus="$BUILD/corpus-run/$t"
+  local status=ok notes=""
   mkdir -p "$artifacts" "$corpus"
-  common=(-timeout=10 -rss_limit_mb=2048 "-max_len=$(max_len "$t")" "-artifact_prefix=$artifacts/")
+  local common=(-timeout=10 -rss_limit_mb=2048 "-max_len=$(max_len "$t")" "-artifact_prefix=$artifacts/")
 
   # Fixed crashes stay fixed: each regression input once (stdin closed, so
   # that nothing can block on it).
-  regressions=()
+  local regressions=()
   if [ -d "$ROOT/tests/fuzz/regressions/$t" ]; then
     while IFS= read -r -d '' f; do regressions+=("$f"); done \
       < <(find "$ROOT/tests/fuzz/regressions/$t" -type f -print0 | sort -z)
   fi
   if [ "${#regressions[@]}" -gt 0 ]; then
-    echo "== $t: ${#regressions[@]} regression input(s)"
     if ! "$exe" "${common[@]}" "${regressions[@]}" </dev/null >"$BUILD/logs/$t.regressions.log" 2>&1; then
-      echo "!! $t: a regression input fails again (log: $BUILD/logs/$t.regressions.log)" >&2
-      tail -n 40 "$BUILD/logs/$t.regressions.log" >&2
-      failed+=("$t (regression)")
+      status=FAILED
+      notes=" (a regression input fails again: $BUILD/logs/$t.regressions.log)"
     fi
   fi
 
@@ -127,31 +131,21 @@ for t in "${TARGETS[@]}"; do
   if [ -d "$ROOT/tests/fuzz/corpus/$t" ]; then
     cp -f "$ROOT/tests/fuzz/corpus/$t"/* "$corpus"/ 2>/dev/null || true
   fi
-  if [ "$t" = fuzz_onnx_import ]; then
-    if [ -d "$ONNX_TESTDATA" ]; then
-      n=0
-      for name in "${ONNX_SEED_TESTS[@]}"; do
-        if [ -f "$ONNX_TESTDATA/$name/model.onnx" ]; then
-          cp -f "$ONNX_TESTDATA/$name/model.onnx" "$corpus/$name.onnx"
-          n=$((n + 1))
-        fi
-      done
-      echo "== $t: $n libonnx-testdata seed models"
-    else
-      echo "== $t: $ONNX_TESTDATA missing (libonnx-testdata); checked-in seeds only"
-    fi
+  if [ "$t" = fuzz_onnx_import ] && [ -d "$ONNX_TESTDATA" ]; then
+    for name in "${ONNX_SEED_TESTS[@]}"; do
+      if [ -f "$ONNX_TESTDATA/$name/model.onnx" ]; then
+        cp -f "$ONNX_TESTDATA/$name/model.onnx" "$corpus/$name.onnx"
+      fi
+    done
   fi
 
-  echo "== $t: fuzzing for $DURATION s ($(find "$corpus" -type f | wc -l) corpus files)"
+  local seeds t0 elapsed runs cov
+  seeds=$(find "$corpus" -type f | wc -l)
   t0=$(date +%s)
-  status=ok
   if ! "$exe" "${common[@]}" "-max_total_time=$DURATION" -print_final_stats=1 "$corpus" \
     </dev/null >"$log" 2>&1; then
     status=FAILED
-    failed+=("$t")
-    echo "!! $t failed (log: $log; artifacts: $artifacts/)" >&2
-    grep -E "^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*deadly signal|.*Test unit written)" "$log" | head -n 20 >&2 || true
-    tail -n 60 "$log" >&2
+    notes="$notes (log: $log; artifacts: $artifacts/)"
   fi
   elapsed=$(($(date +%s) - t0))
   runs=$(grep -oE "^Done [0-9]+ runs in [0-9]+ second" "$log" | tail -n 1 | awk '{print $2}' || true)
@@ -159,14 +153,53 @@ for t in "${TARGETS[@]}"; do
     runs=$(grep -oE "stat::number_of_executed_units: *[0-9]+" "$log" | awk '{print $2}' | tail -n 1 || true)
   fi
   cov=$(grep -oE "cov: [0-9]+" "$log" | tail -n 1 | awk '{print $2}' || true)
-  line="$t: ${runs:-?} runs in ${elapsed} s, cov ${cov:-?}, corpus $(find "$corpus" -type f | wc -l) files: $status"
+  local line="$t: ${#regressions[@]} regression input(s), ${runs:-?} runs in ${elapsed} s from $seeds seeds, cov ${cov:-?}, corpus $(find "$corpus" -type f | wc -l) files: $status$notes"
+  if [ "$status" = ok ]; then
+    echo "$line" >"$BUILD/status/$t.ok"
+  else
+    echo "$line" >"$BUILD/status/$t.failed"
+  fi
   echo "== $line"
-  summary+=("$line")
+}
+
+# Targets run side by side, FUZZ_JOBS at a time (default: one per core);
+# each libFuzzer process is single-threaded.
+JOBS=${FUZZ_JOBS:-$(nproc)}
+echo "== fuzzing ${#TARGETS[@]} target(s) for $DURATION s each, $JOBS at a time"
+running=0
+for t in "${TARGETS[@]}"; do
+  fuzz_target "$t" &
+  running=$((running + 1))
+  if [ "$running" -ge "$JOBS" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
 done
+wait || true
 
 echo
 echo "== summary (${DURATION} s per target, total wall time $(($(date +%s) - start)) s incl. build)"
-for line in "${summary[@]}"; do echo "  $line"; done
+failed=()
+for t in "${TARGETS[@]}"; do
+  if [ -f "$BUILD/status/$t.ok" ]; then
+    echo "  $(cat "$BUILD/status/$t.ok")"
+  else
+    failed+=("$t")
+    if [ -f "$BUILD/status/$t.failed" ]; then
+      echo "  $(cat "$BUILD/status/$t.failed")"
+    else
+      echo "  $t: no result (the run was killed)"
+    fi
+  fi
+done
+for t in "${failed[@]}"; do
+  log="$BUILD/logs/$t.log"
+  [ -f "$log" ] || continue
+  echo "-- $t: findings" >&2
+  grep -E "^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*deadly signal|.*Test unit written)" "$log" | head -n 20 >&2 || true
+  tail -n 40 "$log" >&2
+  [ -f "$BUILD/logs/$t.regressions.log" ] && tail -n 20 "$BUILD/logs/$t.regressions.log" >&2
+done
 if [ "${#failed[@]}" -gt 0 ]; then
   echo "FAILED targets: ${failed[*]}" >&2
   exit 1

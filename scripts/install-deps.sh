@@ -14,7 +14,7 @@ PACKAGES=(
   nlohmann-json3-dev librandom123-dev libgemmlowp-dev
   libopenmpi-dev openmpi-bin
   python3 python3-matplotlib
-  clang clang-format libclang-rt-14-dev
+  clang clang-format libclang-rt-14-dev libomp-dev
 )
 # Skip apt entirely when everything is already present (fast re-runs, offline CI caches).
 missing=()

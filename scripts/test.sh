@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs dependencies, then builds and runs the whole test suite twice:
-# a Release build and an AddressSanitizer+UndefinedBehaviorSanitizer build.
+# a Release build and an AddressSanitizer+UndefinedBehaviorSanitizer build;
+# then fuzzes each libFuzzer target for 60 s (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -17,3 +18,6 @@ for variant in release asan; do
   ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     ctest --test-dir "$dir" -j "$jobs" --output-on-failure
 done
+# Every fuzz target for 60 s (two at a time on two cores), after its
+# regression inputs: a crash, leak, hang or sanitizer report fails the run.
+./scripts/fuzz.sh 60
