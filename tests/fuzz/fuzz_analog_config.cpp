@@ -2,33 +2,13 @@
 // (analog_config_from_json), with "device_table" file names resolved in /tmp.
 #include <cstddef>
 #include <cstdint>
-#include <nlohmann/json.hpp>
-#include <optional>
 
 #include "engine/analog/analog_config_json.h"
 #include "engine/error.h"
-
-namespace {
-
-// Only this parse step tolerates nlohmann::json::exception (with
-// allow_exceptions=false it should not throw anyway). A json exception
-// escaping the code under test is a finding: the CLI would report it as an
-// internal error instead of a refusal naming the key.
-std::optional<nlohmann::json> parse_json(const uint8_t* data, size_t size) {
-  try {
-    nlohmann::json j = nlohmann::json::parse(data, data + size, nullptr,
-                                             /*allow_exceptions=*/false);
-    if (j.is_discarded()) return std::nullopt;
-    return j;
-  } catch (const nlohmann::json::exception&) {
-    return std::nullopt;
-  }
-}
-
-}  // namespace
+#include "fuzz_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const auto j = parse_json(data, size);
+  const auto j = aimc::fuzz::parse_json(data, size);
   if (!j) return 0;
   try {
     const aimc::AnalogConfig c = aimc::analog_config_from_json(*j, "fuzz.json", "/tmp");
