@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
@@ -55,7 +56,83 @@ void adc_accumulate(const float* y, const double* lsb, const double* gain, int n
   for (; j < n; ++j) o[j] += adc_value(y[j], lsb[j], bottom, top) * gain[j];
 }
 
+#if defined(__AVX512F__)
+// round_half_away on eight lanes: trunc(v + copysign(0.49999999999999994, v)).
+__m512d round_away(__m512d v) {
+  const __m512d s = _mm512_castsi512_pd(
+      _mm512_or_si512(_mm512_and_si512(_mm512_castpd_si512(v), _mm512_set1_epi64(INT64_MIN)),
+                      _mm512_castpd_si512(_mm512_set1_pd(0.49999999999999994))));
+  return _mm512_roundscale_pd(_mm512_add_pd(v, s), _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+}
+
+// round_half_away(y / lsb) without the slow division where that is safe:
+// y · (1 / lsb) is within 2^-51 relative of y / lsb, and round_half_away
+// steps only at half-integers, so where q is farther than |q| · 2^-46 from
+// every half-integer both quotients round alike. Otherwise (and for NaN or
+// infinite q) the lanes are divided, as the scalar form does.
+__m512d rounded_quotient(__m512d y, __m512d lsb, __m512d inv) {
+  const __m512d q = _mm512_mul_pd(y, inv);
+  const __m512d frac = _mm512_abs_pd(
+      _mm512_sub_pd(q, _mm512_roundscale_pd(q, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC)));
+  const __m512d to_half = _mm512_abs_pd(_mm512_sub_pd(frac, _mm512_set1_pd(0.5)));
+  const __m512d margin = _mm512_mul_pd(_mm512_abs_pd(q), _mm512_set1_pd(0x1p-46));
+  if (_mm512_cmp_pd_mask(to_half, margin, _CMP_GT_OQ) == 0xFF) return round_away(q);
+  return round_away(_mm512_div_pd(y, lsb));
+}
+#endif
+
+// r[j] = accumulator_to_int32(a[j]) for j < n, eight lanes per step.
+void accumulators_to_int32(const double* a, int n, int32_t* r) {
+  int j = 0;
+#if defined(__AVX512F__)
+  const __m512d lo32 = _mm512_set1_pd(INT32_MIN), hi32 = _mm512_set1_pd(INT32_MAX);
+  for (; j + 8 <= n; j += 8) {
+    const __m512d v = _mm512_min_pd(_mm512_max_pd(_mm512_loadu_pd(a + j), lo32), hi32);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(r + j), _mm512_cvttpd_epi32(round_away(v)));
+  }
+#endif
+  for (; j < n; ++j) r[j] = accumulator_to_int32(a[j]);
+}
+
+// accumulator_to_int32 of adc_value(y[j], lsb[j], bottom, top) · gain[j]
+// accumulated onto 0, as adc_accumulate and then a rounding pass would give
+// it (an exact +0 added changes no integer), eight columns per step.
+// inv[j] = 1 / lsb[j].
+void adc_to_int32(const float* y, const double* lsb, const double* inv, const double* gain, int n,
+                  double bottom, double top, int32_t* r) {
+  int j = 0;
+#if defined(__AVX512F__)
+  const __m512d lo = _mm512_set1_pd(bottom), hi = _mm512_set1_pd(top);
+  const __m512d lo32 = _mm512_set1_pd(INT32_MIN), hi32 = _mm512_set1_pd(INT32_MAX);
+  const __m512d one = _mm512_set1_pd(1.0);
+  for (; j < n; j += 8) {
+    const __mmask8 m = n - j >= 8 ? __mmask8(0xFF) : __mmask8((1u << (n - j)) - 1);
+    // Masked-off lanes divide 0 by 1, not by 0.
+    const __m512d l = _mm512_mask_blend_pd(m, one, _mm512_maskz_loadu_pd(m, lsb + j));
+    const __m512d q =
+        rounded_quotient(_mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, y + j)), l,
+                         _mm512_mask_blend_pd(m, one, _mm512_maskz_loadu_pd(m, inv + j)));
+    const __m512d code = _mm512_min_pd(_mm512_max_pd(q, lo), hi);
+    const __m512d acc = _mm512_fmadd_pd(_mm512_mul_pd(code, l), _mm512_maskz_loadu_pd(m, gain + j),
+                                        _mm512_setzero_pd());
+    const __m512d v = _mm512_min_pd(_mm512_max_pd(acc, lo32), hi32);
+    _mm256_mask_storeu_epi32(r + j, m, _mm512_cvttpd_epi32(round_away(v)));
+  }
+#endif
+  for (; j < n; ++j) {
+    double o = 0.0;
+    o += adc_value(y[j], lsb[j], bottom, top) * gain[j];
+    r[j] = accumulator_to_int32(o);
+  }
+}
+
 }  // namespace
+
+int32_t accumulator_to_int32(double a) {
+  constexpr double lo = std::numeric_limits<int32_t>::min(),
+                   hi = std::numeric_limits<int32_t>::max();
+  return static_cast<int32_t>(quant::round_half_away(std::clamp(a, lo, hi)));
+}
 
 AnalogMatrix::AnalogMatrix(std::span<const float> w_nk, int k, int n, uint32_t layer,
                            uint32_t tile_base, const AnalogConfig& c, bool integer_weights,
@@ -98,6 +175,7 @@ AnalogMatrix::AnalogMatrix(std::span<const float> w_nk, int k, int n, uint32_t l
     slice_base_ = std::ldexp(1.0, c.slice_bits);
     slices_ = quant::slices_needed(largest_q, c.slice_bits);
   }
+  for (int sl = 0; sl < slices_; ++sl) slice_scale_.push_back(std::pow(slice_base_, sl));
   const double g_max = c.g_max();
   const std::size_t plane = std::size_t(k) * n;
   d_.resize(plane * slices_);
@@ -240,7 +318,7 @@ AnalogMatrix::AnalogMatrix(std::span<const float> w_nk, int k, int n, uint32_t l
 }
 
 double AnalogMatrix::out_factor(int slice, int rt, int col) const {
-  return factor_[std::size_t(rt) * n_ + col] * std::pow(slice_base_, slice);
+  return factor_[std::size_t(rt) * n_ + col] * slice_scale_[slice];
 }
 
 double AnalogMatrix::effective_weight(int row, int col) const {
@@ -268,27 +346,51 @@ void AnalogMatrix::currents(const float* x, int count, int slice, int rt, float*
   tile_gemm(x + i0, k_, &d_[(std::size_t(slice) * k_ + i0) * n_], n_, y, count, rows, n_);
 }
 
+void AnalogMatrix::column_constants(int slice, int rt, const double* ranges, MvmScratch& s) const {
+  const AnalogConfig& c = config_;
+  const double top = quant::adc_max_code(quant::AdcSpec{c.adc_bits, 1.0, c.adc_signed});
+  s.lsb.resize(n_);
+  s.gain.resize(n_);
+  s.sigma.resize(n_);
+  s.inv_lsb.resize(n_);
+  const double* alpha = &alpha_[(std::size_t(slice) * row_tiles_ + rt) * n_];
+  const double* factor = &factor_[std::size_t(rt) * n_];
+  for (int j0 = 0; j0 < n_; j0 += c.tile_cols) {
+    const int adc = adc_index(slice, rt, j0 / c.tile_cols);
+    const double lsb = ranges[adc] / top, sigma = c.out_noise * unit_[adc];
+    for (int j = j0; j < std::min(n_, j0 + c.tile_cols); ++j) {
+      s.lsb[j] = lsb;
+      s.inv_lsb[j] = 1.0 / lsb;
+      s.gain[j] = alpha[j] * (factor[j] * slice_scale_[slice]);
+      s.sigma[j] = sigma;
+    }
+  }
+}
+
 void AnalogMatrix::mvm_block(const float* x, int count, const JobKey* jobs, const double* ranges,
                              double* out, std::vector<float>& scratch) const {
+  MvmScratch s;
+  s.currents.swap(scratch);
+  mvm_block(x, count, jobs, ranges, out, s);
+  scratch.swap(s.currents);
+}
+
+void AnalogMatrix::mvm_block(const float* x, int count, const JobKey* jobs, const double* ranges,
+                             double* out, MvmScratch& sc) const {
   const AnalogConfig& c = config_;
   if (!ranges) ranges = range_.data();
   const quant::AdcSpec spec{c.adc_bits, 1.0, c.adc_signed};
   const double top = quant::adc_max_code(spec), bottom = quant::adc_min_code(spec);
-  scratch.resize(std::size_t(count) * n_);
+  sc.currents.resize(std::size_t(count) * n_);
   std::fill(out, out + std::size_t(count) * n_, 0.0);
-  std::vector<double> lsb(n_), gain(n_), sigma(n_);
-  std::vector<float> z(c.out_noise > 0 ? std::size_t(std::min(c.tile_cols, n_)) : 0);
+  sc.z.resize(c.out_noise > 0 ? std::size_t(std::min(c.tile_cols, n_)) : 0);
   for (int s = 0; s < slices_; ++s) {
     for (int rt = 0; rt < row_tiles_; ++rt) {
-      currents(x, count, s, rt, scratch.data());
-      for (int j = 0; j < n_; ++j) {
-        const double range = ranges[adc_index(s, rt, j / c.tile_cols)];
-        lsb[j] = range / top;
-        gain[j] = compensation(s, rt, j) * out_factor(s, rt, j);
-        sigma[j] = c.out_noise * unit_[adc_index(s, rt, j / c.tile_cols)];
-      }
+      currents(x, count, s, rt, sc.currents.data());
+      column_constants(s, rt, ranges, sc);
+      const double *lsb = sc.lsb.data(), *gain = sc.gain.data(), *sigma = sc.sigma.data();
       for (int p = 0; p < count; ++p) {
-        const float* y = &scratch[std::size_t(p) * n_];
+        const float* y = &sc.currents[std::size_t(p) * n_];
         double* o = out + std::size_t(p) * n_;
         if (c.out_noise > 0) {
           // One row of draws per ADC tile (column tile), 64 columns per step.
@@ -298,16 +400,39 @@ void AnalogMatrix::mvm_block(const float* x, int count, const JobKey* jobs, cons
                 c.seed, layer_,
                 tile_base_ + static_cast<uint32_t>(adc_index(s, rt, j0 / c.tile_cols)),
                 jobs[p].image, jobs[p].pixel});
-            draws.normals(static_cast<uint32_t>(j0), cols, z.data());
+            draws.normals(static_cast<uint32_t>(j0), cols, sc.z.data());
             for (int j = j0; j < j0 + cols; ++j)
-              o[j] += adc_value(y[j] + sigma[j] * z[j - j0], lsb[j], bottom, top) * gain[j];
+              o[j] += adc_value(y[j] + sigma[j] * sc.z[j - j0], lsb[j], bottom, top) * gain[j];
           }
         } else {
-          adc_accumulate(y, lsb.data(), gain.data(), n_, bottom, top, o);
+          adc_accumulate(y, lsb, gain, n_, bottom, top, o);
         }
       }
     }
   }
+}
+
+void AnalogMatrix::mvm_block_int32(const float* x, int count, const JobKey* jobs,
+                                   const double* ranges, int32_t* out, int ld,
+                                   MvmScratch& sc) const {
+  const AnalogConfig& c = config_;
+  if (slices_ == 1 && row_tiles_ == 1 && c.out_noise <= 0) {
+    // One partial sum per column: ADC, gain and rounding in one pass.
+    if (!ranges) ranges = range_.data();
+    const quant::AdcSpec spec{c.adc_bits, 1.0, c.adc_signed};
+    const double top = quant::adc_max_code(spec), bottom = quant::adc_min_code(spec);
+    sc.currents.resize(std::size_t(count) * n_);
+    currents(x, count, 0, 0, sc.currents.data());
+    column_constants(0, 0, ranges, sc);
+    for (int p = 0; p < count; ++p)
+      adc_to_int32(&sc.currents[std::size_t(p) * n_], sc.lsb.data(), sc.inv_lsb.data(),
+                   sc.gain.data(), n_, bottom, top, out + std::size_t(p) * ld);
+    return;
+  }
+  sc.sums.resize(std::size_t(count) * n_);
+  mvm_block(x, count, jobs, ranges, sc.sums.data(), sc);
+  for (int p = 0; p < count; ++p)
+    accumulators_to_int32(&sc.sums[std::size_t(p) * n_], n_, out + std::size_t(p) * ld);
 }
 
 void AnalogMatrix::mvm_reference(const float* x, JobKey job, const double* ranges,

@@ -28,6 +28,16 @@ struct JobKey {
   uint32_t pixel = 0;
 };
 
+// Buffers of mvm_block that one thread reuses from call to call.
+struct MvmScratch {
+  std::vector<float> currents, z;
+  std::vector<double> lsb, inv_lsb, gain, sigma, sums;
+};
+
+// An accumulator rounded half away from zero after saturation to int32: the
+// integer a layer's requantization receives.
+int32_t accumulator_to_int32(double a);
+
 class AnalogMatrix {
  public:
   // weights_nk: N rows (output columns) of K weights. integer_weights: they
@@ -62,6 +72,12 @@ class AnalogMatrix {
   // input units: out[count × N]. ranges: adc_count() values (nullptr = own).
   void mvm_block(const float* x, int count, const JobKey* jobs, const double* ranges, double* out,
                  std::vector<float>& scratch) const;
+  void mvm_block(const float* x, int count, const JobKey* jobs, const double* ranges, double* out,
+                 MvmScratch& scratch) const;
+  // The same, each value through accumulator_to_int32: out[p · ld + j]. With
+  // one slice, one row tile and no output noise the doubles are never stored.
+  void mvm_block_int32(const float* x, int count, const JobKey* jobs, const double* ranges,
+                       int32_t* out, int ld, MvmScratch& scratch) const;
   // The specification of the same, one job at a time, in double precision.
   void mvm_reference(const float* x, JobKey job, const double* ranges, double* out) const;
 
@@ -75,16 +91,19 @@ class AnalogMatrix {
 
  private:
   double out_factor(int slice, int rt, int col) const;  // digit units -> weight units
+  // lsb, gain and sigma of every column of one (slice, row tile).
+  void column_constants(int slice, int rt, const double* ranges, MvmScratch& s) const;
   int k_, n_, row_tiles_, col_tiles_, slices_;
   uint32_t layer_, tile_base_;
   AnalogConfig config_;
-  double slice_base_ = 1;       // significance ratio of consecutive slices
-  std::vector<float> d_;        // [slice][K][N] read conductance differences, digit units
-  std::vector<float> d_prog_;   // same, right after programming
-  std::vector<double> factor_;  // [row tile][N] weight units per digit of slice 0
-  std::vector<double> alpha_;   // [slice][row tile][N] compensation
-  std::vector<double> range_;   // [adc_count()]
-  std::vector<double> unit_;    // [adc_count()] normalized unit: x_max × full-scale digit
+  double slice_base_ = 1;            // significance ratio of consecutive slices
+  std::vector<double> slice_scale_;  // [slice] slice_base_^slice
+  std::vector<float> d_;             // [slice][K][N] read conductance differences, digit units
+  std::vector<float> d_prog_;        // same, right after programming
+  std::vector<double> factor_;       // [row tile][N] weight units per digit of slice 0
+  std::vector<double> alpha_;        // [slice][row tile][N] compensation
+  std::vector<double> range_;        // [adc_count()]
+  std::vector<double> unit_;         // [adc_count()] normalized unit: x_max × full-scale digit
 };
 
 }  // namespace aimc

@@ -1,5 +1,7 @@
 #include "engine/analog/tiled_layer.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,7 +12,7 @@
 namespace aimc {
 namespace {
 
-constexpr int kDacSpan = 512;      // inputs q − zp of int8 tensors lie within ±255
+constexpr int kDacSpan = 512;          // inputs q − zp of int8 tensors lie within ±255
 constexpr int64_t kJobsPerBlock = 64;  // rows of one GEMM: enough to amortise packing
 constexpr int64_t kMinJobsPerBlock = 16;
 
@@ -87,31 +89,40 @@ std::vector<double> TiledLayer::measure_ranges(int64_t jobs, const Gather& gathe
   return ranges;
 }
 
-void TiledLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather, KernelFlavor flavor,
-                     const Emit& emit) const {
-  const double* ranges = own_ranges_.data();
-  if (config_.adc_range == AdcRangeMode::kCalibrated) {
-    if (ctx.calibration_sink && !ctx.calibration_sink->find(layer_))
-      ctx.calibration_sink->set(layer_, measure_ranges(jobs, gather, ctx.threads));
-    const AdcCalibration* source = ctx.calibration_sink ? ctx.calibration_sink : ctx.calibration;
-    const std::vector<double>* r = source ? source->find(layer_) : nullptr;
-    if (!r) {
-      throw bad_input("adc_range",
-                      "'calibrated' ADC ranges need a calibration run (calibration images) "
-                      "before inference");
-    }
-    ranges = r->data();
+const double* TiledLayer::ranges_for(const RunContext& ctx, int64_t jobs,
+                                     const Gather& gather) const {
+  if (config_.adc_range != AdcRangeMode::kCalibrated) return own_ranges_.data();
+  if (ctx.calibration_sink && !ctx.calibration_sink->find(layer_))
+    ctx.calibration_sink->set(layer_, measure_ranges(jobs, gather, ctx.threads));
+  const AdcCalibration* source = ctx.calibration_sink ? ctx.calibration_sink : ctx.calibration;
+  const std::vector<double>* r = source ? source->find(layer_) : nullptr;
+  if (!r) {
+    throw bad_input("adc_range",
+                    "'calibrated' ADC ranges need a calibration run (calibration images) "
+                    "before inference");
   }
+  return r->data();
+}
+
+int64_t TiledLayer::chunk_size(int64_t jobs) {
   // Small layers (the 7x7 and 14x14 ones at batch 1) still get four chunks,
   // so that both cores have work. Each job's result depends only on its own
   // row of the GEMM, never on the chunking.
-  const int64_t per_chunk = std::clamp<int64_t>((jobs + 3) / 4, kMinJobsPerBlock, kJobsPerBlock);
+  return std::clamp<int64_t>((jobs + 3) / 4, kMinJobsPerBlock, kJobsPerBlock);
+}
+
+void TiledLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather, KernelFlavor flavor,
+                     const Emit& emit) const {
+  const double* ranges = ranges_for(ctx, jobs, gather);
+  const int64_t per_chunk = chunk_size(jobs);
   const int64_t chunks = (jobs + per_chunk - 1) / per_chunk;
 #pragma omp parallel num_threads(ctx.threads)
   {
-    std::vector<float> x, scratch, scale(per_chunk);
+    omp_set_num_threads(1);  // the sgemm calls of this thread run sequentially
+    std::vector<float> x, scale(per_chunk);
     std::vector<double> y, acc(std::size_t(per_chunk) * channels_);
     std::vector<JobKey> keys(per_chunk);
+    MvmScratch scratch;
 #pragma omp for schedule(static)
     for (int64_t chunk = 0; chunk < chunks; ++chunk) {
       const int64_t first = chunk * per_chunk;
@@ -141,6 +152,54 @@ void TiledLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather, 
                 y[std::size_t(p) * m.cols() + j] * scale[p];
       }
       emit(first, count, direct ? y.data() : acc.data());
+    }
+  }
+}
+
+void TiledLayer::run_int32(const RunContext& ctx, int64_t jobs, const Gather& gather,
+                           KernelFlavor flavor, const EmitInt32& emit) const {
+  const double* ranges = ranges_for(ctx, jobs, gather);
+  const int64_t per_chunk = chunk_size(jobs);
+  const int64_t chunks = (jobs + per_chunk - 1) / per_chunk;
+#pragma omp parallel num_threads(ctx.threads)
+  {
+    omp_set_num_threads(1);  // the sgemm calls of this thread run sequentially
+    std::vector<float> x, scale(per_chunk);
+    std::vector<double> y;
+    std::vector<int32_t> acc(std::size_t(per_chunk) * channels_);
+    std::vector<JobKey> keys(per_chunk);
+    MvmScratch scratch;
+#pragma omp for schedule(static)
+    for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+      const int64_t first = chunk * per_chunk;
+      const int count = static_cast<int>(std::min<int64_t>(per_chunk, jobs - first));
+      for (const Programmed& b : blocks_) {
+        const AnalogMatrix& m = b.matrix;
+        const int block = static_cast<int>(&b - blocks_.data());
+        x.resize(std::size_t(count) * m.rows());
+        gather(block, first, count, x.data(), keys.data(), scale.data());
+        const double* r = ranges + b.adc_offset;
+        int32_t* out = acc.data() + b.first_channel;
+        const bool unscaled =
+            std::all_of(scale.begin(), scale.begin() + count, [](float v) { return v == 1; });
+        if (flavor != KernelFlavor::kReference && unscaled) {
+          m.mvm_block_int32(x.data(), count, keys.data(), r, out, channels_, scratch);
+          continue;
+        }
+        y.resize(std::size_t(count) * m.cols());
+        if (flavor == KernelFlavor::kReference) {
+          for (int p = 0; p < count; ++p)
+            m.mvm_reference(&x[std::size_t(p) * m.rows()], keys[p], r,
+                            &y[std::size_t(p) * m.cols()]);
+        } else {
+          m.mvm_block(x.data(), count, keys.data(), r, y.data(), scratch);
+        }
+        for (int p = 0; p < count; ++p)
+          for (int j = 0; j < m.cols(); ++j)
+            out[std::size_t(p) * channels_ + j] =
+                accumulator_to_int32(y[std::size_t(p) * m.cols() + j] * scale[p]);
+      }
+      emit(first, count, acc.data());
     }
   }
 }

@@ -46,6 +46,12 @@ class TiledLayer {
   // ADC ranges (range mode `calibrated`).
   void run(const RunContext& ctx, int64_t jobs, const Gather& gather, KernelFlavor flavor,
            const Emit& emit) const;
+  // Receives accumulators of an integer layer (job scale 1) already rounded
+  // by accumulator_to_int32: acc[count × channels].
+  using EmitInt32 = std::function<void(int64_t first, int count, const int32_t* acc)>;
+  // The same run for an integer layer, emitting int32 accumulators.
+  void run_int32(const RunContext& ctx, int64_t jobs, const Gather& gather, KernelFlavor flavor,
+                 const EmitInt32& emit) const;
 
   int blocks() const { return static_cast<int>(blocks_.size()); }
   int channels() const { return channels_; }
@@ -58,6 +64,10 @@ class TiledLayer {
     int adc_offset;  // of this block's ADCs in the layer's range list
   };
   std::vector<double> measure_ranges(int64_t jobs, const Gather& gather, int threads) const;
+  // The ADC ranges of this run (measuring them in a calibration run).
+  const double* ranges_for(const RunContext& ctx, int64_t jobs, const Gather& gather) const;
+  // Jobs per chunk: a function of the job count only.
+  static int64_t chunk_size(int64_t jobs);
   std::vector<Programmed> blocks_;
   int channels_;
   uint32_t layer_;

@@ -7,6 +7,7 @@
 #include "engine/analog/tiled_layer.h"
 #include "engine/kernels/int8/analog_requant.h"
 #include "engine/kernels/int8/conv_int8_fast.h"
+#include "engine/kernels/int8/dac_gather.h"
 #include "engine/kernels/int8/im2col.h"
 #include "engine/kernels/int8/int8_common.h"
 #include "engine/kernels/int8/int8_kernels.h"
@@ -73,8 +74,10 @@ class QConvKernel : public Kernel {
       cjob_ = kind == LayerKind::kDepthwise ? depthwise_cjob(o.analog->placement) : 0;
       // The DAC output of every int8 input value (x − zp through the DAC):
       // one table lookup per gathered element instead of a call.
+      std::array<float, 256> table;
       for (int v = -128; v < 128; ++v)
-        dac_of_input_[static_cast<uint8_t>(v)] = analog_->dac(v - q.input_zero_point);
+        table[static_cast<uint8_t>(v)] = analog_->dac(v - q.input_zero_point);
+      dac_of_input_ = DacTable(table, q.input_zero_point);
     }
     ohwi_ = std::move(ohwi);  // the reference flavor reads the plain layout
   }
@@ -133,44 +136,50 @@ class QConvKernel : public Kernel {
   void run_analog(const RunContext& ctx, const quant::Nhwc& in, const int8_t* input,
                   const quant::Nhwc& out, int8_t* output) const {
     const auto& g = packed_.geometry;
-    const TiledLayer& layer = *analog_;
-    const float* dac = dac_of_input_.data();
-    const int cjob = cjob_;
+    // A 1x1 conv with stride 1 and no padding reads its jobs' inputs as one
+    // contiguous run of pixels.
+    const bool contiguous = cjob_ == 0 && g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 &&
+                            g.stride_w == 1 && g.pad_top == 0 && g.pad_left == 0 && out.h == in.h &&
+                            out.w == in.w;
     auto gather = [&](int block, int64_t first, int count, float* x, JobKey* keys,
                       float* job_scale) {
       std::fill(job_scale, job_scale + count, 1.0f);
+      const int64_t plane = int64_t{out.h} * out.w;
+      int b = static_cast<int>(first / plane), pixel = static_cast<int>(first % plane);
+      if (contiguous) dac_of_input_.convert(input + first * in.c, std::size_t(count) * in.c, x);
       for (int p = 0; p < count; ++p) {
-        const int64_t px = first + p;
-        const int b = static_cast<int>(px / (int64_t{out.h} * out.w));
-        const int oy = static_cast<int>((px / out.w) % out.h);
-        const int ox = static_cast<int>(px % out.w);
-        keys[p] = {static_cast<uint32_t>(ctx.first_image + b),
-                   static_cast<uint32_t>(oy * out.w + ox)};
-        if (cjob == 0) {
-          const int k = layer.matrix(block).rows();
-          im2col_pixel<float>(
-              g, in, input, b, oy, ox, 0.0f, [dac](int8_t v) { return dac[uint8_t(v)]; },
-              x + std::size_t(p) * k);
-          continue;
-        }
-        const int c0 = block * cjob, n = layer.matrix(block).cols();
-        float* dst = x + std::size_t(p) * layer.matrix(block).rows();
-        for (int ky = 0; ky < g.kernel_h; ++ky) {
-          const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
-          for (int kx = 0; kx < g.kernel_w; ++kx, dst += n) {
-            const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
-            if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) {
-              std::fill(dst, dst + n, 0.0f);
-              continue;
-            }
-            const int8_t* src = input + in.offset(b, iy, ix, c0);
-            for (int c = 0; c < n; ++c) dst[c] = dac[uint8_t(src[c])];
-          }
-        }
+        keys[p] = {static_cast<uint32_t>(ctx.first_image + b), static_cast<uint32_t>(pixel)};
+        if (!contiguous) gather_pixel(block, in, input, b, pixel / out.w, pixel % out.w, x, p);
+        if (++pixel == plane) pixel = 0, ++b;
       }
     };
-    layer.run(ctx, int64_t{out.n} * out.h * out.w, gather, flavor_,
-              requantizing_emit(requant_, out.c, output));
+    analog_->run_int32(ctx, int64_t{out.n} * out.h * out.w, gather, flavor_,
+                       requantizing_emit(requant_, out.c, output));
+  }
+
+  // Job p's DAC inputs of one block: output pixel (oy, ox) of image b.
+  void gather_pixel(int block, const quant::Nhwc& in, const int8_t* input, int b, int oy, int ox,
+                    float* x, int p) const {
+    const auto& g = packed_.geometry;
+    const AnalogMatrix& m = analog_->matrix(block);
+    float* dst = x + std::size_t(p) * m.rows();
+    const DacTable& dac = dac_of_input_;
+    if (cjob_ == 0) {
+      im2col_pixel<float>(g, in, input, b, oy, ox, 0.0f, dac, dst);
+      return;
+    }
+    const int c0 = block * cjob_, n = m.cols();
+    for (int ky = 0; ky < g.kernel_h; ++ky) {
+      const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
+      for (int kx = 0; kx < g.kernel_w; ++kx, dst += n) {
+        const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
+        if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) {
+          std::fill(dst, dst + n, 0.0f);
+          continue;
+        }
+        dac.convert(input + in.offset(b, iy, ix, c0), n, dst);
+      }
+    }
   }
 
   const Node& node_;
@@ -178,10 +187,10 @@ class QConvKernel : public Kernel {
   KernelFlavor flavor_;
   PackedConv packed_;
   std::vector<int8_t> ohwi_;
-  std::unique_ptr<TiledLayer> analog_;     // set when the conv is placed on analog tiles
-  ChannelRequant requant_;                 // its bias and requantization
-  int cjob_ = 0;                           // > 0: a depthwise conv in C_job-channel blocks
-  std::array<float, 256> dac_of_input_{};  // analog: DAC(x − zp) by the input byte
+  std::unique_ptr<TiledLayer> analog_;  // set when the conv is placed on analog tiles
+  ChannelRequant requant_;              // its bias and requantization
+  int cjob_ = 0;                        // > 0: a depthwise conv in C_job-channel blocks
+  DacTable dac_of_input_;               // analog: DAC(x − zp) by the input byte
 };
 
 }  // namespace

@@ -88,8 +88,8 @@ class QGemmKernel : public Kernel {
                 layer.dac(in[b * in_features_ + i] - q_.input_zero_point);
         }
       };
-      layer.run(ctx, batch, gather, flavor_,
-                requantizing_emit(requant_, out_features_, outputs[0].data<int8_t>()));
+      layer.run_int32(ctx, batch, gather, flavor_,
+                      requantizing_emit(requant_, out_features_, outputs[0].data<int8_t>()));
     } else if (flavor_ == KernelFlavor::kReference) {
       quant::fully_connected_int8_reference(q_, batch, in_features_, out_features_,
                                             x.data<int8_t>(), weights_.data(), bias_.data(),
