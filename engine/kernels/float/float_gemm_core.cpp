@@ -29,23 +29,47 @@ inline V8 vmadd(V8 a, V8 b, V8 c) {
 #endif
 }
 
-// tile[i][j] = sum_kk A(i, kk) * B(kk, j) for one MR x NR block, the sum in kk order.
+// tile[i][j] = sum_kk A(i, kk) * B(kk, j) for the first kRows rows of one
+// MR x NR block, the sum in kk order. Rows past kRows are not computed: a
+// block with fewer rows (a batch-1 Gemm has one) costs only its own rows,
+// and every computed element has the same bits whatever kRows is.
+template <int kRows>
 void micro_kernel(const float* pa, const float* pb, int64_t k, float (&tile)[kGemmMR][kGemmNR]) {
-  V8 acc[kGemmMR][2] = {};
+  static_assert(kRows >= 1 && kRows <= kGemmMR);
+  V8 acc[kRows][2] = {};
   for (int64_t kk = 0; kk < k; ++kk) {
     const V8 b0 = load8(pb + kk * kGemmNR);
     const V8 b1 = load8(pb + kk * kGemmNR + 8);
     const float* a = pa + kk * kGemmMR;
 #pragma GCC unroll 6
-    for (int i = 0; i < kGemmMR; ++i) {
+    for (int i = 0; i < kRows; ++i) {
       const V8 ai = V8{} + a[i];
       acc[i][0] = vmadd(ai, b0, acc[i][0]);
       acc[i][1] = vmadd(ai, b1, acc[i][1]);
     }
   }
-  for (int i = 0; i < kGemmMR; ++i) {
+  for (int i = 0; i < kRows; ++i) {
     std::memcpy(&tile[i][0], &acc[i][0], sizeof(V8));
     std::memcpy(&tile[i][8], &acc[i][1], sizeof(V8));
+  }
+}
+
+void micro_kernel_rows(int64_t rows, const float* pa, const float* pb, int64_t k,
+                       float (&tile)[kGemmMR][kGemmNR]) {
+  static_assert(kGemmMR == 6, "one instance per row count");
+  switch (rows) {
+    case 1:
+      return micro_kernel<1>(pa, pb, k, tile);
+    case 2:
+      return micro_kernel<2>(pa, pb, k, tile);
+    case 3:
+      return micro_kernel<3>(pa, pb, k, tile);
+    case 4:
+      return micro_kernel<4>(pa, pb, k, tile);
+    case 5:
+      return micro_kernel<5>(pa, pb, k, tile);
+    default:
+      return micro_kernel<6>(pa, pb, k, tile);
   }
 }
 
@@ -89,7 +113,7 @@ void gemm_packed(const float* packed_a, const float* packed_b, int64_t m, int64_
     const int64_t rows = std::min(kGemmMR, m - i0);
     for (int64_t j0 = 0; j0 < n; j0 += kGemmNR) {
       const int64_t cols = std::min(kGemmNR, n - j0);
-      micro_kernel(packed_a + i0 * k, packed_b + j0 * k, k, tile);
+      micro_kernel_rows(rows, packed_a + i0 * k, packed_b + j0 * k, k, tile);
       for (int64_t i = 0; i < rows; ++i) {
         const float bias = row_bias ? row_bias[i0 + i] : 0.0f;
         float* dst = c + (i0 + i) * ldc + j0;
