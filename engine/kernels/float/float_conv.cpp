@@ -15,10 +15,14 @@
 namespace aimc::floatk {
 namespace {
 
-// A GEMM task covers at most kTileColumns output positions; when that gives
-// fewer than kTasksPerImage tasks, the output channels are split too (in
-// blocks of at least kMinTileRows). The split depends only on the shape, so
-// results do not depend on the thread count.
+// A GEMM task covers at most kTileColumns output positions, in equal column
+// tiles whose count is a multiple of kTasksPerImage when a plane needs more
+// than one (so that a static schedule gives 1, 2 or 4 threads equal work: a
+// 56x56 plane was 6 tiles of 512 and one of 64, 2048 positions for one core
+// and 1088 for the other); when that gives fewer than kTasksPerImage tasks,
+// the output channels are split too (in blocks of at least kMinTileRows).
+// The split depends only on the shape, so results do not depend on the
+// thread count.
 constexpr int64_t kTileColumns = 512;
 constexpr int64_t kTasksPerImage = 4;
 constexpr int64_t kMinTileRows = 32;
@@ -212,7 +216,11 @@ class ConvKernel : public Kernel {
     const int64_t batch = x.dim(0), out_c = w.dim(0), rows = out_c / group_;
     const int64_t cin_g = w.dim(1), k = w.size() / out_c;
     const int64_t in_plane = win.in_size(), out_plane = win.out_size();
-    const int64_t tile_cols = std::min(kTileColumns, out_plane);
+    const int64_t tiles_needed = (out_plane + kTileColumns - 1) / kTileColumns;
+    const int64_t even_tiles =
+        tiles_needed > 1 ? (tiles_needed + kTasksPerImage - 1) / kTasksPerImage * kTasksPerImage
+                         : 1;
+    const int64_t tile_cols = (out_plane + even_tiles - 1) / even_tiles;
     const int64_t col_tiles = (out_plane + tile_cols - 1) / tile_cols;
     const int64_t want_row_tiles = (kTasksPerImage + col_tiles - 1) / col_tiles;
     const int64_t row_tiles = std::max<int64_t>(1, std::min(want_row_tiles, rows / kMinTileRows));
