@@ -111,6 +111,20 @@ int64_t TiledLayer::chunk_size(int64_t jobs) {
   return std::clamp<int64_t>((jobs + 3) / 4, kMinJobsPerBlock, kJobsPerBlock);
 }
 
+// Results of one block's jobs in input units, y[count × cols]: the plain
+// reference one job at a time, or the blocked MVM.
+void TiledLayer::mvm(const AnalogMatrix& m, KernelFlavor flavor, const float* x, int count,
+                     const JobKey* keys, const double* ranges, double* y,
+                     MvmScratch& scratch) const {
+  if (flavor == KernelFlavor::kReference) {
+    for (int p = 0; p < count; ++p)
+      m.mvm_reference(x + std::size_t(p) * m.rows(), keys[p], ranges,
+                      y + std::size_t(p) * m.cols());
+    return;
+  }
+  m.mvm_block(x, count, keys, ranges, y, scratch);
+}
+
 void TiledLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather, KernelFlavor flavor,
                      const Emit& emit) const {
   const double* ranges = ranges_for(ctx, jobs, gather);
@@ -135,13 +149,7 @@ void TiledLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather, 
         y.resize(std::size_t(count) * m.cols());
         gather(block, first, count, x.data(), keys.data(), scale.data());
         const double* r = ranges + b.adc_offset;
-        if (flavor == KernelFlavor::kReference) {
-          for (int p = 0; p < count; ++p)
-            m.mvm_reference(&x[std::size_t(p) * m.rows()], keys[p], r,
-                            &y[std::size_t(p) * m.cols()]);
-        } else {
-          m.mvm_block(x.data(), count, keys.data(), r, y.data(), scratch);
-        }
+        mvm(m, flavor, x.data(), count, keys.data(), r, y.data(), scratch);
         // One block covering every channel, unscaled (a conv): y is the result.
         direct = blocks_.size() == 1 && m.cols() == channels_ &&
                  std::all_of(scale.begin(), scale.begin() + count, [](float v) { return v == 1; });
@@ -187,13 +195,7 @@ void TiledLayer::run_int32(const RunContext& ctx, int64_t jobs, const Gather& ga
           continue;
         }
         y.resize(std::size_t(count) * m.cols());
-        if (flavor == KernelFlavor::kReference) {
-          for (int p = 0; p < count; ++p)
-            m.mvm_reference(&x[std::size_t(p) * m.rows()], keys[p], r,
-                            &y[std::size_t(p) * m.cols()]);
-        } else {
-          m.mvm_block(x.data(), count, keys.data(), r, y.data(), scratch);
-        }
+        mvm(m, flavor, x.data(), count, keys.data(), r, y.data(), scratch);
         for (int p = 0; p < count; ++p)
           for (int j = 0; j < m.cols(); ++j)
             out[std::size_t(p) * channels_ + j] =

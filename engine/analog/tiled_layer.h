@@ -64,6 +64,8 @@ class TiledLayer {
     int adc_offset;  // of this block's ADCs in the layer's range list
   };
   std::vector<double> measure_ranges(int64_t jobs, const Gather& gather, int threads) const;
+  void mvm(const AnalogMatrix& m, KernelFlavor flavor, const float* x, int count,
+           const JobKey* keys, const double* ranges, double* y, MvmScratch& scratch) const;
   // The ADC ranges of this run (measuring them in a calibration run).
   const double* ranges_for(const RunContext& ctx, int64_t jobs, const Gather& gather) const;
   // Jobs per chunk: a function of the job count only.
