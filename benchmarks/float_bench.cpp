@@ -13,6 +13,7 @@
 
 #include "engine/kernels/float/float_depthwise.h"
 #include "engine/kernels/float/float_gemm_core.h"
+#include "engine/kernels/float/float_pointwise.h"
 #include "engine/kernels/sgemm.h"
 
 namespace aimc {
@@ -79,14 +80,61 @@ void BM_FloatGemm_OwnKernel(benchmark::State& state) {
   report(state, g);
 }
 
+// A float 1x1 conv as the Conv kernel runs it on one task: oneDNN's sgemm,
+// then the bias + ReLU6 pass, against the fused kernel of float_pointwise.h.
+void BM_FloatPointwise_OneDnnThenEpilogue(benchmark::State& state) {
+  const GemmShape g = shape_of(state);
+  const auto a = random_floats(g.m * g.k, 1), b = random_floats(g.k * g.n, 2),
+             bias = random_floats(g.m, 3);
+  std::vector<float> c(g.m * g.n);
+  const floatk::FusedClip relu6{true, 0.0f, 6.0f};
+  for (auto _ : state) {
+    sgemm(a.data(), g.k, b.data(), g.n, c.data(), g.n, g.m, g.n, g.k);
+    for (int64_t i = 0; i < g.m; ++i)
+      for (int64_t j = 0; j < g.n; ++j) c[i * g.n + j] = relu6(c[i * g.n + j] + bias[i]);
+    benchmark::DoNotOptimize(c.data());
+  }
+  report(state, g);
+}
+
+void BM_FloatPointwise_Fused(benchmark::State& state) {
+  const GemmShape g = shape_of(state);
+  if (!floatk::pointwise_supported()) {
+    state.SkipWithError("no AVX-512 float pointwise kernel on this build");
+    return;
+  }
+  const auto a = random_floats(g.m * g.k, 1), b = random_floats(g.k * g.n, 2),
+             bias = random_floats(g.m, 3);
+  std::vector<float> c(g.m * g.n);
+  const floatk::PointwiseWeights packed(a.data(), 1, g.m, g.k);
+  const floatk::FusedClip relu6{true, 0.0f, 6.0f};
+  for (auto _ : state) {
+    floatk::pointwise_tile(packed, 0, 0, g.m, b.data(), g.n, g.n, bias.data(), relu6, c.data(),
+                           g.n);
+    benchmark::DoNotOptimize(c.data());
+  }
+  report(state, g);
+}
+
 void gemm_shapes(benchmark::internal::Benchmark* b) {
   b->ArgNames({"m", "n", "k"});
   b->Args({144, 3136, 24})->Args({24, 3136, 144})->Args({192, 784, 32});
   b->Args({384, 196, 64})->Args({960, 49, 160})->Args({1280, 49, 320});
 }
+// MobileNetV2's 1x1 convs at batch 1 as one task of the Conv kernel splits
+// them (112x112 planes in tiles of 448 positions, 56x56 of 392, smaller
+// planes whole with the rows split in up to four).
+void pointwise_shapes(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"m", "n", "k"});
+  b->Args({96, 448, 16})->Args({16, 448, 32})->Args({144, 392, 24})->Args({24, 392, 144});
+  b->Args({96, 196, 32})->Args({32, 196, 192})->Args({96, 196, 64})->Args({144, 196, 96});
+  b->Args({240, 49, 160})->Args({40, 49, 960})->Args({320, 49, 320});
+}
 BENCHMARK(BM_FloatGemm_OneDnn)->Apply(gemm_shapes);
 BENCHMARK(BM_FloatGemm_Eigen)->Apply(gemm_shapes);
 BENCHMARK(BM_FloatGemm_OwnKernel)->Apply(gemm_shapes);
+BENCHMARK(BM_FloatPointwise_OneDnnThenEpilogue)->Apply(pointwise_shapes);
+BENCHMARK(BM_FloatPointwise_Fused)->Apply(pointwise_shapes);
 
 // 3x3 depthwise on [1, C, H, W] with stride s, SAME padding, ReLU6 fused.
 void BM_FloatDepthwise(benchmark::State& state) {

@@ -2,13 +2,15 @@
 // Channel-wise convolutions (one input channel per group, e.g. depthwise)
 // run directly on each plane; the others are a GEMM of the weights
 // (oneDNN sgemm) with column tiles of the input (im2col, or the input itself
-// for 1x1); a fused Clip runs on each tile as it is finished.
+// for 1x1); a fused Clip runs on each tile as it is finished. Constant 1x1
+// weights take the fused kernel of float_pointwise.h instead.
 #include "engine/kernels/float/float_analog.h"
 #include "engine/kernels/float/float_common.h"
 #include "engine/kernels/float/float_depthwise.h"
 #include "engine/kernels/float/float_direct_conv.h"
 #include "engine/kernels/float/float_gemm_core.h"
 #include "engine/kernels/float/float_kernels.h"
+#include "engine/kernels/float/float_pointwise.h"
 #include "engine/kernels/sgemm.h"
 #include "engine/passes/fuse_conv_clip.h"
 
@@ -26,6 +28,27 @@ namespace {
 constexpr int64_t kTileColumns = 512;
 constexpr int64_t kTasksPerImage = 4;
 constexpr int64_t kMinTileRows = 32;
+
+struct GemmTiles {
+  int64_t tile_cols, col_tiles, tile_rows, row_tiles;
+};
+
+// The split of one image's [rows, positions] output of one group; tile_rows
+// is a multiple of row_multiple (a kernel's register block).
+GemmTiles plan_gemm_tiles(int64_t positions, int64_t rows, int64_t row_multiple) {
+  GemmTiles t{};
+  const int64_t tiles_needed = (positions + kTileColumns - 1) / kTileColumns;
+  const int64_t even_tiles =
+      tiles_needed > 1 ? (tiles_needed + kTasksPerImage - 1) / kTasksPerImage * kTasksPerImage : 1;
+  t.tile_cols = (positions + even_tiles - 1) / even_tiles;
+  t.col_tiles = (positions + t.tile_cols - 1) / t.tile_cols;
+  const int64_t want_row_tiles = (kTasksPerImage + t.col_tiles - 1) / t.col_tiles;
+  const int64_t row_tiles = std::max<int64_t>(1, std::min(want_row_tiles, rows / kMinTileRows));
+  const int64_t per_tile = (rows + row_tiles - 1) / row_tiles;
+  t.tile_rows = (per_tile + row_multiple - 1) / row_multiple * row_multiple;
+  t.row_tiles = (rows + t.tile_rows - 1) / t.tile_rows;
+  return t;
+}
 
 // out[p] = bias + sum over the window of w * x for one (image, output channel) plane.
 void conv_plane(const Window& w, const float* x, const float* wt, float bias, float* out) {
@@ -131,6 +154,10 @@ class ConvKernel : public Kernel {
     if (const Tensor* w = g.initializer(n.inputs[1])) {
       check_weight(*w);
       tiles_ = conv_tiles(n, g, o, *w, group_);  // analog mode: on crossbar tiles
+      const int64_t k = w->size() / w->dim(0);
+      if (!tiles_ && k == w->dim(1) && pointwise_supported())
+        pointwise_ =
+            std::make_unique<PointwiseWeights>(w->data<float>(), group_, w->dim(0) / group_, k);
     }
   }
 
@@ -178,6 +205,8 @@ class ConvKernel : public Kernel {
     } else if (direct3x3_supported(win, cin_g, group_)) {
       direct3x3(win, x.data<float>(), cin_g, w.data<float>(), out_c, b, clip_, batch,
                 outputs[0].data<float>(), threads_for(ctx, batch * win.out_size() * out_c * 9));
+    } else if (pointwise_ && is_pointwise(win)) {
+      run_pointwise(ctx, win, x, w.dim(0), b, outputs[0]);
     } else {
       run_gemm(ctx, win, x, w, b, outputs[0]);
     }
@@ -209,6 +238,36 @@ class ConvKernel : public Kernel {
     }
   }
 
+  // A 1x1 conv without padding or stride: the input planes are the GEMM's B.
+  static bool is_pointwise(const Window& win) {
+    return win.kernel_size() == 1 && win.in == win.out &&
+           win.stride == std::array<int64_t, 3>{1, 1, 1};
+  }
+
+  // Constant 1x1 weights: the fused AVX-512 kernel on the same kind of tiles
+  // as run_gemm, bias and clip applied as each register block is stored.
+  void run_pointwise(const RunContext& ctx, const Window& win, const Tensor& x, int64_t out_c,
+                     const float* bias, Tensor& y) const {
+    const int64_t batch = x.dim(0), rows = out_c / group_, k = pointwise_->k();
+    const int64_t plane = win.in_size();
+    const GemmTiles tiles = plan_gemm_tiles(plane, rows, kPointwiseRows);
+    const int64_t tasks = batch * group_ * tiles.col_tiles * tiles.row_tiles;
+    const float* xd = x.data<float>();
+    float* yd = y.data<float>();
+#pragma omp parallel for num_threads(threads_for(ctx, batch* plane* out_c* k)) schedule(static)
+    for (int64_t t = 0; t < tasks; ++t) {
+      const int64_t rt = t % tiles.row_tiles, ct = t / tiles.row_tiles % tiles.col_tiles;
+      const int64_t rest = t / tiles.row_tiles / tiles.col_tiles, g = rest % group_,
+                    n = rest / group_;
+      const int64_t p0 = ct * tiles.tile_cols, count = std::min(tiles.tile_cols, plane - p0);
+      const int64_t r0 = rt * tiles.tile_rows, rcount = std::min(tiles.tile_rows, rows - r0);
+      const float* xg = xd + (n * group_ + g) * k * plane + p0;
+      float* yt = yd + (n * out_c + g * rows + r0) * plane + p0;
+      pointwise_tile(*pointwise_, g, r0, rcount, xg, plane, count,
+                     bias ? bias + g * rows + r0 : nullptr, clip_, yt, plane);
+    }
+  }
+
   // Per task: C[rows, positions] = W[rows, k] * X[k, positions] by oneDNN's
   // sgemm; X is the input itself for a 1x1 conv, else an im2col block.
   void run_gemm(const RunContext& ctx, const Window& win, const Tensor& x, const Tensor& w,
@@ -216,18 +275,11 @@ class ConvKernel : public Kernel {
     const int64_t batch = x.dim(0), out_c = w.dim(0), rows = out_c / group_;
     const int64_t cin_g = w.dim(1), k = w.size() / out_c;
     const int64_t in_plane = win.in_size(), out_plane = win.out_size();
-    const int64_t tiles_needed = (out_plane + kTileColumns - 1) / kTileColumns;
-    const int64_t even_tiles =
-        tiles_needed > 1 ? (tiles_needed + kTasksPerImage - 1) / kTasksPerImage * kTasksPerImage
-                         : 1;
-    const int64_t tile_cols = (out_plane + even_tiles - 1) / even_tiles;
-    const int64_t col_tiles = (out_plane + tile_cols - 1) / tile_cols;
-    const int64_t want_row_tiles = (kTasksPerImage + col_tiles - 1) / col_tiles;
-    const int64_t row_tiles = std::max<int64_t>(1, std::min(want_row_tiles, rows / kMinTileRows));
-    const int64_t tile_rows = (rows + row_tiles - 1) / row_tiles;
+    const GemmTiles tiles = plan_gemm_tiles(out_plane, rows, 1);
+    const int64_t col_tiles = tiles.col_tiles, row_tiles = tiles.row_tiles;
+    const int64_t tile_cols = tiles.tile_cols, tile_rows = tiles.tile_rows;
     const int64_t tasks = batch * group_ * col_tiles * row_tiles;
-    const bool pointwise = win.kernel_size() == 1 && win.in == win.out &&
-                           win.stride == std::array<int64_t, 3>{1, 1, 1};
+    const bool pointwise = is_pointwise(win);
     const float* xd = x.data<float>();
     const float* wd = w.data<float>();
     float* yd = y.data<float>();
@@ -262,7 +314,8 @@ class ConvKernel : public Kernel {
   int64_t group_ = 1;
   FusedClip clip_;  // a Clip fused into this conv (float mode)
   KernelFlavor flavor_;
-  std::unique_ptr<TiledLayer> tiles_;  // set when placed on analog tiles
+  std::unique_ptr<TiledLayer> tiles_;            // set when placed on analog tiles
+  std::unique_ptr<PointwiseWeights> pointwise_;  // constant 1x1 weights, packed
 };
 
 }  // namespace
