@@ -2,6 +2,7 @@
 #include "engine/kernels/int8/int8_common.h"
 #include "engine/kernels/int8/int8_kernels.h"
 #include "engine/kernels/int8/layout.h"
+#include "engine/kernels/int8/quantize_rows.h"
 #include "quant/quantize_ref.h"
 
 namespace aimc::int8k {
@@ -9,8 +10,8 @@ namespace {
 
 class QQuantizeKernel : public Kernel {
  public:
-  QQuantizeKernel(const Node& n, const Graph& g)
-      : node_(n), graph_(g), q_(quant_of(g, n, n.outputs.at(0))) {
+  QQuantizeKernel(const Node& n, const Graph& g, KernelFlavor flavor)
+      : node_(n), graph_(g), q_(quant_of(g, n, n.outputs.at(0))), flavor_(flavor) {
     if (q_.scale.size() != 1 || q_.dtype != DType::kInt8)
       fail(g, n, "activation quantization must be per-tensor int8");
   }
@@ -35,16 +36,24 @@ class QQuantizeKernel : public Kernel {
     const int64_t n = x.dim(0), c = x.dim(1), hw = x.dim(2) * x.dim(3);
     outputs[0] = new_output(ctx, DType::kInt8, {n, x.dim(2), x.dim(3), c}, /*zero=*/false);
     int8_t* dst = outputs[0].data<int8_t>();
+    const bool reference = flavor_ == KernelFlavor::kReference;
 #pragma omp parallel for num_threads(ctx.threads) schedule(static)
-    for (int64_t b = 0; b < n; ++b)
-      for (int64_t ch = 0; ch < c; ++ch)
-        for (int64_t p = 0; p < hw; ++p) dst[(b * hw + p) * c + ch] = q(src[(b * c + ch) * hw + p]);
+    for (int64_t b = 0; b < n; ++b) {
+      const float* in = src + b * c * hw;
+      int8_t* out = dst + b * hw * c;
+      if (reference) {
+        quantize_planes_to_nhwc_scalar(in, c, hw, scale, zp, out);
+      } else {
+        quantize_planes_to_nhwc(in, c, hw, scale, zp, out);
+      }
+    }
   }
 
  private:
   const Node& node_;
   const Graph& graph_;
   QuantParams q_;
+  KernelFlavor flavor_;
 };
 
 class QDequantizeKernel : public Kernel {
@@ -71,8 +80,8 @@ class QDequantizeKernel : public Kernel {
 
 }  // namespace
 
-std::unique_ptr<Kernel> make_qquantize(const Node& n, const Graph& g, const KernelOptions&) {
-  return std::make_unique<QQuantizeKernel>(n, g);
+std::unique_ptr<Kernel> make_qquantize(const Node& n, const Graph& g, const KernelOptions& o) {
+  return std::make_unique<QQuantizeKernel>(n, g, o.flavor);
 }
 std::unique_ptr<Kernel> make_qdequantize(const Node& n, const Graph& g, const KernelOptions&) {
   return std::make_unique<QDequantizeKernel>(n, g);
