@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-
 #include <random>
 
 #include "engine/kernels/int8/conv_int8_fast.h"
@@ -217,6 +216,30 @@ TEST(RequantizeRow, SimdEqualsScalarOnExtremeValues) {
     requantize_row(q, acc.data(), kChannels, fast.data());
     requantize_row_scalar(q, acc.data(), 0, kChannels, slow.data());
     ASSERT_EQ(fast, slow) << "trial " << trial;
+  }
+}
+
+TEST(RequantizeRows, EveryRowEqualsTheScalarForm) {
+  // Rows of a GEMM panel: accumulators with a padded stride, outputs packed;
+  // channel counts below, at and past 16-lane blocks, and one left shift.
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> real(-30, 2);
+  std::uniform_int_distribution<int32_t> any(INT32_MIN / 64, INT32_MAX / 64);
+  for (const int channels : {3, 16, 24, 37}) {
+    std::vector<quant::QuantizedMultiplier> ms;
+    for (int c = 0; c < channels; ++c)
+      ms.push_back(quant::quantize_multiplier(std::exp2(c == 1 ? 1.5 : real(rng))));
+    ChannelRequant q = make_channel_requant(ms, 5, {-128, 127});
+    for (auto& o : q.offset) o = any(rng) >> 16;
+    const int rows = 11, stride = channels + 5;
+    std::vector<int32_t> acc(std::size_t(rows) * stride);
+    for (auto& a : acc) a = any(rng) >> (rng() % 20);
+    std::vector<int8_t> fast(std::size_t(rows) * channels, 99), slow(fast.size(), 98);
+    requantize_rows(q, acc.data(), stride, rows, channels, fast.data());
+    for (int r = 0; r < rows; ++r)
+      requantize_row_scalar(q, acc.data() + std::size_t(r) * stride, 0, channels,
+                            slow.data() + std::size_t(r) * channels);
+    EXPECT_EQ(fast, slow) << channels << " channels";
   }
 }
 

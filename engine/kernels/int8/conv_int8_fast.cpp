@@ -39,9 +39,8 @@ void conv_gemm(const PackedConv& p, const quant::Nhwc& in, const int8_t* input,
       if (in_place) {
         gemm_u8s8(reinterpret_cast<const uint8_t*>(input) + first * kp, rows, kp, p.gemm, c.data(),
                   np, /*a_is_int8=*/true);
-        for (int r = 0; r < rows; ++r)
-          requantize_row(p.requant, c.data() + std::size_t(r) * np, p.out_channels,
-                         output + (first + r) * p.out_channels);
+        requantize_rows(p.requant, c.data(), np, rows, p.out_channels,
+                        output + first * p.out_channels);
         continue;
       }
       for (int r = 0; r < rows; ++r) {
@@ -57,10 +56,8 @@ void conv_gemm(const PackedConv& p, const quant::Nhwc& in, const int8_t* input,
         std::memset(row + p.gemm.k, 0, kp - p.gemm.k);
       }
       gemm_u8s8(a.data(), rows, kp, p.gemm, c.data(), np);
-      for (int r = 0; r < rows; ++r) {
-        requantize_row(p.requant, c.data() + std::size_t(r) * np, p.out_channels,
-                       output + (first + r) * p.out_channels);
-      }
+      requantize_rows(p.requant, c.data(), np, rows, p.out_channels,
+                      output + first * p.out_channels);
     }
   }
 }
@@ -192,9 +189,8 @@ void conv_depthwise(const PackedConv& p, const quant::Nhwc& in, const int8_t* in
 #if defined(__AVX512F__)
         depthwise3x3_row(p, in, input, b, oy, out.w, acc.data(), padded);
 #endif
-        for (int ox = 0; ox < out.w; ++ox)
-          requantize_row(p.requant_raw_input, acc.data() + std::size_t(ox) * in.c, in.c,
-                         output + out.offset(b, oy, ox, 0));
+        requantize_rows(p.requant_raw_input, acc.data(), in.c, out.w, in.c,
+                        output + out.offset(b, oy, 0, 0));
         continue;
       }
       for (int ox = 0; ox < out.w; ++ox) {

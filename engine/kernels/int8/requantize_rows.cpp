@@ -130,39 +130,55 @@ __m512i rounding_divide_by_pot16_nudged(__m512i x, __m512i exponent, __m512i nud
 
 }  // namespace
 
-void requantize_row(const ChannelRequant& q, const int32_t* acc, int channels, int8_t* out) {
+void requantize_rows(const ChannelRequant& q, const int32_t* acc, int64_t acc_stride, int64_t rows,
+                     int channels, int8_t* out) {
 #if defined(__AVX512F__) && defined(__AVX512BW__)
-  if (!q.simd_exact) return requantize_row_scalar(q, acc, 0, channels, out);
+  if (!q.simd_exact) {
+    for (int64_t r = 0; r < rows; ++r)
+      requantize_row_scalar(q, acc + r * acc_stride, 0, channels, out + r * channels);
+    return;
+  }
   const __m512i zp = _mm512_set1_epi32(q.output_zero_point);
   const __m512i lo = _mm512_set1_epi32(q.range.min);
   const __m512i hi = _mm512_set1_epi32(q.range.max);
-  // Local pointers: stores through `out` (int8) may alias anything, so the
-  // vectors' data pointers would otherwise be reloaded on every block.
-  const int32_t* offset = q.offset.data();
-  const int32_t* left = q.left_shift.data();
-  const int32_t* mult = q.multiplier.data();
-  const int32_t* mult_swapped = q.multiplier_swapped.data();
-  const int32_t* right = q.right_shift.data();
-  const int32_t* nudge_pos = q.nudge_positive.data();
-  const int32_t* nudge_neg = q.nudge_negative.data();
   const bool shift_left = q.any_left_shift;
   for (int c = 0; c < channels; c += 16) {
     const bool full = channels - c >= 16;
     const __mmask16 lanes = full ? __mmask16(0xFFFF) : __mmask16((1u << (channels - c)) - 1);
     auto load = [&](const int32_t* p) { return _mm512_maskz_loadu_epi32(lanes, p + c); };
-    __m512i v = _mm512_add_epi32(load(acc), load(offset));
-    if (shift_left) v = _mm512_sllv_epi32(v, load(left));
-    v = srdhm16(v, load(mult), load(mult_swapped));
-    v = rounding_divide_by_pot16_nudged(v, load(right), load(nudge_pos), load(nudge_neg));
-    v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, zp), lo), hi);
-    // In int8 range, so truncation is exact. Narrow in a register, then store:
-    // the memory form of vpmovdb is slow on some cores.
-    const __m128i bytes = _mm512_cvtepi32_epi8(v);
-    if (full)
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c), bytes);
-    else
-      _mm_mask_storeu_epi8(out + c, lanes, bytes);
+    const __m512i offset = load(q.offset.data()), left = load(q.left_shift.data());
+    const __m512i mult = load(q.multiplier.data()),
+                  mult_swapped = load(q.multiplier_swapped.data());
+    const __m512i right = load(q.right_shift.data());
+    const __m512i nudge_pos = load(q.nudge_positive.data()),
+                  nudge_neg = load(q.nudge_negative.data());
+    // Local pointers: stores through `out` (int8) may alias anything.
+    const int32_t* a = acc + c;
+    int8_t* o = out + c;
+    for (int64_t r = 0; r < rows; ++r, a += acc_stride, o += channels) {
+      __m512i v = _mm512_add_epi32(_mm512_maskz_loadu_epi32(lanes, a), offset);
+      if (shift_left) v = _mm512_sllv_epi32(v, left);
+      v = srdhm16(v, mult, mult_swapped);
+      v = rounding_divide_by_pot16_nudged(v, right, nudge_pos, nudge_neg);
+      v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, zp), lo), hi);
+      // In int8 range, so truncation is exact. Narrow in a register, then
+      // store: the memory form of vpmovdb is slow on some cores.
+      const __m128i bytes = _mm512_cvtepi32_epi8(v);
+      if (full)
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o), bytes);
+      else
+        _mm_mask_storeu_epi8(o, lanes, bytes);
+    }
   }
+#else
+  for (int64_t r = 0; r < rows; ++r)
+    requantize_row(q, acc + r * acc_stride, channels, out + r * channels);
+#endif
+}
+
+void requantize_row(const ChannelRequant& q, const int32_t* acc, int channels, int8_t* out) {
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+  requantize_rows(q, acc, channels, 1, channels, out);
 #else
   const __m256i zp = _mm256_set1_epi32(q.output_zero_point);
   const __m256i lo = _mm256_set1_epi32(q.range.min);
@@ -187,6 +203,11 @@ void requantize_row(const ChannelRequant& q, const int32_t* acc, int channels, i
 #else
 void requantize_row(const ChannelRequant& q, const int32_t* acc, int channels, int8_t* out) {
   requantize_row_scalar(q, acc, 0, channels, out);
+}
+void requantize_rows(const ChannelRequant& q, const int32_t* acc, int64_t acc_stride, int64_t rows,
+                     int channels, int8_t* out) {
+  for (int64_t r = 0; r < rows; ++r)
+    requantize_row_scalar(q, acc + r * acc_stride, 0, channels, out + r * channels);
 }
 #endif
 
