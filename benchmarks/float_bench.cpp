@@ -161,12 +161,18 @@ void BM_FloatDepthwise(benchmark::State& state) {
   state.counters["GMAC/s"] = benchmark::Counter(double(y.size()) * 9 * state.iterations() / 1e9,
                                                 benchmark::Counter::kIsRate);
 }
+// Every depthwise shape of MobileNetV2.
 BENCHMARK(BM_FloatDepthwise)
     ->ArgNames({"c", "hw", "stride"})
     ->Args({32, 112, 1})
     ->Args({96, 112, 2})
     ->Args({144, 56, 1})
+    ->Args({144, 56, 2})
+    ->Args({192, 28, 1})
+    ->Args({192, 28, 2})
+    ->Args({384, 14, 1})
     ->Args({576, 14, 1})
+    ->Args({576, 14, 2})
     ->Args({960, 7, 1});
 
 }  // namespace

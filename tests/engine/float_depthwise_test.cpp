@@ -6,8 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace aimc::floatk {
@@ -17,57 +20,132 @@ struct Case {
   int64_t n, c, h, w, stride, pad_top, pad_left;
   bool bias;
   FusedClip clip;
+  int64_t pad_bottom = -1, pad_right = -1;  // -1: as top / left
 };
 
-TEST(FloatDepthwise3x3, EqualsThePlaneLoopBitForBit) {
+std::string name(const Case& k) {
+  return std::to_string(k.n) + "x" + std::to_string(k.c) + "x" + std::to_string(k.h) + "x" +
+         std::to_string(k.w) + " stride " + std::to_string(k.stride) + " pads " +
+         std::to_string(k.pad_top) + "," + std::to_string(k.pad_left) + "," +
+         std::to_string(k.pad_bottom) + "," + std::to_string(k.pad_right) +
+         (k.bias ? " bias" : "") + (k.clip.on ? " clip" : "");
+}
+
+// The plane loop: fma from 0 over the in-bounds taps in (ky, kx) order.
+std::vector<float> reference(const Case& k, const Window& win, const std::vector<float>& x,
+                             const std::vector<float>& wt, const std::vector<float>& b) {
+  const int64_t oh = win.out[1], ow = win.out[2];
+  std::vector<float> y(k.n * k.c * oh * ow);
+  for (int64_t n = 0; n < k.n; ++n)
+    for (int64_t ch = 0; ch < k.c; ++ch)
+      for (int64_t oy = 0; oy < oh; ++oy)
+        for (int64_t ox = 0; ox < ow; ++ox) {
+          float acc = 0.0f;
+          for (int ky = 0; ky < 3; ++ky) {
+            const int64_t iy = oy * k.stride - k.pad_top + ky;
+            if (iy < 0 || iy >= k.h) continue;
+            for (int kx = 0; kx < 3; ++kx) {
+              const int64_t ix = ox * k.stride - k.pad_left + kx;
+              if (ix < 0 || ix >= k.w) continue;
+              acc = madd(wt[ch * 9 + ky * 3 + kx], x[((n * k.c + ch) * k.h + iy) * k.w + ix], acc);
+            }
+          }
+          y[((n * k.c + ch) * oh + oy) * ow + ox] = k.clip(acc + (k.bias ? b[ch] : 0.0f));
+        }
+  return y;
+}
+
+// Runs every case with 1 and 2 threads and compares with the plane loop by
+// memcmp. `special` puts NaN and ±inf among the inputs.
+void check(const std::vector<Case>& cases, bool special = false) {
   std::mt19937 rng(5);
   std::normal_distribution<float> d(0.0f, 1.0f);
-  const FusedClip relu6{true, 0.0f, 6.0f}, none{};
-  // Odd channel counts, planes narrower and wider than a register, 1 to 6
-  // output rows (the kernel runs 4 rows at a time), both strides.
-  for (const Case& k :
-       {Case{1, 32, 13, 13, 1, 1, 1, true, none}, Case{2, 48, 15, 14, 2, 0, 0, true, relu6},
-        Case{1, 16, 7, 7, 1, 1, 1, false, none}, Case{3, 64, 9, 12, 2, 1, 1, true, relu6},
-        Case{1, 3, 1, 40, 1, 1, 1, true, relu6}, Case{2, 5, 6, 37, 2, 1, 1, false, none},
-        Case{1, 7, 11, 3, 1, 0, 0, true, FusedClip{true, 0.5f, -0.5f}}}) {
+  for (Case k : cases) {
+    if (k.pad_bottom < 0) k.pad_bottom = k.pad_top;
+    if (k.pad_right < 0) k.pad_right = k.pad_left;
     Window win;
     win.in = {1, k.h, k.w};
     win.kernel = {1, 3, 3};
     win.stride = {1, k.stride, k.stride};
     win.pad_begin = {0, k.pad_top, k.pad_left};
-    win.out = {1, (k.h + 2 * k.pad_top - 3) / k.stride + 1,
-               (k.w + 2 * k.pad_left - 3) / k.stride + 1};
+    win.pad_end = {0, k.pad_bottom, k.pad_right};
+    win.out = {1, (k.h + k.pad_top + k.pad_bottom - 3) / k.stride + 1,
+               (k.w + k.pad_left + k.pad_right - 3) / k.stride + 1};
     if (!depthwise3x3_supported(win, k.c, k.c, k.c)) GTEST_SKIP() << "no AVX-512 on this build";
     std::vector<float> x(k.n * k.c * k.h * k.w), wt(k.c * 9), b(k.c);
     for (auto& v : x) v = d(rng);
     for (auto& v : wt) v = d(rng);
     for (auto& v : b) v = d(rng);
-    const int64_t oh = win.out[1], ow = win.out[2];
-    std::vector<float> fast(k.n * k.c * oh * ow, -1.0f), want(fast.size());
+    if (special) {
+      const float nan = std::numeric_limits<float>::quiet_NaN();
+      const float inf = std::numeric_limits<float>::infinity();
+      for (std::size_t i = 0; i < x.size(); i += 37)
+        x[i] = i % 3 == 0 ? nan : i % 3 == 1 ? inf : -inf;
+    }
+    const std::vector<float> want = reference(k, win, x, wt, b);
     for (int threads : {1, 2}) {
+      std::vector<float> fast(want.size(), -1.0f);
       depthwise3x3(win, x.data(), wt.data(), k.bias ? b.data() : nullptr, k.clip, k.n, k.c,
                    fast.data(), threads);
-      for (int64_t n = 0; n < k.n; ++n)
-        for (int64_t ch = 0; ch < k.c; ++ch)
-          for (int64_t oy = 0; oy < oh; ++oy)
-            for (int64_t ox = 0; ox < ow; ++ox) {
-              float acc = 0.0f;
-              for (int ky = 0; ky < 3; ++ky) {
-                const int64_t iy = oy * k.stride - k.pad_top + ky;
-                if (iy < 0 || iy >= k.h) continue;
-                for (int kx = 0; kx < 3; ++kx) {
-                  const int64_t ix = ox * k.stride - k.pad_left + kx;
-                  if (ix < 0 || ix >= k.w) continue;
-                  acc = madd(wt[ch * 9 + ky * 3 + kx], x[((n * k.c + ch) * k.h + iy) * k.w + ix],
-                             acc);
-                }
-              }
-              want[((n * k.c + ch) * oh + oy) * ow + ox] = k.clip(acc + (k.bias ? b[ch] : 0.0f));
-            }
       EXPECT_EQ(std::memcmp(fast.data(), want.data(), fast.size() * sizeof(float)), 0)
-          << "c=" << k.c << " stride " << k.stride << " threads " << threads;
+          << name(k) << " threads " << threads;
     }
   }
+}
+
+const FusedClip kRelu6{true, 0.0f, 6.0f}, kNone{};
+
+TEST(FloatDepthwise3x3, EqualsThePlaneLoopBitForBit) {
+  // Odd channel counts, planes narrower and wider than a register, 1 to 6
+  // output rows, both strides.
+  check({Case{1, 32, 13, 13, 1, 1, 1, true, kNone}, Case{2, 48, 15, 14, 2, 0, 0, true, kRelu6},
+         Case{1, 16, 7, 7, 1, 1, 1, false, kNone}, Case{3, 64, 9, 12, 2, 1, 1, true, kRelu6},
+         Case{1, 3, 1, 40, 1, 1, 1, true, kRelu6}, Case{2, 5, 6, 37, 2, 1, 1, false, kNone},
+         Case{1, 7, 11, 3, 1, 0, 0, true, FusedClip{true, 0.5f, -0.5f}}});
+}
+
+// Stride 1 with at most 64 output columns runs from a zero-padded copy of
+// each plane, in rows of 8 (two rows per register), 16, 32 or 64 columns;
+// wider rows (and those whose padding does not fit) read in place.
+TEST(FloatDepthwise3x3, SmallPlanesEqualThePlaneLoop) {
+  std::vector<Case> cases;
+  for (int64_t w : {1, 2, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 28, 31, 32, 56, 62, 63, 64}) {
+    for (int64_t h : {1, 3, 7, 14, 15, 30}) {
+      cases.push_back({2, 3, h, w, 1, 1, 1, (w + h) % 2 == 0, h % 3 == 0 ? kNone : kRelu6});
+    }
+  }
+  // Other paddings: valid, and asymmetric ones of the same total width.
+  for (int64_t w : {6, 7, 13, 14, 28, 30, 56}) {
+    cases.push_back({2, 5, 9, w, 1, 0, 0, true, kRelu6});
+    cases.push_back({1, 5, 10, w, 1, 2, 2, false, kNone, 0, 0});
+    cases.push_back({1, 5, 10, w, 1, 0, 0, true, kRelu6, 2, 2});
+    cases.push_back({1, 5, 8, w, 1, 2, 1, true, kNone, 1, 2});
+  }
+  // More registers of two rows than one pass takes (7×30 plane: 15).
+  cases.push_back({1, 4, 30, 7, 1, 1, 1, true, kRelu6});
+  cases.push_back({1, 4, 61, 6, 1, 1, 1, true, kNone});
+  check(cases);
+}
+
+TEST(FloatDepthwise3x3, OddWidthsAndBothStridesEqualThePlaneLoop) {
+  std::vector<Case> cases;
+  for (int64_t stride : {1, 2}) {
+    for (int64_t w : {7, 13, 14, 15, 17, 28, 31, 33, 56}) {
+      cases.push_back({2, 3, 11, w, stride, 1, 1, true, kRelu6});
+      cases.push_back({1, 2, 12, w, stride, 0, 0, false, kNone, 1, 1});  // TF SAME, stride 2
+      cases.push_back({1, 2, 9, w, stride, 0, 0, true, kNone});
+    }
+  }
+  check(cases);
+}
+
+// NaN and infinite inputs reach the clip as the plane loop computes them
+// (NaN passes the clip).
+TEST(FloatDepthwise3x3, NonFiniteInputsEqualThePlaneLoop) {
+  check({Case{1, 3, 14, 14, 1, 1, 1, true, kRelu6}, Case{1, 3, 7, 7, 1, 1, 1, true, kRelu6},
+         Case{1, 3, 28, 28, 1, 1, 1, false, kNone}, Case{1, 3, 14, 14, 2, 0, 0, true, kRelu6, 1, 1},
+         Case{1, 3, 40, 40, 2, 1, 1, true, FusedClip{true, 0.5f, -0.5f}}},
+        /*special=*/true);
 }
 
 }  // namespace

@@ -1,12 +1,15 @@
 #pragma once
-// Float 3×3 depthwise convolution on NCHW planes, 16 output columns per
-// AVX-512 register. Each output element is the same sequence of fused
+// Float 3×3 depthwise convolution on NCHW planes, 16 outputs per AVX-512
+// register. Each output element is the same sequence of fused
 // multiply-adds, in the same tap order, as the plane loop of float_conv.cpp
-// (conv_plane): 0, then the taps in (ky, kx) order, then + bias. Taps outside
-// the input, which conv_plane skips, are masked-off lanes that load 0, and
+// (conv_plane): 0, then the taps in (ky, kx) order, then + bias, then the
+// fused clip. Taps outside the input, which conv_plane skips, read zeros
+// (masked-off lanes, a zero row, or the padding of a zero-padded copy), and
 // fma(w, 0, acc) == acc for finite weights (acc is never -0), so the bits
-// are equal. Four output rows run together to hide FMA latency, and
-// the input is read in place (no padded copy).
+// are equal. Stride-1 planes up to 64 columns wide are computed from an
+// aligned zero-padded copy of each plane (7×7 outputs two rows per
+// register); the others read the input in place, 8 output rows at a time.
+// Every plane is computed the same way whatever the batch or thread count.
 #include <cstdint>
 
 #include "engine/kernels/float/float_common.h"
