@@ -5,6 +5,7 @@
 #include "engine/error.h"
 #include "engine/onnx_import.h"
 #include "engine/passes/fold_batchnorm.h"
+#include "engine/passes/fuse_conv_add.h"
 #include "engine/passes/fuse_conv_clip.h"
 #include "engine/passes/infer_shapes.h"
 #include "engine/passes/lower_qdq.h"
@@ -60,7 +61,10 @@ Model Model::from_graph(Graph graph, const ModelOptions& options) {
   if (options.mode == ExecMode::kAnalog)
     kernels.analog = std::make_shared<const AnalogConfig>(options.analog);
   fold_batchnorm_into_conv(graph);
-  if (options.mode == ExecMode::kFloat) fuse_conv_clip(graph);
+  if (options.mode == ExecMode::kFloat) {
+    fuse_conv_clip(graph);
+    fuse_conv_add(graph);  // after the clip: Conv -> Clip -> Add fuses whole
+  }
   Model m(Executor(std::move(graph), kernels), options.mode, lowered, kernels.analog);
   m.source_ = std::move(source);
   m.options_ = options;

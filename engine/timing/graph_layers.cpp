@@ -1,6 +1,7 @@
 #include "engine/timing/graph_layers.h"
 
 #include "engine/error.h"
+#include "engine/passes/fuse_conv_add.h"
 
 namespace aimc::timing {
 namespace {
@@ -55,6 +56,17 @@ std::vector<LayerShape> layers_from_graph(const Graph& g) {
         l.op = LayerOp::kDepthwise;
       else
         continue;  // grouped convs: not modelled
+      if (n.attr_int(kFusedAdd, 0) != 0) {
+        // A fused residual Add (float mode) is still its own layer on the
+        // cluster: after the conv, on the conv's output shape.
+        out.push_back(l);
+        l = LayerShape{};
+        l.name = n.attr_string(kFusedAddName, n.outputs[0]);
+        l.op = LayerOp::kAdd;
+        l.in_c = l.out_c = o.c;
+        l.in_h = l.out_h = o.h;
+        l.in_w = l.out_w = o.w;
+      }
     } else if (op == "QGemm" || op == "Gemm") {
       const Shape w = weight_shape(g, n.inputs.at(1));
       if (w.size() != 2) continue;

@@ -55,7 +55,7 @@ std::vector<float> reference(const Case& k, const Window& win, const std::vector
   return y;
 }
 
-// Runs every case with 1 and 2 threads and compares with the plane loop by
+// Runs every case with 1, 2 and 3 threads and compares with the plane loop by
 // memcmp. `special` puts NaN and ±inf among the inputs.
 void check(const std::vector<Case>& cases, bool special = false) {
   std::mt19937 rng(5);
@@ -83,7 +83,7 @@ void check(const std::vector<Case>& cases, bool special = false) {
         x[i] = i % 3 == 0 ? nan : i % 3 == 1 ? inf : -inf;
     }
     const std::vector<float> want = reference(k, win, x, wt, b);
-    for (int threads : {1, 2}) {
+    for (int threads : {1, 2, 3}) {
       std::vector<float> fast(want.size(), -1.0f);
       depthwise3x3(win, x.data(), wt.data(), k.bias ? b.data() : nullptr, k.clip, k.n, k.c,
                    fast.data(), threads);
@@ -137,6 +137,18 @@ TEST(FloatDepthwise3x3, OddWidthsAndBothStridesEqualThePlaneLoop) {
     }
   }
   check(cases);
+}
+
+// One image with planes of more than 512 positions: with 2 or 3 threads
+// each thread computes a band of rows of every plane (odd threads backwards),
+// from in-place rows (wide or stride 2) or its rows of the padded copy.
+TEST(FloatDepthwise3x3, BandsOfRowsEqualThePlaneLoop) {
+  check({Case{1, 5, 56, 56, 1, 1, 1, true, kRelu6}, Case{1, 4, 29, 28, 1, 1, 1, true, kNone},
+         Case{1, 3, 23, 23, 1, 0, 0, false, kRelu6}, Case{1, 3, 40, 17, 1, 2, 1, true, kRelu6},
+         Case{1, 3, 70, 60, 1, 1, 1, true, kNone, 2, 2},
+         Case{1, 3, 112, 112, 1, 1, 1, true, kRelu6},
+         Case{1, 3, 112, 112, 2, 0, 0, true, kRelu6, 1, 1},
+         Case{1, 2, 57, 57, 2, 1, 1, false, kNone}, Case{1, 2, 33, 80, 1, 1, 1, true, kRelu6}});
 }
 
 // NaN and infinite inputs reach the clip as the plane loop computes them

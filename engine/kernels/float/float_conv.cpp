@@ -3,7 +3,8 @@
 // run directly on each plane; the others are a GEMM of the weights
 // (oneDNN sgemm) with column tiles of the input (im2col, or the input itself
 // for 1x1); a fused Clip runs on each tile as it is finished. Constant 1x1
-// weights take the fused kernel of float_pointwise.h instead.
+// weights take the fused kernel of float_pointwise.h instead, which also
+// adds a fused Add's operand as it stores; the other paths add it after.
 #include "engine/kernels/float/float_analog.h"
 #include "engine/kernels/float/float_common.h"
 #include "engine/kernels/float/float_depthwise.h"
@@ -12,6 +13,7 @@
 #include "engine/kernels/float/float_kernels.h"
 #include "engine/kernels/float/float_pointwise.h"
 #include "engine/kernels/sgemm.h"
+#include "engine/passes/fuse_conv_add.h"
 #include "engine/passes/fuse_conv_clip.h"
 
 namespace aimc::floatk {
@@ -150,6 +152,7 @@ class ConvKernel : public Kernel {
     if (n.has_attr(kFusedClipMin))
       clip_ = {true, n.attr_float(kFusedClipMin, 0.0f), n.attr_float(kFusedClipMax, 0.0f)};
     if (group_ < 1) fail(g, n, "group must be positive");
+    fused_add_ = n.attr_int(kFusedAdd, 0) != 0;
     // Constant weights are checked (and in analog mode programmed) once.
     if (const Tensor* w = g.initializer(n.inputs[1])) {
       check_weight(*w);
@@ -191,6 +194,17 @@ class ConvKernel : public Kernel {
     const Window win = resolve_window(graph_, node_, attrs_, x.shape(), kernel);
     Shape out_shape{batch, out_c};
     for (int i = 3 - (x.rank() - 2); i < 3; ++i) out_shape.push_back(win.out[i]);
+    const float* residual = nullptr;
+    if (fused_add_) {
+      const Tensor& r = required_input(graph_, node_, inputs, kFusedAddInput);
+      expect_dtype(graph_, node_, r, DType::kFloat32, "fused Add operand");
+      if (r.shape() != out_shape) {
+        fail(graph_, node_,
+             "fused Add operand " + shape_str(r.shape()) + " differs from the output " +
+                 shape_str(out_shape));
+      }
+      residual = r.data<float>();
+    }
     outputs[0] = new_output(ctx, DType::kFloat32, out_shape, /*zero=*/false);
     const float* b = bias ? bias->data<float>() : nullptr;
     if (tiles_) {
@@ -206,10 +220,12 @@ class ConvKernel : public Kernel {
       direct3x3(win, x.data<float>(), cin_g, w.data<float>(), out_c, b, clip_, batch,
                 outputs[0].data<float>(), threads_for(ctx, batch * win.out_size() * out_c * 9));
     } else if (pointwise_ && is_pointwise(win)) {
-      run_pointwise(ctx, win, x, w.dim(0), b, outputs[0]);
+      run_pointwise(ctx, win, x, w.dim(0), b, residual, outputs[0]);
+      return;  // the residual is added
     } else {
       run_gemm(ctx, win, x, w, b, outputs[0]);
     }
+    if (residual) add_residual(ctx, residual, outputs[0]);
   }
 
  private:
@@ -238,6 +254,14 @@ class ConvKernel : public Kernel {
     }
   }
 
+  // y += residual (the fused Add, after the conv's own output is complete).
+  static void add_residual(const RunContext& ctx, const float* residual, Tensor& y) {
+    float* yd = y.data<float>();
+    const int64_t total = y.size();
+#pragma omp parallel for num_threads(threads_for(ctx, total)) schedule(static)
+    for (int64_t i = 0; i < total; ++i) yd[i] = yd[i] + residual[i];
+  }
+
   // A 1x1 conv without padding or stride: the input planes are the GEMM's B.
   static bool is_pointwise(const Window& win) {
     return win.kernel_size() == 1 && win.in == win.out &&
@@ -247,7 +271,7 @@ class ConvKernel : public Kernel {
   // Constant 1x1 weights: the fused AVX-512 kernel on the same kind of tiles
   // as run_gemm, bias and clip applied as each register block is stored.
   void run_pointwise(const RunContext& ctx, const Window& win, const Tensor& x, int64_t out_c,
-                     const float* bias, Tensor& y) const {
+                     const float* bias, const float* residual, Tensor& y) const {
     const int64_t batch = x.dim(0), rows = out_c / group_, k = pointwise_->k();
     const int64_t plane = win.in_size();
     const GemmTiles tiles = plan_gemm_tiles(plane, rows, kPointwiseRows);
@@ -262,9 +286,10 @@ class ConvKernel : public Kernel {
       const int64_t p0 = ct * tiles.tile_cols, count = std::min(tiles.tile_cols, plane - p0);
       const int64_t r0 = rt * tiles.tile_rows, rcount = std::min(tiles.tile_rows, rows - r0);
       const float* xg = xd + (n * group_ + g) * k * plane + p0;
-      float* yt = yd + (n * out_c + g * rows + r0) * plane + p0;
+      const int64_t out_offset = (n * out_c + g * rows + r0) * plane + p0;
       pointwise_tile(*pointwise_, g, r0, rcount, xg, plane, count,
-                     bias ? bias + g * rows + r0 : nullptr, clip_, yt, plane);
+                     bias ? bias + g * rows + r0 : nullptr, clip_, yd + out_offset, plane,
+                     residual ? residual + out_offset : nullptr);
     }
   }
 
@@ -312,7 +337,8 @@ class ConvKernel : public Kernel {
   const Graph& graph_;
   WindowAttrs attrs_;
   int64_t group_ = 1;
-  FusedClip clip_;  // a Clip fused into this conv (float mode)
+  FusedClip clip_;          // a Clip fused into this conv (float mode)
+  bool fused_add_ = false;  // an Add fused into this conv: input kFusedAddInput is added last
   KernelFlavor flavor_;
   std::unique_ptr<TiledLayer> tiles_;            // set when placed on analog tiles
   std::unique_ptr<PointwiseWeights> pointwise_;  // constant 1x1 weights, packed

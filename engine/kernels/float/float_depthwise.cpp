@@ -163,15 +163,15 @@ template <int kStride, int kRows>
   for (const auto& c : p.cols) block<kStride, kRows>(rows, c, w, out + oy0 * ow + c.ox, ow);
 }
 
+// Output rows [begin, end) of one plane.
 template <int kStride, int... kRem>
 void row_plane(const RowPlan<kStride>& p, const float* in, const Weights& w, float* out,
-               std::integer_sequence<int, kRem...>) {
-  const int64_t oh = p.g.out[1];
-  int64_t oy0 = 0;
-  for (; oy0 + kBlockRows <= oh; oy0 += kBlockRows) {
+               int64_t begin, int64_t end, std::integer_sequence<int, kRem...>) {
+  int64_t oy0 = begin;
+  for (; oy0 + kBlockRows <= end; oy0 += kBlockRows) {
     row_blocks<kStride, kBlockRows>(p, in, w, out, oy0);
   }
-  const int rem = static_cast<int>(oh - oy0);
+  const int rem = static_cast<int>(end - oy0);
   ((rem == kRem + 1 ? row_blocks<kStride, kRem + 1>(p, in, w, out, oy0) : void()), ...);
 }
 
@@ -224,8 +224,9 @@ struct SmallPlan {
         ow(g.out[2]),
         lo(clip.on ? clip.lo : -INFINITY),
         hi(clip.on ? clip.hi : INFINITY) {
-    // The output rows computed (whole passes; the rest are not stored).
-    int64_t computed = (oh + kRows - 1) / kRows * kRows;
+    // The output rows computed: passes of kRows from any first row (the
+    // rows past the last are not stored).
+    int64_t computed = oh + kRows;
     if (q == 8) {
       const int64_t count = (oh + 1) / 2, groups = (count + kChains - 1) / kChains;
       group = (count + groups - 1) / groups;
@@ -261,8 +262,11 @@ class Scratch {
 
 // Copies input plane `in` into the scratch layout of `p` (pitch kQ), with
 // aligned stores of whole padded rows (pairs of rows for kQ = 8).
+// Only the padded rows [first, last) are copied for q >= 16 (the rows a
+// range of output rows reads); q = 8 copies the whole plane.
 template <int kQ>
-void fill(const SmallPlan& p, const float* in, const float* zeros, float* s) {
+void fill(const SmallPlan& p, const float* in, const float* zeros, float* s, int64_t first,
+          int64_t last) {
   // Locals: the vector stores may alias any field for the compiler.
   const int64_t ih = p.ih, iw = p.iw, top = p.top, left = p.left;
   const auto row = [=](int64_t r) {  // padded row r, from its column 0
@@ -270,6 +274,7 @@ void fill(const SmallPlan& p, const float* in, const float* zeros, float* s) {
     return (iy >= 0 && iy < ih ? in + iy * iw : zeros) - left;
   };
   if constexpr (kQ == 8) {
+    (void)first, (void)last;
     const __mmask16 m = lane_range(left, left + iw), m8 = static_cast<__mmask16>(m << 8);
     for (int64_t r = top / 2 * 2; r < top + ih; r += 2) {
       const __m512 v = _mm512_mask_loadu_ps(_mm512_maskz_loadu_ps(m, row(r)), m8, row(r + 1) - 8);
@@ -280,7 +285,7 @@ void fill(const SmallPlan& p, const float* in, const float* zeros, float* s) {
     for (int c = 0; c < kQ / kLanes; ++c) {
       m[c] = lane_range(left - c * kLanes, left + iw - c * kLanes);
     }
-    for (int64_t r = top; r < top + ih; ++r) {
+    for (int64_t r = std::max(top, first); r < std::min(top + ih, last); ++r) {
 #pragma GCC unroll 4
       for (int c = 0; c < kQ / kLanes; ++c) {
         _mm512_store_ps(s + r * kQ + c * kLanes, _mm512_maskz_loadu_ps(m[c], row(r) + c * kLanes));
@@ -293,7 +298,8 @@ void fill(const SmallPlan& p, const float* in, const float* zeros, float* s) {
 // output rows each) per pass, tap by tap over the registers (kV independent
 // FMA chains).
 template <int kV>
-void small_plane8(const SmallPlan& p, const float* s, const float* wt, float bias, float* out) {
+void small_plane8(const SmallPlan& p, const float* s, const float* wt, float bias, float* out,
+                  int64_t /*begin*/, int64_t /*end*/) {  // whole planes only
   __m512 t[9];
   for (int k = 0; k < 9; ++k) t[k] = _mm512_set1_ps(wt[k]);
   const __m512 b = _mm512_set1_ps(bias), lo = _mm512_set1_ps(p.lo), hi = _mm512_set1_ps(p.hi);
@@ -354,29 +360,42 @@ template <int kQ, int kRows>
   }
 }
 
+// Output rows [begin, end) of one plane.
 template <int kQ>
-void small_plane(const SmallPlan& p, const float* s, const float* wt, float bias, float* out) {
+void small_plane(const SmallPlan& p, const float* s, const float* wt, float bias, float* out,
+                 int64_t begin, int64_t end) {
   constexpr int kRows = SmallPlan::kRows;
   __m512 w[12];  // the taps, bias, lo, hi
   for (int k = 0; k < 9; ++k) w[k] = _mm512_set1_ps(wt[k]);
   w[9] = _mm512_set1_ps(bias);
   w[10] = _mm512_set1_ps(p.lo);
   w[11] = _mm512_set1_ps(p.hi);
-  const int64_t oh = p.oh, ow = p.ow;
-  for (int64_t oy0 = 0; oy0 < oh; oy0 += kRows) {
-    small_pass<kQ, kRows>(s + oy0 * kQ, w, out + oy0 * ow, ow, oh - oy0);
+  const int64_t ow = p.ow;
+  for (int64_t oy0 = begin; oy0 < end; oy0 += kRows) {
+    small_pass<kQ, kRows>(s + oy0 * kQ, w, out + oy0 * ow, ow, end - oy0);
   }
 }
 
-using SmallFn = void (*)(const SmallPlan&, const float*, const float*, float, float*);
+using SmallFn = void (*)(const SmallPlan&, const float*, const float*, float, float*, int64_t,
+                         int64_t);
 template <int... kV>
 constexpr std::array<SmallFn, sizeof...(kV)> small8_fns(std::integer_sequence<int, kV...>) {
   return {&small_plane8<kV + 1>...};
 }
 
-// Copies and computes the planes [begin, end).
+// The work of one thread: the planes [begin, end), each from output row
+// first to row last (exclusive).
+struct Share {
+  int64_t begin, end, first, last;
+  bool reverse = false;  // planes from end - 1 down to begin
+
+  // The plane of step i.
+  int64_t plane(int64_t i) const { return reverse ? end - 1 - i : begin + i; }
+};
+
+// Copies and computes the planes of `share`.
 void small_planes(const SmallPlan& p, const float* x, const float* weights, const float* bias,
-                  int64_t channels, float* y, int64_t begin, int64_t end) {
+                  int64_t channels, float* y, const Share& share) {
   static constexpr auto fns8 = small8_fns(std::make_integer_sequence<int, SmallPlan::kChains>{});
   SmallFn compute = p.q == 8 ? fns8[p.group - 1] : nullptr;
   auto copy = &fill<8>;
@@ -394,32 +413,55 @@ void small_planes(const SmallPlan& p, const float* x, const float* weights, cons
   const int64_t in_plane = p.ih * p.iw, out_plane = p.oh * p.ow;
   const std::vector<float> zero_row(p.iw + 2 * kLanes, 0.0f);
   const float* zeros = zero_row.data() + kLanes;
-  // Plane t + 1 is copied before plane t is computed, into the other
+  const int64_t first = share.first, last = share.last, steps = share.end - share.begin;
+  // Output rows [first, last) read the padded rows [first, last + 2).
+  const auto fill_plane = [&](int64_t i, float* s) {
+    copy(p, x + share.plane(i) * in_plane, zeros, s, first, last + 2);
+  };
+  // Plane i + 1 is copied before plane i is computed, into the other
   // scratch: the taps load across two stored vectors, which waits for the
   // stores to retire, and this way the wait does not also hold the
-  // computation of plane t - 1.
+  // computation of plane i - 1.
   const Scratch scratch[2] = {Scratch(p.size), Scratch(p.size)};
-  if (begin < end) copy(p, x + begin * in_plane, zeros, scratch[begin % 2].data());
-  for (int64_t t = begin; t < end; ++t) {
-    if (t + 1 < end) copy(p, x + (t + 1) * in_plane, zeros, scratch[(t + 1) % 2].data());
-    const int64_t c = t % channels;
-    compute(p, scratch[t % 2].data(), weights + c * 9, bias ? bias[c] : 0.0f, y + t * out_plane);
+  if (steps > 0) fill_plane(0, scratch[0].data());
+  for (int64_t i = 0; i < steps; ++i) {
+    if (i + 1 < steps) fill_plane(i + 1, scratch[(i + 1) % 2].data());
+    const int64_t t = share.plane(i), c = t % channels;
+    compute(p, scratch[i % 2].data(), weights + c * 9, bias ? bias[c] : 0.0f, y + t * out_plane,
+            first, last);
   }
 }
 
 // ---------------------------------------------------------------------------
 
-// Runs work(begin, end) over [0, planes) split statically over the threads;
-// the split changes no plane's computation.
+// Runs work(share) for each thread's share of [0, planes) x [0, rows) output
+// rows; no output's computation depends on the split.
+//
+// With fewer images than threads and planes of more than kRowSplitPositions,
+// every thread takes a band of rows of every plane instead of whole planes:
+// the 1x1 convs before and after a depthwise split such planes by position
+// (float_conv.cpp), so each thread then reads the rows it wrote itself and
+// writes the rows it will read next, in its own core's cache. (Whole planes
+// made the depthwise layers no faster with 2 threads than with 1.)
+constexpr int64_t kRowSplitPositions = 512;
+
 template <typename Work>
-void for_planes(int64_t planes, int threads, const Work& work) {
+void for_shares(int64_t planes, int64_t channels, int64_t positions, int64_t rows, bool can_split,
+                int threads, const Work& work) {
   // An OpenMP region costs about a microsecond even for one thread.
   if (threads <= 1) {
-    work(0, planes);
+    work(Share{0, planes, 0, rows});
     return;
   }
+  const bool by_rows = can_split && planes / channels < threads && positions > kRowSplitPositions;
 #pragma omp parallel for num_threads(threads) schedule(static, 1)
-  for (int i = 0; i < threads; ++i) work(planes * i / threads, planes * (i + 1) / threads);
+  for (int i = 0; i < threads; ++i) {
+    // Odd threads run their planes backwards: neighbouring bands share a
+    // cache line at their border, and threads writing the same plane at the
+    // same moment would pass it back and forth.
+    work(by_rows ? Share{0, planes, rows * i / threads, rows * (i + 1) / threads, i % 2 == 1}
+                 : Share{planes * i / threads, planes * (i + 1) / threads, 0, rows});
+  }
 }
 
 template <int kStride>
@@ -428,16 +470,17 @@ void run(const Window& g, const float* x, const float* weights, const float* bia
   const int64_t in_plane = g.in[1] * g.in[2], out_plane = g.out[1] * g.out[2];
   if (kStride == 1 && SmallPlan::fits(g)) {
     const SmallPlan p(g, clip);
-    for_planes(planes, threads, [&](int64_t begin, int64_t end) {
-      small_planes(p, x, weights, bias, channels, y, begin, end);
-    });
+    for_shares(planes, channels, in_plane, g.out[1], p.q != 8, threads,
+               [&](const Share& s) { small_planes(p, x, weights, bias, channels, y, s); });
     return;
   }
   const RowPlan<kStride> p(g);
-  for_planes(planes, threads, [&](int64_t begin, int64_t end) {
-    for (int64_t t = begin; t < end; ++t) {
+  for_shares(planes, channels, in_plane, g.out[1], true, threads, [&](const Share& s) {
+    for (int64_t i = 0; i < s.end - s.begin; ++i) {
+      const int64_t t = s.plane(i);
       row_plane<kStride>(p, x + t * in_plane, Weights(weights, bias, clip, t % channels),
-                         y + t * out_plane, std::make_integer_sequence<int, kBlockRows - 1>{});
+                         y + t * out_plane, s.first, s.last,
+                         std::make_integer_sequence<int, kBlockRows - 1>{});
     }
   });
 }

@@ -69,9 +69,13 @@ void run(const Window& w, const float* x, int64_t in_c, const std::vector<float>
   const int64_t blocks = (out_c + kOutBlock - 1) / kOutBlock, oh = w.out[1];
   const int64_t in_size = in_c * w.in[1] * w.in[2], plane = oh * w.out[2];
   const int64_t tasks = batch * blocks * oh;
+  // Tasks run row by row (all channel blocks of a row together), so a
+  // static split gives each thread a band of rows of every channel: the
+  // depthwise and 1x1 convs after the stem split a plane the same way
+  // (by rows or positions), and each thread finds its band in its own cache.
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (int64_t t = 0; t < tasks; ++t) {
-    const int64_t oy = t % oh, b = t / oh % blocks, n = t / oh / blocks;
+    const int64_t b = t % blocks, oy = t / blocks % oh, n = t / blocks / oh;
     const int64_t o0 = b * kOutBlock, outs = std::min(kOutBlock, out_c - o0);
     row_block<kStride>(w, x + n * in_size, in_c, wb.data() + b * in_c * 9 * kOutBlock, oy, outs,
                        bias ? bias + o0 : nullptr, clip, y + (n * out_c + o0) * plane);

@@ -121,7 +121,23 @@ class BinaryKernel : public Kernel {
     T* py = y.data<T>();
     const int64_t total = y.size();
     if (a.shape() == b.shape()) {
-#pragma omp parallel for num_threads(threads_for(ctx, total)) schedule(static)
+      const int threads = threads_for(ctx, total);
+      const Shape& s = y.shape();
+      if (threads > 1 && s.size() >= 3 && s[0] < threads) {
+        // Fewer images than threads: each thread takes the same band of
+        // positions of every [N, C] plane, as the convs that wrote the
+        // operands did (float_conv.cpp), so it reads its own cache.
+        const int64_t outer = s[0] * s[1], plane = total / std::max<int64_t>(outer, 1);
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
+        for (int i = 0; i < threads; ++i) {
+          const int64_t j0 = plane * i / threads, j1 = plane * (i + 1) / threads;
+          for (int64_t o = 0; o < outer; ++o)
+            for (int64_t j = o * plane + j0; j < o * plane + j1; ++j)
+              py[j] = Op::apply(pa[j], pb[j]);
+        }
+        return;
+      }
+#pragma omp parallel for num_threads(threads) schedule(static)
       for (int64_t i = 0; i < total; ++i) py[i] = Op::apply(pa[i], pb[i]);
       return;
     }

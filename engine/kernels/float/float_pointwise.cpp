@@ -30,7 +30,7 @@ constexpr int kMaxVectors = 3;  // 8 x 3 accumulators leave registers for the in
 // on the zero padding and not stored.
 template <int kVectors, bool kTail>
 void block(const float* pw, int64_t k, const float* x, int64_t ldx, __mmask16 tail, int64_t rows,
-           const float* bias, const FusedClip& clip, float* y, int64_t ldy) {
+           const float* bias, const FusedClip& clip, float* y, int64_t ldy, const float* residual) {
   __m512 acc[kPointwiseRows][kVectors];
   for (auto& row : acc)
     for (auto& a : row) a = _mm512_setzero_ps();
@@ -72,13 +72,15 @@ void block(const float* pw, int64_t k, const float* x, int64_t ldx, __mmask16 ta
       if (bias) r = _mm512_add_ps(r, _mm512_set1_ps(bias[i]));
       r = rowtaps::clip16(r, clip);
       const __mmask16 lanes = kTail && v == kVectors - 1 ? tail : __mmask16(0xFFFF);
+      if (residual)
+        r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(lanes, residual + i * ldy + v * kLanes));
       _mm512_mask_storeu_ps(y + i * ldy + v * kLanes, lanes, r);
     }
   }
 }
 
 using BlockFn = void (*)(const float*, int64_t, const float*, int64_t, __mmask16, int64_t,
-                         const float*, const FusedClip&, float*, int64_t);
+                         const float*, const FusedClip&, float*, int64_t, const float*);
 
 // The kernel for a column block of `count` positions (1..kMaxVectors * kLanes).
 BlockFn block_for(int64_t count) {
@@ -107,7 +109,7 @@ bool pointwise_supported() {
 
 void pointwise_tile(const PointwiseWeights& w, int64_t g, int64_t r0, int64_t rows, const float* x,
                     int64_t ldx, int64_t count, const float* bias, const FusedClip& clip, float* y,
-                    int64_t ldy) {
+                    int64_t ldy, const float* residual) {
 #if defined(AIMC_FLOAT_ROW_TAPS)
   // Column blocks of up to 3 registers, as even as they go (49 positions are
   // 2 + 2 registers, not 3 + 1: a block of one register loads as much as it
@@ -119,7 +121,8 @@ void pointwise_tile(const PointwiseWeights& w, int64_t g, int64_t r0, int64_t ro
     const int64_t p = block_start(b), cols = std::min(block_start(b + 1), count) - p;
     const auto tail = static_cast<__mmask16>((1u << (cols % kLanes)) - 1);
     block_for(cols)(w.block(g, r0 + r), w.k(), x + p, ldx, tail, std::min(kPointwiseRows, rows - r),
-                    bias ? bias + r : nullptr, clip, y + r * ldy + p, ldy);
+                    bias ? bias + r : nullptr, clip, y + r * ldy + p, ldy,
+                    residual ? residual + r * ldy + p : nullptr);
   };
   // The bigger operand stays in cache: with more output channels than
   // positions (the 7x7 layers, up to 1280 x 320 weights) a weight block
@@ -135,7 +138,7 @@ void pointwise_tile(const PointwiseWeights& w, int64_t g, int64_t r0, int64_t ro
   }
 #else
   (void)w, (void)g, (void)r0, (void)rows, (void)x, (void)ldx, (void)count, (void)bias, (void)clip,
-      (void)y, (void)ldy;
+      (void)y, (void)ldy, (void)residual;
 #endif
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Float 1x1 convolution straight on NCHW planes with bias and the fused clip
-// in the same pass: y[o, p] = clip(sum_c w[o, c] * x[c, p] + bias[o]).
+// in the same pass: y[o, p] = clip(sum_c w[o, c] * x[c, p] + bias[o]) (+ a
+// residual tensor, for a fused Add).
 // oneDNN's sgemm followed by a separate bias/clip pass re-read every output
 // once more; at batch 1 the large early planes (16 -> 96 channels at
 // 112x112) are bound by that traffic, not by the multiply-adds.
@@ -45,9 +46,10 @@ class PointwiseWeights {
 // kPointwiseRows) at positions [0, count): x points at the group's first
 // input channel at the first position (channel stride ldx), y at output
 // channel r0 at the first position (channel stride ldy), bias at r0's bias
-// or null.
+// or null. `residual`, laid out like y, is added last when given (a fused
+// Add): y = clip(sum + bias) + residual.
 void pointwise_tile(const PointwiseWeights& w, int64_t g, int64_t r0, int64_t rows, const float* x,
                     int64_t ldx, int64_t count, const float* bias, const FusedClip& clip, float* y,
-                    int64_t ldy);
+                    int64_t ldy, const float* residual = nullptr);
 
 }  // namespace aimc::floatk
