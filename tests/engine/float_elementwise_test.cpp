@@ -30,8 +30,10 @@ TEST(FloatAdd, EveryElementForAnyThreadCountAndBatch) {
   // rank 3 and rank 2 (no planes) too.
   for (const Shape& shape :
        {Shape{1, 8, 71, 73}, Shape{3, 8, 71, 73}, Shape{1, 40, 1001}, Shape{50, 1000}}) {
-    const Tensor a = random_tensor(shape, rng), b = random_tensor(shape, rng);
     for (int threads : {1, 2, 3}) {
+      // New operands each run: the output buffer is recycled from the last
+      // run and must not pass for a result.
+      const Tensor a = random_tensor(shape, rng), b = random_tensor(shape, rng);
       RunContext ctx;
       ctx.threads = threads;
       const Tensor y = exec.run({a, b}, ctx).at(0);

@@ -93,18 +93,20 @@ TEST_P(FuseConvAdd, RemovesTheAddAndKeepsTheBits) {
   for (const auto& [h, w] : {std::pair<int64_t, int64_t>{9, 9}, {40, 40}}) {
     const Graph g = residual_graph(b, h, w);
     std::mt19937 rng(3);
+    const Model fused = Model::from_graph(g, float_mode());
+    ASSERT_EQ(fused.graph().nodes.size(), 2u);
+    const Node& conv = fused.graph().nodes[1];
+    EXPECT_EQ(conv.op_type, "Conv");
+    EXPECT_EQ(conv.outputs.at(0), "Y");
+    EXPECT_EQ(conv.attr_int(kFusedAdd, 0), 1);
+    ASSERT_EQ(conv.inputs.size(), kFusedAddInput + 1);
+    EXPECT_EQ(conv.inputs[kFusedAddInput], "r");
     for (int64_t batch : {1, 3}) {
-      const Tensor x = random_tensor({batch, kChannels, h, w}, rng, -4.0f, 4.0f);
-      const Tensor expected = Executor(g).run({x}).at(0);
-      const Model fused = Model::from_graph(g, float_mode());
-      ASSERT_EQ(fused.graph().nodes.size(), 2u);
-      const Node& conv = fused.graph().nodes[1];
-      EXPECT_EQ(conv.op_type, "Conv");
-      EXPECT_EQ(conv.outputs.at(0), "Y");
-      EXPECT_EQ(conv.attr_int(kFusedAdd, 0), 1);
-      ASSERT_EQ(conv.inputs.size(), kFusedAddInput + 1);
-      EXPECT_EQ(conv.inputs[kFusedAddInput], "r");
       for (int threads : {1, 2}) {
+        // A new input each run: output buffers are recycled between runs and
+        // must not pass for a result.
+        const Tensor x = random_tensor({batch, kChannels, h, w}, rng, -4.0f, 4.0f);
+        const Tensor expected = Executor(g).run({x}).at(0);
         RunContext ctx;
         ctx.threads = threads;
         EXPECT_TRUE(same_bits(fused.run({x}, ctx).outputs.at(0), expected))
