@@ -3,6 +3,7 @@
 // integer path are NHWC (as TFLite), float tensors follow ONNX (NCHW).
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -14,9 +15,19 @@ namespace aimc {
 // An allocator whose resize leaves new elements uninitialized, so storage
 // recycled by the tensor arena is not cleared again for outputs a kernel
 // overwrites anyway. Tensors that need zeros ask for them.
+// Storage starts on a cache line: malloc puts large blocks 16 bytes past a
+// page, so every 64-byte vector load and store of a plane straddled two
+// lines.
 template <typename T>
 struct UninitializedAllocator : std::allocator<T> {
+  static constexpr std::align_val_t kAlignment{64};
   using std::allocator<T>::allocator;
+  template <typename U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlignment)); }
+  void deallocate(T* p, std::size_t n) noexcept { ::operator delete(p, n * sizeof(T), kAlignment); }
   template <typename U>
   void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
     ::new (static_cast<void*>(p)) U;

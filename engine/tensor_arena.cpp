@@ -1,5 +1,6 @@
 #include "engine/tensor_arena.h"
 
+#include <iterator>
 #include <utility>
 
 namespace aimc {
@@ -9,8 +10,12 @@ Tensor TensorArena::make(DType dtype, Shape shape, bool zero) {
   Tensor::Storage storage;
   {
     const std::lock_guard lock(mutex_);
-    const auto it = free_.lower_bound(bytes);
-    if (it != free_.end()) {
+    const auto fit = free_.lower_bound(bytes);
+    if (fit != free_.end()) {
+      // Of the buffers of that capacity, the last recycled: its lines are
+      // the likeliest still in cache (a cold output costs each store a
+      // read from memory first).
+      const auto it = std::prev(free_.upper_bound(fit->first));
       storage = std::move(it->second);
       free_.erase(it);
     }

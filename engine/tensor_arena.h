@@ -14,11 +14,11 @@ namespace aimc {
 
 class TensorArena {
  public:
-  // A tensor of that type and shape on the smallest free buffer that fits,
-  // else on new memory. Any fit is taken: the memory is resident already, and
-  // holding it back for a bigger tensor would only grow the peak (measured:
-  // the float model at batch 16 peaks at 264 MB this way, 371 MB with a
-  // twice-too-big limit). Its contents are unspecified unless `zero`.
+  // A tensor of that type and shape on the smallest free buffer that fits
+  // (the last recycled of that size), else on new memory. Any fit is taken: the memory is resident
+  // already, and holding it back for a bigger tensor would only grow the peak (measured: the float
+  // model at batch 16 peaks at 264 MB this way, 371 MB with a twice-too-big limit). Its contents
+  // are unspecified unless `zero`.
   Tensor make(DType dtype, Shape shape, bool zero);
   // Keeps t's storage for later make() calls.
   void recycle(Tensor&& t);

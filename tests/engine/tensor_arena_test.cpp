@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 
 namespace aimc {
 namespace {
@@ -48,6 +49,34 @@ TEST(TensorArena, EmptyTensorsAreNotKept) {
   TensorArena arena;
   arena.recycle(Tensor());
   EXPECT_EQ(arena.free_buffers(), 0u);
+}
+
+// Of equal-capacity buffers the last recycled comes back first (its lines
+// are the likeliest in cache).
+TEST(TensorArena, EqualBuffersComeBackLastRecycledFirst) {
+  TensorArena arena;
+  Tensor a = arena.make(DType::kFloat32, {1000}, false);
+  Tensor b = arena.make(DType::kFloat32, {1000}, false);
+  const std::byte* a_bytes = a.raw();
+  const std::byte* b_bytes = b.raw();
+  arena.recycle(std::move(a));
+  arena.recycle(std::move(b));
+  EXPECT_EQ(arena.make(DType::kFloat32, {1000}, false).raw(), b_bytes);
+  EXPECT_EQ(arena.make(DType::kFloat32, {1000}, false).raw(), a_bytes);
+}
+
+// Storage starts on a 64-byte cache line, small or large (malloc alone puts
+// large blocks 16 bytes past a page), new or recycled.
+TEST(TensorArena, StorageStartsOnACacheLine) {
+  TensorArena arena;
+  for (int64_t n : {1, 3, 1000, 1 << 20, 3 << 20}) {
+    Tensor t = arena.make(DType::kFloat32, {n}, false);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(t.raw()) % 64, 0u) << n;
+    arena.recycle(std::move(t));
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(arena.make(DType::kInt8, {n}, false).raw()) % 64, 0u)
+        << n;
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(Tensor(DType::kInt32, {n}).raw()) % 64, 0u) << n;
+  }
 }
 
 }  // namespace
