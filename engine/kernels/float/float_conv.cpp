@@ -278,6 +278,7 @@ class ConvKernel : public Kernel {
     const int64_t tasks = batch * group_ * tiles.col_tiles * tiles.row_tiles;
     const float* xd = x.data<float>();
     float* yd = y.data<float>();
+    const bool cold = y.size() * int64_t{sizeof(float)} >= kColdOutputBytes;
 #pragma omp parallel for num_threads(threads_for(ctx, batch* plane* out_c* k)) schedule(static)
     for (int64_t t = 0; t < tasks; ++t) {
       const int64_t rt = t % tiles.row_tiles, ct = t / tiles.row_tiles % tiles.col_tiles;
@@ -289,7 +290,7 @@ class ConvKernel : public Kernel {
       const int64_t out_offset = (n * out_c + g * rows + r0) * plane + p0;
       pointwise_tile(*pointwise_, g, r0, rcount, xg, plane, count,
                      bias ? bias + g * rows + r0 : nullptr, clip_, yd + out_offset, plane,
-                     residual ? residual + out_offset : nullptr);
+                     residual ? residual + out_offset : nullptr, cold);
     }
   }
 

@@ -109,7 +109,7 @@ bool pointwise_supported() {
 
 void pointwise_tile(const PointwiseWeights& w, int64_t g, int64_t r0, int64_t rows, const float* x,
                     int64_t ldx, int64_t count, const float* bias, const FusedClip& clip, float* y,
-                    int64_t ldy, const float* residual) {
+                    int64_t ldy, const float* residual, bool cold_output) {
 #if defined(AIMC_FLOAT_ROW_TAPS)
   // Column blocks of up to 3 registers, as even as they go (49 positions are
   // 2 + 2 registers, not 3 + 1: a block of one register loads as much as it
@@ -133,12 +133,29 @@ void pointwise_tile(const PointwiseWeights& w, int64_t g, int64_t r0, int64_t ro
     for (int64_t r = 0; r < rows; r += kPointwiseRows)
       for (int64_t b = 0; b < blocks; ++b) run(b, r);
   } else {
-    for (int64_t b = 0; b < blocks; ++b)
+    for (int64_t b = 0; b < blocks; ++b) {
+      // A large output is cold (its buffer was last written a whole run
+      // ago): the next column block's output lines are requested for
+      // writing while this one computes, and its inputs (k short runs, one
+      // per channel, more streams than the hardware prefetcher follows).
+      // Measured on the 96 x 112 x 112 output of MobileNetV2's second
+      // expansion: 0.51 -> 0.44 ms; on the hot 1.8 MB outputs it cost 5%.
+      if (cold_output && b + 1 < blocks) {
+        const int64_t p = block_start(b + 1);
+        const int64_t lines = (std::min(block_start(b + 2), count) - p + kLanes - 1) / kLanes;
+        for (int64_t c = 0; c < w.k(); ++c)
+          for (int64_t l = 0; l < lines; ++l)
+            _mm_prefetch(reinterpret_cast<const char*>(x + c * ldx + p + l * kLanes), _MM_HINT_T0);
+        for (int64_t r = 0; r < rows; ++r)
+          for (int64_t l = 0; l < lines; ++l)
+            _mm_prefetch(reinterpret_cast<const char*>(y + r * ldy + p + l * kLanes), _MM_HINT_ET0);
+      }
       for (int64_t r = 0; r < rows; r += kPointwiseRows) run(b, r);
+    }
   }
 #else
   (void)w, (void)g, (void)r0, (void)rows, (void)x, (void)ldx, (void)count, (void)bias, (void)clip,
-      (void)y, (void)ldy, (void)residual;
+      (void)y, (void)ldy, (void)residual, (void)cold_output;
 #endif
 }
 

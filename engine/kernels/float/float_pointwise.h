@@ -47,9 +47,14 @@ class PointwiseWeights {
 // input channel at the first position (channel stride ldx), y at output
 // channel r0 at the first position (channel stride ldy), bias at r0's bias
 // or null. `residual`, laid out like y, is added last when given (a fused
-// Add): y = clip(sum + bias) + residual.
+// Add): y = clip(sum + bias) + residual. `cold_output`: y is part of an
+// output too large to be in cache (kColdOutputBytes), so its lines are
+// prefetched for writing ahead of the stores.
 void pointwise_tile(const PointwiseWeights& w, int64_t g, int64_t r0, int64_t rows, const float* x,
                     int64_t ldx, int64_t count, const float* bias, const FusedClip& clip, float* y,
-                    int64_t ldy, const float* residual = nullptr);
+                    int64_t ldy, const float* residual = nullptr, bool cold_output = false);
+
+// Output tensors from this size on are taken to be cold (not in cache).
+inline constexpr int64_t kColdOutputBytes = int64_t{4} << 20;
 
 }  // namespace aimc::floatk
