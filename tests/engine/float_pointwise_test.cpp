@@ -51,7 +51,7 @@ TEST(FloatPointwise, EqualsThePlainLoopBitForBit) {
           want[(g * c.rows + r) * c.plane + p] = c.clip(acc);
         }
     // Whole groups in one tile, and tiles of 8 rows x 20 positions (as the
-    // conv splits work over threads).
+    // conv splits work over threads) with the prefetches for cold outputs.
     for (const auto& [tile_rows, tile_cols] :
          {std::pair<int64_t, int64_t>{c.rows, c.plane}, std::pair<int64_t, int64_t>{8, 20}}) {
       std::vector<float> got(want.size(), -7.0f);
@@ -62,7 +62,8 @@ TEST(FloatPointwise, EqualsThePlainLoopBitForBit) {
             const int64_t count = std::min(tile_cols, c.plane - p0);
             pointwise_tile(packed, g, r0, rows, x.data() + g * c.k * c.plane + p0, c.plane, count,
                            c.bias ? b.data() + g * c.rows + r0 : nullptr, c.clip,
-                           got.data() + (g * c.rows + r0) * c.plane + p0, c.plane);
+                           got.data() + (g * c.rows + r0) * c.plane + p0, c.plane, nullptr,
+                           /*cold_output=*/tile_cols == 20);
           }
       EXPECT_EQ(std::memcmp(got.data(), want.data(), got.size() * sizeof(float)), 0)
           << "groups " << c.groups << " rows " << c.rows << " k " << c.k << " plane " << c.plane
