@@ -433,7 +433,20 @@ void small_planes(const SmallPlan& p, const float* x, const float* weights, cons
   // computation of plane i - 1.
   const Scratch scratch[2] = {Scratch(p.size), Scratch(p.size)};
   if (steps > 0) fill_plane(0, scratch[0].data());
+  // The input rows of plane i + 2 are requested while plane i computes (as
+  // for the in-place rows: many short runs, which the hardware prefetcher
+  // does not follow).
+  const int64_t row_lo = std::max<int64_t>(first - p.top, 0);
+  const int64_t row_hi = std::min(last + 2 - p.top, p.ih);
+  const auto prefetch_plane = [&](int64_t t) {
+    if (row_lo >= row_hi) return;
+    const float* from = x + t * in_plane + row_lo * p.iw;
+    const int64_t floats = (row_hi - row_lo) * p.iw;
+    for (int64_t f = 0; f < floats; f += kLanes)
+      _mm_prefetch(reinterpret_cast<const char*>(from + f), _MM_HINT_T0);
+  };
   for (int64_t i = 0; i < steps; ++i) {
+    if (i + 2 < steps) prefetch_plane(share.plane(i + 2));
     if (i + 1 < steps) fill_plane(i + 1, scratch[(i + 1) % 2].data());
     const int64_t t = share.plane(i), c = t % channels;
     compute(p, scratch[i % 2].data(), weights + c * 9, bias ? bias[c] : 0.0f, y + t * out_plane,
