@@ -17,6 +17,7 @@
 #include <Eigen/Core>
 
 #include "engine/kernels/float/float_depthwise.h"
+#include "engine/kernels/float/float_direct_conv.h"
 #include "engine/kernels/float/float_gemm_core.h"
 #include "engine/kernels/float/float_pointwise.h"
 #include "engine/kernels/sgemm.h"
@@ -206,6 +207,34 @@ BENCHMARK(BM_FloatDepthwise)
     ->ArgsProduct({{576}, {14}, {1, 2}, {1, 2}})
     ->ArgsProduct({{960}, {7}, {1}, {1, 2}})
     ->UseRealTime();
+
+// MobileNetV2's stem: 3x3 stride-2 conv, 3 -> 32 channels, 224 -> 112
+// (TF SAME padding), ReLU6 fused, at batch 1 on 1 and 2 threads.
+void BM_FloatStem(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(0));
+  floatk::Window w;
+  w.in = {1, 224, 224};
+  w.kernel = {1, 3, 3};
+  w.stride = {1, 2, 2};
+  w.pad_begin = {0, 0, 0};
+  w.pad_end = {0, 1, 1};
+  w.out = {1, 112, 112};
+  if (!floatk::direct3x3_supported(w, 3, 1)) {
+    state.SkipWithError("no AVX-512 float direct conv on this build");
+    return;
+  }
+  const auto x = random_floats(3 * 224 * 224, 1), wt = random_floats(32 * 3 * 9, 2),
+             bias = random_floats(32, 3);
+  std::vector<float> y(32 * 112 * 112);
+  const floatk::FusedClip relu6{true, 0.0f, 6.0f};
+  for (auto _ : state) {
+    floatk::direct3x3(w, x.data(), 3, wt.data(), 32, bias.data(), relu6, 1, y.data(), threads);
+    benchmark::DoNotOptimize(y.data());
+  }
+  state.counters["GMAC/s"] = benchmark::Counter(double(y.size()) * 27 * state.iterations() / 1e9,
+                                                benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_FloatStem)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime();
 
 }  // namespace
 }  // namespace aimc
