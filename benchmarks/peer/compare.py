@@ -4,11 +4,13 @@ same preprocessed inputs, threads 1 and 2, batch 1 and 16.
 
 For every (row, threads, batch) the two engines run in separate processes,
 alternating, RUNS times; the table gives the median images/s of each, their
-ratio aimc/ORT and each engine's peak RSS (median of the runs). Rows:
+ratio aimc/ORT, the median of the ratios of each aimc run to the ORT run
+right after it (pair ratios: robust to slow spells of the machine) and each
+engine's peak RSS (median of the runs). Rows:
   float    aimc --mode float on the fp32 model   vs ORT on the fp32 model
   int8     aimc --mode digital on the QDQ model  vs ORT on the QDQ model
   analog ima-paper, analog PCM 1 day (+GDC)      vs ORT on the fp32 model
-Usage: compare.py --aimc BUILD/aimc --shared ../shared [--runs 5] [--json OUT]
+Usage: compare.py --aimc BUILD/aimc --shared ../shared [--runs 5] [--images 48] [--json OUT]
 """
 import argparse
 import array
@@ -64,6 +66,8 @@ def main():
     p.add_argument("--rows", default="float,int8,ima-paper,pcm-1d")
     p.add_argument("--threads", default="1,2")
     p.add_argument("--batches", default="1,16")
+    p.add_argument("--images", type=int, default=48,
+                   help="images per timed run (iterations = images / batch, at least 3)")
     p.add_argument("--json")
     a = p.parse_args()
     fp32 = os.path.join(a.shared, "models", "mobilenetv2_fp32.onnx")
@@ -84,13 +88,13 @@ def main():
         for batch in map(int, a.batches.split(",")):
             inputs[batch] = os.path.join(tmp, f"input_b{batch}.f32")
             write_input(inputs[batch], batch)
-        print("| row | threads | batch | aimc images/s | ORT images/s | aimc/ORT | aimc peak RSS MB | ORT peak RSS MB |")
-        print("|---|---|---|---|---|---|---|---|", flush=True)
+        print("| row | threads | batch | aimc images/s | ORT images/s | aimc/ORT | pair ratios | aimc peak RSS MB | ORT peak RSS MB |")
+        print("|---|---|---|---|---|---|---|---|---|", flush=True)
         for name in a.rows.split(","):
             row = rows[name]
             for threads in map(int, a.threads.split(",")):
                 for batch in map(int, a.batches.split(",")):
-                    iterations = max(3, 48 // batch)
+                    iterations = max(3, a.images // batch)
                     mine, theirs, version = [], [], "?"
                     for _ in range(a.runs):  # alternating, so drifts of the machine hit both
                         mine.append(aimc_once(a, row, row["aimc_model"], inputs[batch], threads, batch, iterations))
@@ -103,9 +107,15 @@ def main():
                          "ort_rss_mb": statistics.median(x[1] for x in theirs),
                          "ort_model": os.path.basename(row["ort_model"]), "ort_version": version}
                     r["ratio"] = r["aimc_ips"] / r["ort_ips"]
+                    # Each aimc run with the ORT run right after it: the
+                    # machine's slow and fast spells hit both of a pair.
+                    r["aimc_runs_ips"] = [x[0] for x in mine]
+                    r["ort_runs_ips"] = [x[0] for x in theirs]
+                    r["pair_ratio_median"] = statistics.median(m[0] / t[0] for m, t in zip(mine, theirs))
                     results.append(r)
                     print(f"| {name} | {threads} | {batch} | {r['aimc_ips']:.1f} | {r['ort_ips']:.1f} | "
-                          f"{r['ratio']:.2f} | {r['aimc_rss_mb']:.0f} | {r['ort_rss_mb']:.0f} |", flush=True)
+                          f"{r['ratio']:.2f} | {r['pair_ratio_median']:.2f} | {r['aimc_rss_mb']:.0f} | {r['ort_rss_mb']:.0f} |",
+                          flush=True)
     if a.json:
         with open(a.json + ".tmp", "w") as f:
             json.dump(results, f, indent=2)
