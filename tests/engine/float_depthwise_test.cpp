@@ -139,7 +139,7 @@ TEST(FloatDepthwise3x3, OddWidthsAndBothStridesEqualThePlaneLoop) {
   check(cases);
 }
 
-// One image with planes of more than 512 positions: with 2 or 3 threads
+// One image with planes of more than 1024 positions: with 2 or 3 threads
 // each thread computes a band of rows of every plane (odd threads backwards),
 // from in-place rows (wide or stride 2) or its rows of the padded copy.
 TEST(FloatDepthwise3x3, BandsOfRowsEqualThePlaneLoop) {
