@@ -164,10 +164,13 @@ template <int kStride, int kRows>
   // as planes are in order), requested now: a block reads up to 17 rows of
   // a few cache lines each, more streams than the hardware prefetcher
   // follows, and the large early planes come from memory.
-  const float* next = in + (iy0 + kInRows) * iw;
-  const int64_t next_floats = kBlockRows * kStride * iw;
-  for (int64_t f = 0; f < next_floats; f += kLanes) {
-    _mm_prefetch(reinterpret_cast<const char*>(next + f), _MM_HINT_T0);
+  // (Addresses as integers: past the last plane they leave the tensor,
+  // which a prefetch may do but pointer arithmetic may not.)
+  const auto next = reinterpret_cast<std::uintptr_t>(in) +
+                    static_cast<std::uintptr_t>((iy0 + kInRows) * iw) * sizeof(float);
+  const auto next_bytes = static_cast<std::uintptr_t>(kBlockRows * kStride * iw) * sizeof(float);
+  for (std::uintptr_t b = 0; b < next_bytes; b += 64) {
+    _mm_prefetch(reinterpret_cast<const char*>(next + b), _MM_HINT_T0);
   }
   for (const auto& c : p.cols) block<kStride, kRows>(rows, c, w, out + oy0 * ow + c.ox, ow);
 }
