@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/passes/rewrite_nodes.h"
+
 namespace aimc {
 namespace {
 
@@ -117,16 +119,6 @@ bool fold_at(Graph& graph, std::size_t i) {
 
 }  // namespace
 
-int fold_batchnorm_into_conv(Graph& graph) {
-  int folded = 0;
-  for (std::size_t i = 0; i < graph.nodes.size();) {
-    if (fold_at(graph, i)) {
-      ++folded;  // node i is gone: look at the new node i
-    } else {
-      ++i;
-    }
-  }
-  return folded;
-}
+int fold_batchnorm_into_conv(Graph& graph) { return rewrite_nodes(graph, fold_at); }
 
 }  // namespace aimc

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/passes/rewrite_nodes.h"
+
 namespace aimc {
 namespace {
 
@@ -56,16 +58,6 @@ bool fuse_at(Graph& graph, std::size_t i) {
 
 }  // namespace
 
-int fuse_conv_add(Graph& graph) {
-  int fused = 0;
-  for (std::size_t i = 0; i < graph.nodes.size();) {
-    if (fuse_at(graph, i)) {
-      ++fused;
-    } else {
-      ++i;
-    }
-  }
-  return fused;
-}
+int fuse_conv_add(Graph& graph) { return rewrite_nodes(graph, fuse_at); }
 
 }  // namespace aimc

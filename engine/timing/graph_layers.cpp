@@ -2,6 +2,7 @@
 
 #include "engine/error.h"
 #include "engine/passes/fuse_conv_add.h"
+#include "engine/passes/fuse_expand_depthwise.h"
 
 namespace aimc::timing {
 namespace {
@@ -38,8 +39,25 @@ std::vector<LayerShape> layers_from_graph(const Graph& g) {
     if (op == "QConv" || op == "Conv") {
       const Shape w = weight_shape(g, n.inputs.at(1));
       if (w.size() != 4) continue;  // 1-D/3-D convs are not part of the cluster model
-      const Chw in = chw_of(g, n, n.inputs[0]), o = chw_of(g, n, n.outputs[0]);
+      Chw in = chw_of(g, n, n.inputs[0]);
+      const Chw o = chw_of(g, n, n.outputs[0]);
       const int64_t group = n.attr_int("group", 1);
+      if (n.attr_int(kFusedExpand, 0) != 0) {
+        // A fused 1x1 expansion (float mode) is still its own layer on the
+        // cluster, before the depthwise, which reads its output.
+        const Shape ew = weight_shape(g, n.inputs.at(kFusedExpandWeight));
+        if (ew.size() != 4) continue;
+        LayerShape e;
+        e.name = n.attr_string(kFusedExpandName, n.outputs[0]);
+        e.op = LayerOp::kPointwise;
+        e.in_c = in.c;
+        e.out_c = static_cast<int>(ew[0]);
+        e.kernel_h = e.kernel_w = e.stride = 1;
+        e.in_h = e.out_h = in.h;
+        e.in_w = e.out_w = in.w;
+        out.push_back(e);
+        in.c = e.out_c;
+      }
       l.in_c = in.c;
       l.out_c = o.c;
       l.kernel_h = static_cast<int>(w[2]);

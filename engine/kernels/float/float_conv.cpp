@@ -9,12 +9,14 @@
 #include "engine/kernels/float/float_common.h"
 #include "engine/kernels/float/float_depthwise.h"
 #include "engine/kernels/float/float_direct_conv.h"
+#include "engine/kernels/float/float_expand_depthwise.h"
 #include "engine/kernels/float/float_gemm_core.h"
 #include "engine/kernels/float/float_kernels.h"
 #include "engine/kernels/float/float_pointwise.h"
 #include "engine/kernels/sgemm.h"
 #include "engine/passes/fuse_conv_add.h"
 #include "engine/passes/fuse_conv_clip.h"
+#include "engine/passes/fuse_expand_depthwise.h"
 
 namespace aimc::floatk {
 namespace {
@@ -153,6 +155,7 @@ class ConvKernel : public Kernel {
       clip_ = {true, n.attr_float(kFusedClipMin, 0.0f), n.attr_float(kFusedClipMax, 0.0f)};
     if (group_ < 1) fail(g, n, "group must be positive");
     fused_add_ = n.attr_int(kFusedAdd, 0) != 0;
+    if (n.attr_int(kFusedExpand, 0) != 0) init_expand();
     // Constant weights are checked (and in analog mode programmed) once.
     if (const Tensor* w = g.initializer(n.inputs[1])) {
       check_weight(*w);
@@ -171,6 +174,10 @@ class ConvKernel : public Kernel {
     const Tensor* bias = optional_input(inputs, 2);
     expect_dtype(graph_, node_, x, DType::kFloat32, "input X");
     check_weight(w);
+    if (expand_) {
+      run_expand_depthwise(ctx, x, w, bias, outputs[0]);
+      return;
+    }
     if (x.rank() != w.rank()) {
       fail(graph_, node_,
            "input " + shape_str(x.shape()) + " and weight " + shape_str(w.shape()) +
@@ -234,6 +241,59 @@ class ConvKernel : public Kernel {
     if (w.rank() < 3 || w.rank() > 5) fail(graph_, node_, "weight must be [O, C/group, k...]");
     if (w.dim(0) % group_ != 0) fail(graph_, node_, "group does not divide the output channels");
     if (w.size() == 0) fail(graph_, node_, "empty weight");
+  }
+
+  // The fused expansion (passes/fuse_expand_depthwise.h): its constant
+  // weights packed once, as the 1x1 kernel packs them.
+  void init_expand() {
+    const Tensor* ew = graph_.initializer(node_.inputs.size() > kFusedExpandWeight
+                                              ? node_.inputs[kFusedExpandWeight]
+                                              : std::string());
+    if (!ew || ew->dtype() != DType::kFloat32 || ew->rank() != 4)
+      fail(graph_, node_, "fused expansion needs a constant float [C, Cin, 1, 1] weight");
+    if (!expand_depthwise_supported())
+      fail(graph_, node_, "fused expansion is not available in this build");
+    const int64_t channels = ew->dim(0), in_c = ew->dim(1);
+    expand_ = std::make_unique<PointwiseWeights>(ew->data<float>(), 1, channels, in_c);
+    expand_in_c_ = in_c;
+    if (node_.inputs.size() > kFusedExpandBias && !node_.inputs[kFusedExpandBias].empty()) {
+      const Tensor* eb = graph_.initializer(node_.inputs[kFusedExpandBias]);
+      if (!eb || eb->dtype() != DType::kFloat32 || eb->size() != channels)
+        fail(graph_, node_, "fused expansion bias must be a constant with one value per channel");
+      expand_bias_ = eb->data<float>();
+    }
+    if (node_.has_attr(kFusedExpandClipMin)) {
+      expand_clip_ = {true, node_.attr_float(kFusedExpandClipMin, 0.0f),
+                      node_.attr_float(kFusedExpandClipMax, 0.0f)};
+    }
+  }
+
+  void run_expand_depthwise(const RunContext& ctx, const Tensor& x, const Tensor& w,
+                            const Tensor* bias, Tensor& y) const {
+    const int64_t channels = w.dim(0);
+    if (x.rank() != 4 || x.dim(1) != expand_in_c_) {
+      fail(graph_, node_,
+           "input " + shape_str(x.shape()) + " does not have the fused expansion's " +
+               std::to_string(expand_in_c_) + " channels");
+    }
+    if (w.shape() != Shape{channels, 1, 3, 3} || group_ != channels)
+      fail(graph_, node_, "fused expansion needs a 3x3 depthwise weight");
+    if (bias) {
+      expect_dtype(graph_, node_, *bias, DType::kFloat32, "bias");
+      if (bias->size() != channels) fail(graph_, node_, "bias must have one value per channel");
+    }
+    const Shape expanded{x.dim(0), channels, x.dim(2), x.dim(3)};
+    const Window win = resolve_window(graph_, node_, attrs_, expanded, {3, 3});
+    if (!depthwise3x3_supported(win, channels, group_, channels))
+      fail(graph_, node_, "fused expansion needs a depthwise window the fused kernel takes");
+    y = new_output(ctx, DType::kFloat32, Shape{x.dim(0), channels, win.out[1], win.out[2]},
+                   /*zero=*/false);
+    const ExpandDepthwise f{expand_.get(), expand_bias_,    expand_clip_,
+                            win,           w.data<float>(), bias ? bias->data<float>() : nullptr,
+                            clip_};
+    const int64_t work = x.dim(0) * x.dim(2) * x.dim(3) * channels * (expand_in_c_ + 9);
+    expand_depthwise(f, x.data<float>(), x.dim(0), expand_in_c_, channels, y.data<float>(),
+                     threads_for(ctx, work));
   }
 
   void run_channelwise(const RunContext& ctx, const Window& win, const Tensor& x, const Tensor& w,
@@ -343,6 +403,10 @@ class ConvKernel : public Kernel {
   KernelFlavor flavor_;
   std::unique_ptr<TiledLayer> tiles_;            // set when placed on analog tiles
   std::unique_ptr<PointwiseWeights> pointwise_;  // constant 1x1 weights, packed
+  std::unique_ptr<PointwiseWeights> expand_;     // a fused expansion's weights, packed
+  int64_t expand_in_c_ = 0;
+  const float* expand_bias_ = nullptr;
+  FusedClip expand_clip_;
 };
 
 }  // namespace

@@ -150,15 +150,25 @@ struct RowPlan {
   const float* zeros() const { return zero_row.data() + 2 * kLanes; }
 };
 
+// Where the input rows and output rows of a plane are: input row iy at
+// in + (iy - in_row0) * width (only the rows the outputs read need be there),
+// output row oy at out + (oy - out_row0) * output width.
+struct PlaneRows {
+  const float* in;
+  int64_t in_row0;
+  float* out;
+  int64_t out_row0;
+};
+
 template <int kStride, int kRows>
-[[gnu::always_inline]] inline void row_blocks(const RowPlan<kStride>& p, const float* in,
-                                              const Weights& w, float* out, int64_t oy0) {
+[[gnu::always_inline]] inline void row_blocks(const RowPlan<kStride>& p, const PlaneRows& pr,
+                                              const Weights& w, int64_t oy0) {
   constexpr int kInRows = (kRows - 1) * kStride + 3;
   const int64_t ih = p.g.in[1], iw = p.g.in[2], ow = p.g.out[2];
   const int64_t iy0 = oy0 * kStride - p.g.pad_begin[1];
   const float* rows[kInRows];
   for (int i = 0; i < kInRows; ++i) {
-    rows[i] = iy0 + i >= 0 && iy0 + i < ih ? in + (iy0 + i) * iw : p.zeros();
+    rows[i] = iy0 + i >= 0 && iy0 + i < ih ? pr.in + (iy0 + i - pr.in_row0) * iw : p.zeros();
   }
   // The rows the next block adds (past the plane: the next plane's first,
   // as planes are in order), requested now: a block reads up to 17 rows of
@@ -166,25 +176,26 @@ template <int kStride, int kRows>
   // follows, and the large early planes come from memory.
   // (Addresses as integers: past the last plane they leave the tensor,
   // which a prefetch may do but pointer arithmetic may not.)
-  const auto next = reinterpret_cast<std::uintptr_t>(in) +
-                    static_cast<std::uintptr_t>((iy0 + kInRows) * iw) * sizeof(float);
+  const auto next = reinterpret_cast<std::uintptr_t>(pr.in) +
+                    static_cast<std::uintptr_t>((iy0 + kInRows - pr.in_row0) * iw) * sizeof(float);
   const auto next_bytes = static_cast<std::uintptr_t>(kBlockRows * kStride * iw) * sizeof(float);
   for (std::uintptr_t b = 0; b < next_bytes; b += 64) {
     _mm_prefetch(reinterpret_cast<const char*>(next + b), _MM_HINT_T0);
   }
-  for (const auto& c : p.cols) block<kStride, kRows>(rows, c, w, out + oy0 * ow + c.ox, ow);
+  float* out = pr.out + (oy0 - pr.out_row0) * ow;
+  for (const auto& c : p.cols) block<kStride, kRows>(rows, c, w, out + c.ox, ow);
 }
 
 // Output rows [begin, end) of one plane.
 template <int kStride, int... kRem>
-void row_plane(const RowPlan<kStride>& p, const float* in, const Weights& w, float* out,
-               int64_t begin, int64_t end, std::integer_sequence<int, kRem...>) {
+void row_plane(const RowPlan<kStride>& p, const PlaneRows& pr, const Weights& w, int64_t begin,
+               int64_t end, std::integer_sequence<int, kRem...>) {
   int64_t oy0 = begin;
   for (; oy0 + kBlockRows <= end; oy0 += kBlockRows) {
-    row_blocks<kStride, kBlockRows>(p, in, w, out, oy0);
+    row_blocks<kStride, kBlockRows>(p, pr, w, oy0);
   }
   const int rem = static_cast<int>(end - oy0);
-  ((rem == kRem + 1 ? row_blocks<kStride, kRem + 1>(p, in, w, out, oy0) : void()), ...);
+  ((rem == kRem + 1 ? row_blocks<kStride, kRem + 1>(p, pr, w, oy0) : void()), ...);
 }
 
 // ---------------------------------------------------------------------------
@@ -506,11 +517,24 @@ void run(const Window& g, const float* x, const float* weights, const float* bia
   for_shares(planes, channels, in_plane, g.out[1], true, threads, [&](const Share& s) {
     for (int64_t i = 0; i < s.end - s.begin; ++i) {
       const int64_t t = s.plane(i);
-      row_plane<kStride>(p, x + t * in_plane, Weights(weights, bias, clip, t % channels),
-                         y + t * out_plane, s.first, s.last,
+      row_plane<kStride>(p, PlaneRows{x + t * in_plane, 0, y + t * out_plane, 0},
+                         Weights(weights, bias, clip, t % channels), s.first, s.last,
                          std::make_integer_sequence<int, kBlockRows - 1>{});
     }
   });
+}
+
+template <int kStride>
+void run_band(const Window& g, const DepthwiseBand& b, int64_t channels, const float* weights,
+              const float* bias, const FusedClip& clip, int64_t begin, int64_t end) {
+  const RowPlan<kStride> p(g);
+  for (int64_t c = 0; c < channels; ++c) {
+    row_plane<kStride>(p,
+                       PlaneRows{b.in + c * b.in_channel_stride, b.in_row0,
+                                 b.out + c * b.out_channel_stride, b.out_row0},
+                       Weights(weights, bias, clip, c), begin, end,
+                       std::make_integer_sequence<int, kBlockRows - 1>{});
+  }
 }
 
 }  // namespace
@@ -539,6 +563,21 @@ void depthwise3x3(const Window& w, const float* x, const float* weights, const f
 #else
   (void)w, (void)x, (void)weights, (void)bias, (void)clip, (void)batch, (void)channels, (void)y,
       (void)threads;
+#endif
+}
+
+void depthwise3x3_band(const Window& w, const DepthwiseBand& band, int64_t channels,
+                       const float* weights, const float* bias, const FusedClip& clip,
+                       int64_t begin, int64_t end) {
+#if defined(AIMC_FLOAT_ROW_TAPS)
+  if (w.stride[2] == 1) {
+    run_band<1>(w, band, channels, weights, bias, clip, begin, end);
+  } else {
+    run_band<2>(w, band, channels, weights, bias, clip, begin, end);
+  }
+#else
+  (void)w, (void)band, (void)channels, (void)weights, (void)bias, (void)clip, (void)begin,
+      (void)end;
 #endif
 }
 

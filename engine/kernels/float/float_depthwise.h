@@ -26,4 +26,24 @@ bool depthwise3x3_supported(const Window& w, int64_t channels, int64_t group, in
 void depthwise3x3(const Window& w, const float* x, const float* weights, const float* bias,
                   const FusedClip& clip, int64_t batch, int64_t channels, float* y, int threads);
 
+// Rows held in a band buffer, for a depthwise conv fused behind the conv that
+// computes its input band by band: channel c's input row iy (only the rows
+// the computed outputs read) at in + c * in_channel_stride + (iy - in_row0) *
+// w.in[2], its output row oy at out + c * out_channel_stride + (oy -
+// out_row0) * w.out[2].
+struct DepthwiseBand {
+  const float* in;
+  int64_t in_row0, in_channel_stride;
+  float* out;
+  int64_t out_row0, out_channel_stride;
+};
+
+// Output rows [begin, end) of `channels` planes (weights and bias from
+// channel 0 of the band), on the calling thread; the same bits as
+// depthwise3x3 (each output the same taps in the same order). Needs
+// depthwise3x3_supported.
+void depthwise3x3_band(const Window& w, const DepthwiseBand& band, int64_t channels,
+                       const float* weights, const float* bias, const FusedClip& clip,
+                       int64_t begin, int64_t end);
+
 }  // namespace aimc::floatk
