@@ -64,12 +64,15 @@ struct RowTaps {
 };
 
 // v < lo ? (lo > hi ? hi : lo) : (v > hi ? hi : v), as clip_value; NaN passes.
+// As min(hi, max(lo, v)): two instructions instead of two compares and two
+// blends, and the same result for every input, since max and min return
+// their second operand when either is NaN or both are zeros: a NaN v (or a
+// NaN bound) passes through, -0 and +0 keep v's sign as the compares do, and
+// lo > hi gives hi.
 inline __m512 clip16(__m512 v, const FusedClip& c) {
   if (!c.on) return v;
-  const __m512 r = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, _mm512_set1_ps(c.hi), _CMP_GT_OQ), v,
-                                        _mm512_set1_ps(c.hi));
-  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, _mm512_set1_ps(c.lo), _CMP_LT_OQ), r,
-                              _mm512_set1_ps(c.lo > c.hi ? c.hi : c.lo));
+  return _mm512_maskz_min_ps(0xFFFF, _mm512_set1_ps(c.hi),
+                             _mm512_maskz_max_ps(0xFFFF, _mm512_set1_ps(c.lo), v));
 }
 
 }  // namespace aimc::floatk::rowtaps
