@@ -17,8 +17,8 @@
 #include <Eigen/Core>
 
 #include "engine/kernels/float/float_depthwise.h"
+#include "engine/kernels/float/float_depthwise_block.h"
 #include "engine/kernels/float/float_direct_conv.h"
-#include "engine/kernels/float/float_expand_depthwise.h"
 #include "engine/kernels/float/float_gemm_core.h"
 #include "engine/kernels/float/float_pointwise.h"
 #include "engine/kernels/sgemm.h"
@@ -209,16 +209,17 @@ BENCHMARK(BM_FloatDepthwise)
     ->ArgsProduct({{960}, {7}, {1}, {1, 2}})
     ->UseRealTime();
 
-// MobileNetV2's expansion + depthwise pairs (cin -> c channels, 1x1 + ReLU6,
-// then 3x3 stride s + ReLU6) at batch 1 on 1 and 2 threads: fused (band by
-// band, kernels/float/float_expand_depthwise.h) against the two
-// kernels one after the other through the whole expanded tensor (band_kb =
-// 0, each with the same split as in the network); band_kb is the fused
-// kernel's buffer per thread. GMAC/s of both convs.
-void BM_FloatExpandDepthwise(benchmark::State& state) {
-  const int64_t cin = state.range(0), c = state.range(1), h = state.range(2), s = state.range(3);
-  const int threads = static_cast<int>(state.range(4));
-  const int64_t fused_kb = state.range(5);  // the band buffer; 0: unfused
+// MobileNetV2's inverted residual blocks (cin -> c channels, 1x1 + ReLU6,
+// 3x3 stride s + ReLU6, 1x1 -> co channels) at batch 1 on 1 and 2 threads:
+// fused, band by band (kernels/float/float_depthwise_block.h, band_kb: the
+// buffer of expanded rows per thread), against the three kernels one after
+// the other through whole tensors (band_kb = 0, each split as in the
+// network). GMAC/s of the three convs.
+void BM_FloatDepthwiseBlock(benchmark::State& state) {
+  const int64_t cin = state.range(0), c = state.range(1), co = state.range(2);
+  const int64_t h = state.range(3), s = state.range(4);
+  const int threads = static_cast<int>(state.range(5));
+  const int64_t band_kb = state.range(6);
   floatk::Window w;
   w.in = {1, h, h};
   w.kernel = {1, 3, 3};
@@ -226,42 +227,54 @@ void BM_FloatExpandDepthwise(benchmark::State& state) {
   w.pad_begin = {0, s == 1 ? 1 : 0, s == 1 ? 1 : 0};
   w.pad_end = {0, 1, 1};
   w.out = {1, (h - 1) / s + 1, (h - 1) / s + 1};
-  if (!floatk::expand_depthwise_supported()) {
+  if (!floatk::depthwise_block_supported()) {
     state.SkipWithError("no AVX-512 float kernels on this build");
     return;
   }
   const auto x = random_floats(cin * h * h, 1), ew = random_floats(c * cin, 2),
-             eb = random_floats(c, 3), dw = random_floats(c * 9, 4), db = random_floats(c, 5);
-  const floatk::PointwiseWeights packed(ew.data(), 1, c, cin);
-  const bool fused = fused_kb > 0;
-  std::vector<float> mid(fused ? 0 : c * h * h), y(c * w.out[1] * w.out[2]);
+             eb = random_floats(c, 3), dw = random_floats(c * 9, 4), db = random_floats(c, 5),
+             pw = random_floats(co * c, 6), pb = random_floats(co, 7);
+  const floatk::PointwiseWeights expand(ew.data(), 1, c, cin), project(pw.data(), 1, co, c);
+  const int64_t out_plane = w.out[1] * w.out[2];
+  std::vector<float> mid(band_kb ? 0 : c * h * h), dwo(band_kb ? 0 : c * out_plane),
+      y(co * out_plane);
   const floatk::FusedClip relu6{true, 0.0f, 6.0f};
-  const floatk::ExpandDepthwise f{&packed,   eb.data(), relu6, w,
-                                  dw.data(), db.data(), relu6, fused_kb << 10};
-  for (auto _ : state) {
-    if (fused) {
-      floatk::expand_depthwise(f, x.data(), 1, cin, c, y.data(), threads);
-    } else {
-      // As the Conv kernel splits a plane: column tiles of equal size.
+  const floatk::DepthwiseBlock f{{&expand, eb.data(), relu6},
+                                 w,
+                                 dw.data(),
+                                 db.data(),
+                                 relu6,
+                                 {&project, pb.data(), {}},
+                                 band_kb << 10};
+  // As the Conv kernel splits a plane: four column tiles of equal size.
+  const auto pointwise = [&](const floatk::PointwiseWeights& pwt, int64_t rows, const float* in,
+                             const float* bias, const floatk::FusedClip& clip, float* out,
+                             int64_t plane) {
 #pragma omp parallel for num_threads(threads) schedule(static)
-      for (int t = 0; t < 4; ++t) {
-        const int64_t p0 = h * h * t / 4, p1 = h * h * (t + 1) / 4;
-        floatk::pointwise_tile(packed, 0, 0, c, x.data() + p0, h * h, p1 - p0, eb.data(), relu6,
-                               mid.data() + p0, h * h);
-      }
-      floatk::depthwise3x3(w, mid.data(), dw.data(), db.data(), relu6, 1, c, y.data(), threads);
+    for (int t = 0; t < 4; ++t) {
+      const int64_t p0 = plane * t / 4, p1 = plane * (t + 1) / 4;
+      floatk::pointwise_tile(pwt, 0, 0, rows, in + p0, plane, p1 - p0, bias, clip, out + p0, plane);
+    }
+  };
+  for (auto _ : state) {
+    if (band_kb > 0) {
+      floatk::depthwise_block(f, x.data(), 1, cin, c, co, y.data(), nullptr, threads);
+    } else {
+      pointwise(expand, c, x.data(), eb.data(), relu6, mid.data(), h * h);
+      floatk::depthwise3x3(w, mid.data(), dw.data(), db.data(), relu6, 1, c, dwo.data(), threads);
+      pointwise(project, co, dwo.data(), pb.data(), {}, y.data(), out_plane);
     }
     benchmark::DoNotOptimize(y.data());
   }
-  const double macs = double(c) * h * h * cin + double(y.size()) * 9;
+  const double macs = double(c) * h * h * cin + double(c) * out_plane * (9 + co);
   state.counters["GMAC/s"] =
       benchmark::Counter(macs * state.iterations() / 1e9, benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_FloatExpandDepthwise)
-    ->ArgNames({"cin", "c", "hw", "stride", "threads", "band_kb"})
-    ->ArgsProduct({{16}, {96}, {112}, {2}, {1, 2}, {0, 192, 384, 768}})
-    ->ArgsProduct({{24}, {144}, {56}, {1, 2}, {1, 2}, {0, 192, 384, 768}})
-    ->ArgsProduct({{32}, {192}, {28}, {1, 2}, {1, 2}, {0, 384}})
+BENCHMARK(BM_FloatDepthwiseBlock)
+    ->ArgNames({"cin", "c", "co", "hw", "stride", "threads", "band_kb"})
+    ->ArgsProduct({{16}, {96}, {24}, {112}, {2}, {1, 2}, {0, 384}})
+    ->ArgsProduct({{24}, {144}, {24, 32}, {56}, {1, 2}, {1, 2}, {0, 384}})
+    ->ArgsProduct({{32}, {192}, {32, 64}, {28}, {1, 2}, {1, 2}, {0, 384}})
     ->UseRealTime();
 
 // MobileNetV2's stem: 3x3 stride-2 conv, 3 -> 32 channels, 224 -> 112

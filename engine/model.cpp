@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "engine/error.h"
-#include "engine/kernels/float/float_expand_depthwise.h"
+#include "engine/kernels/float/float_depthwise_block.h"
 #include "engine/onnx_import.h"
 #include "engine/passes/fold_batchnorm.h"
 #include "engine/passes/fuse_conv_add.h"
 #include "engine/passes/fuse_conv_clip.h"
-#include "engine/passes/fuse_expand_depthwise.h"
+#include "engine/passes/fuse_depthwise_block.h"
 #include "engine/passes/infer_shapes.h"
 #include "engine/passes/lower_qdq.h"
 
@@ -66,9 +66,8 @@ Model Model::from_graph(Graph graph, const ModelOptions& options) {
   if (options.mode == ExecMode::kFloat) {
     fuse_conv_clip(graph);
     fuse_conv_add(graph);  // after the clip: Conv -> Clip -> Add fuses whole
-    // After both: the expansion carries its clip; the depthwise must not
-    // have taken an Add.
-    if (floatk::expand_depthwise_supported()) fuse_expand_depthwise(graph);
+    // After both: the 1x1 convs carry their clips, the projection its Add.
+    if (floatk::depthwise_block_supported()) fuse_depthwise_blocks(graph);
   }
   Model m(Executor(std::move(graph), kernels), options.mode, lowered, kernels.analog);
   m.source_ = std::move(source);

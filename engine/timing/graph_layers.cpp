@@ -2,7 +2,7 @@
 
 #include "engine/error.h"
 #include "engine/passes/fuse_conv_add.h"
-#include "engine/passes/fuse_expand_depthwise.h"
+#include "engine/passes/fuse_depthwise_block.h"
 
 namespace aimc::timing {
 namespace {
@@ -42,24 +42,27 @@ std::vector<LayerShape> layers_from_graph(const Graph& g) {
       Chw in = chw_of(g, n, n.inputs[0]);
       const Chw o = chw_of(g, n, n.outputs[0]);
       const int64_t group = n.attr_int("group", 1);
+      // Fused 1x1 stages (float mode) are still their own layers on the
+      // cluster: the expansion before the depthwise, the projection after.
+      const auto pointwise = [&](const char* name_attr, int in_c, int out_c, Chw at) {
+        LayerShape p;
+        p.name = n.attr_string(name_attr, n.outputs[0]);
+        p.op = LayerOp::kPointwise;
+        p.in_c = in_c;
+        p.out_c = out_c;
+        p.in_h = p.out_h = at.h;
+        p.in_w = p.out_w = at.w;
+        return p;
+      };
       if (n.attr_int(kFusedExpand, 0) != 0) {
-        // A fused 1x1 expansion (float mode) is still its own layer on the
-        // cluster, before the depthwise, which reads its output.
         const Shape ew = weight_shape(g, n.inputs.at(kFusedExpandWeight));
         if (ew.size() != 4) continue;
-        LayerShape e;
-        e.name = n.attr_string(kFusedExpandName, n.outputs[0]);
-        e.op = LayerOp::kPointwise;
-        e.in_c = in.c;
-        e.out_c = static_cast<int>(ew[0]);
-        e.kernel_h = e.kernel_w = e.stride = 1;
-        e.in_h = e.out_h = in.h;
-        e.in_w = e.out_w = in.w;
-        out.push_back(e);
-        in.c = e.out_c;
+        out.push_back(pointwise(kFusedExpandName, in.c, static_cast<int>(ew[0]), in));
+        in.c = static_cast<int>(ew[0]);
       }
+      const bool projected = n.attr_int(kFusedProject, 0) != 0;
       l.in_c = in.c;
-      l.out_c = o.c;
+      l.out_c = projected ? static_cast<int>(w[0]) : o.c;
       l.kernel_h = static_cast<int>(w[2]);
       l.kernel_w = static_cast<int>(w[3]);
       const auto strides = n.attr_ints("strides");
@@ -70,10 +73,14 @@ std::vector<LayerShape> layers_from_graph(const Graph& g) {
       l.out_w = o.w;
       if (group == 1)
         l.op = l.kernel_h * l.kernel_w == 1 ? LayerOp::kPointwise : LayerOp::kConv;
-      else if (group == in.c && group == o.c)
+      else if (group == in.c && group == l.out_c)
         l.op = LayerOp::kDepthwise;
       else
         continue;  // grouped convs: not modelled
+      if (projected) {
+        out.push_back(l);
+        l = pointwise(kFusedProjectName, static_cast<int>(w[0]), o.c, o);
+      }
       if (n.attr_int(kFusedAdd, 0) != 0) {
         // A fused residual Add (float mode) is still its own layer on the
         // cluster: after the conv, on the conv's output shape.

@@ -8,15 +8,15 @@
 #include "engine/kernels/float/float_analog.h"
 #include "engine/kernels/float/float_common.h"
 #include "engine/kernels/float/float_depthwise.h"
+#include "engine/kernels/float/float_depthwise_block.h"
 #include "engine/kernels/float/float_direct_conv.h"
-#include "engine/kernels/float/float_expand_depthwise.h"
 #include "engine/kernels/float/float_gemm_core.h"
 #include "engine/kernels/float/float_kernels.h"
 #include "engine/kernels/float/float_pointwise.h"
 #include "engine/kernels/sgemm.h"
 #include "engine/passes/fuse_conv_add.h"
 #include "engine/passes/fuse_conv_clip.h"
-#include "engine/passes/fuse_expand_depthwise.h"
+#include "engine/passes/fuse_depthwise_block.h"
 
 namespace aimc::floatk {
 namespace {
@@ -155,7 +155,7 @@ class ConvKernel : public Kernel {
       clip_ = {true, n.attr_float(kFusedClipMin, 0.0f), n.attr_float(kFusedClipMax, 0.0f)};
     if (group_ < 1) fail(g, n, "group must be positive");
     fused_add_ = n.attr_int(kFusedAdd, 0) != 0;
-    if (n.attr_int(kFusedExpand, 0) != 0) init_expand();
+    if (n.attr_int(kFusedExpand, 0) != 0 || n.attr_int(kFusedProject, 0) != 0) init_block();
     // Constant weights are checked (and in analog mode programmed) once.
     if (const Tensor* w = g.initializer(n.inputs[1])) {
       check_weight(*w);
@@ -174,8 +174,10 @@ class ConvKernel : public Kernel {
     const Tensor* bias = optional_input(inputs, 2);
     expect_dtype(graph_, node_, x, DType::kFloat32, "input X");
     check_weight(w);
-    if (expand_) {
-      run_expand_depthwise(ctx, x, w, bias, outputs[0]);
+    const Tensor* operand =
+        fused_add_ ? &required_input(graph_, node_, inputs, kFusedAddInput) : nullptr;
+    if (block_) {
+      run_depthwise_block(ctx, x, w, bias, operand, outputs[0]);
       return;
     }
     if (x.rank() != w.rank()) {
@@ -201,17 +203,7 @@ class ConvKernel : public Kernel {
     const Window win = resolve_window(graph_, node_, attrs_, x.shape(), kernel);
     Shape out_shape{batch, out_c};
     for (int i = 3 - (x.rank() - 2); i < 3; ++i) out_shape.push_back(win.out[i]);
-    const float* residual = nullptr;
-    if (fused_add_) {
-      const Tensor& r = required_input(graph_, node_, inputs, kFusedAddInput);
-      expect_dtype(graph_, node_, r, DType::kFloat32, "fused Add operand");
-      if (r.shape() != out_shape) {
-        fail(graph_, node_,
-             "fused Add operand " + shape_str(r.shape()) + " differs from the output " +
-                 shape_str(out_shape));
-      }
-      residual = r.data<float>();
-    }
+    const float* residual = operand ? checked_operand(*operand, out_shape) : nullptr;
     outputs[0] = new_output(ctx, DType::kFloat32, out_shape, /*zero=*/false);
     const float* b = bias ? bias->data<float>() : nullptr;
     if (tiles_) {
@@ -243,57 +235,96 @@ class ConvKernel : public Kernel {
     if (w.size() == 0) fail(graph_, node_, "empty weight");
   }
 
-  // The fused expansion (passes/fuse_expand_depthwise.h): its constant
-  // weights packed once, as the 1x1 kernel packs them.
-  void init_expand() {
-    const Tensor* ew = graph_.initializer(node_.inputs.size() > kFusedExpandWeight
-                                              ? node_.inputs[kFusedExpandWeight]
-                                              : std::string());
-    if (!ew || ew->dtype() != DType::kFloat32 || ew->rank() != 4)
-      fail(graph_, node_, "fused expansion needs a constant float [C, Cin, 1, 1] weight");
-    if (!expand_depthwise_supported())
-      fail(graph_, node_, "fused expansion is not available in this build");
-    const int64_t channels = ew->dim(0), in_c = ew->dim(1);
-    expand_ = std::make_unique<PointwiseWeights>(ew->data<float>(), 1, channels, in_c);
-    expand_in_c_ = in_c;
-    if (node_.inputs.size() > kFusedExpandBias && !node_.inputs[kFusedExpandBias].empty()) {
-      const Tensor* eb = graph_.initializer(node_.inputs[kFusedExpandBias]);
-      if (!eb || eb->dtype() != DType::kFloat32 || eb->size() != channels)
-        fail(graph_, node_, "fused expansion bias must be a constant with one value per channel");
-      expand_bias_ = eb->data<float>();
+  // The fused Add's operand, refused unless it is a float tensor of the
+  // output's shape (no broadcasting).
+  const float* checked_operand(const Tensor& r, const Shape& out_shape) const {
+    expect_dtype(graph_, node_, r, DType::kFloat32, "fused Add operand");
+    if (r.shape() != out_shape) {
+      fail(graph_, node_,
+           "fused Add operand " + shape_str(r.shape()) + " differs from the output " +
+               shape_str(out_shape));
     }
-    if (node_.has_attr(kFusedExpandClipMin)) {
-      expand_clip_ = {true, node_.attr_float(kFusedExpandClipMin, 0.0f),
-                      node_.attr_float(kFusedExpandClipMax, 0.0f)};
-    }
+    return r.data<float>();
   }
 
-  void run_expand_depthwise(const RunContext& ctx, const Tensor& x, const Tensor& w,
-                            const Tensor* bias, Tensor& y) const {
-    const int64_t channels = w.dim(0);
-    if (x.rank() != 4 || x.dim(1) != expand_in_c_) {
-      fail(graph_, node_,
-           "input " + shape_str(x.shape()) + " does not have the fused expansion's " +
-               std::to_string(expand_in_c_) + " channels");
+  // A fused 1x1 stage (passes/fuse_depthwise_block.h): its constant weights
+  // packed once, as the 1x1 kernel packs them, its bias and clip.
+  struct OwnedStage {
+    std::unique_ptr<PointwiseWeights> weights;
+    int64_t in_c = 0, out_c = 0;
+    const float* bias = nullptr;
+    FusedClip clip;
+    PointwiseStage view() const { return {weights.get(), bias, clip}; }
+  };
+
+  OwnedStage init_stage(const char* what, std::size_t weight_input, std::size_t bias_input,
+                        const char* clip_min, const char* clip_max) const {
+    const auto input = [&](std::size_t i) {
+      return node_.inputs.size() > i ? node_.inputs[i] : std::string();
+    };
+    const Tensor* w = graph_.initializer(input(weight_input));
+    if (!w || w->dtype() != DType::kFloat32 || w->rank() != 4 || w->dim(2) != 1 || w->dim(3) != 1)
+      fail(graph_, node_, std::string(what) + " needs a constant float [O, C, 1, 1] weight");
+    if (!depthwise_block_supported())
+      fail(graph_, node_, std::string(what) + " is not available in this build");
+    OwnedStage st;
+    st.out_c = w->dim(0);
+    st.in_c = w->dim(1);
+    st.weights = std::make_unique<PointwiseWeights>(w->data<float>(), 1, st.out_c, st.in_c);
+    if (!input(bias_input).empty()) {
+      const Tensor* b = graph_.initializer(input(bias_input));
+      if (!b || b->dtype() != DType::kFloat32 || b->size() != st.out_c)
+        fail(graph_, node_,
+             std::string(what) + " bias must be a constant with one value per channel");
+      st.bias = b->data<float>();
     }
-    if (w.shape() != Shape{channels, 1, 3, 3} || group_ != channels)
-      fail(graph_, node_, "fused expansion needs a 3x3 depthwise weight");
+    if (node_.has_attr(clip_min))
+      st.clip = {true, node_.attr_float(clip_min, 0.0f), node_.attr_float(clip_max, 0.0f)};
+    return st;
+  }
+
+  void init_block() {
+    block_ = true;
+    if (node_.attr_int(kFusedExpand, 0) != 0)
+      expand_ = init_stage("fused expansion", kFusedExpandWeight, kFusedExpandBias,
+                           kFusedExpandClipMin, kFusedExpandClipMax);
+    if (node_.attr_int(kFusedProject, 0) != 0)
+      project_ = init_stage("fused projection", kFusedProjectWeight, kFusedProjectBias,
+                            kFusedProjectClipMin, kFusedProjectClipMax);
+  }
+
+  // The depthwise conv with its fused expansion and/or projection.
+  void run_depthwise_block(const RunContext& ctx, const Tensor& x, const Tensor& w,
+                           const Tensor* bias, const Tensor* operand, Tensor& y) const {
+    const int64_t channels = w.dim(0);
+    const int64_t in_c = expand_.weights ? expand_.in_c : channels;
+    if (x.rank() != 4 || x.dim(1) != in_c) {
+      fail(graph_, node_,
+           "input " + shape_str(x.shape()) + " does not have the fused block's " +
+               std::to_string(in_c) + " input channels");
+    }
+    if (w.shape() != Shape{channels, 1, 3, 3} || group_ != channels ||
+        (expand_.weights && expand_.out_c != channels) ||
+        (project_.weights && project_.in_c != channels))
+      fail(graph_, node_, "fused block needs a 3x3 depthwise weight matching its 1x1 stages");
     if (bias) {
       expect_dtype(graph_, node_, *bias, DType::kFloat32, "bias");
       if (bias->size() != channels) fail(graph_, node_, "bias must have one value per channel");
     }
-    const Shape expanded{x.dim(0), channels, x.dim(2), x.dim(3)};
-    const Window win = resolve_window(graph_, node_, attrs_, expanded, {3, 3});
+    const Shape dw_in{x.dim(0), channels, x.dim(2), x.dim(3)};
+    const Window win = resolve_window(graph_, node_, attrs_, dw_in, {3, 3});
     if (!depthwise3x3_supported(win, channels, group_, channels))
-      fail(graph_, node_, "fused expansion needs a depthwise window the fused kernel takes");
-    y = new_output(ctx, DType::kFloat32, Shape{x.dim(0), channels, win.out[1], win.out[2]},
-                   /*zero=*/false);
-    const ExpandDepthwise f{expand_.get(), expand_bias_,    expand_clip_,
-                            win,           w.data<float>(), bias ? bias->data<float>() : nullptr,
-                            clip_};
-    const int64_t work = x.dim(0) * x.dim(2) * x.dim(3) * channels * (expand_in_c_ + 9);
-    expand_depthwise(f, x.data<float>(), x.dim(0), expand_in_c_, channels, y.data<float>(),
-                     threads_for(ctx, work));
+      fail(graph_, node_, "fused block needs a depthwise window the fused kernel takes");
+    const int64_t out_c = project_.weights ? project_.out_c : channels;
+    const Shape out_shape{x.dim(0), out_c, win.out[1], win.out[2]};
+    const float* residual = operand ? checked_operand(*operand, out_shape) : nullptr;
+    y = new_output(ctx, DType::kFloat32, out_shape, /*zero=*/false);
+    const DepthwiseBlock f{expand_.view(),  win,
+                           w.data<float>(), bias ? bias->data<float>() : nullptr,
+                           clip_,           project_.view()};
+    const int64_t work = x.dim(0) * x.dim(2) * x.dim(3) * channels * (in_c + 9 + out_c);
+    depthwise_block(f, x.data<float>(), x.dim(0), in_c, channels, out_c, y.data<float>(), residual,
+                    threads_for(ctx, work));
   }
 
   void run_channelwise(const RunContext& ctx, const Window& win, const Tensor& x, const Tensor& w,
@@ -403,10 +434,8 @@ class ConvKernel : public Kernel {
   KernelFlavor flavor_;
   std::unique_ptr<TiledLayer> tiles_;            // set when placed on analog tiles
   std::unique_ptr<PointwiseWeights> pointwise_;  // constant 1x1 weights, packed
-  std::unique_ptr<PointwiseWeights> expand_;     // a fused expansion's weights, packed
-  int64_t expand_in_c_ = 0;
-  const float* expand_bias_ = nullptr;
-  FusedClip expand_clip_;
+  bool block_ = false;                           // a depthwise block (fused 1x1 stages)
+  OwnedStage expand_, project_;                  // its fused 1x1 stages, if any
 };
 
 }  // namespace

@@ -1,0 +1,52 @@
+#pragma once
+// Fuses MobileNetV2's inverted residual blocks in float mode: a 1x1
+// expansion Conv into the 3x3 depthwise Conv that alone reads its output,
+// and the 1x1 projection Conv (with its fused residual Add) that alone reads
+// the depthwise's output into it too, so that the expanded tensor and the
+// depthwise output are computed band by band in buffers that stay in cache
+// and are never stored whole (kernels/float/float_depthwise_block.h). The
+// fused node computes exactly the unfused values.
+#include <cstdint>
+
+#include "engine/graph.h"
+
+namespace aimc {
+
+// The fused node is the depthwise Conv. With kFusedExpand (1), its input 0
+// is the expansion's input and the expansion's weight and bias (or "") are
+// inputs kFusedExpandWeight and kFusedExpandBias. With kFusedProject (1),
+// its output is the projection's and the projection's weight and bias (or
+// "") are inputs kFusedProjectWeight and kFusedProjectBias; the
+// projection's fused Add, if any, is the node's (kFusedAdd, input
+// kFusedAddInput), added to the projection's output. Unused inputs are "".
+// A fused stage's clip is in its two clip attributes.
+inline constexpr const char* kFusedExpand = "aimc_fused_expand";
+inline constexpr const char* kFusedExpandName = "aimc_fused_expand_name";  // the 1x1 conv's name
+inline constexpr const char* kFusedExpandClipMin = "aimc_expand_clip_min";
+inline constexpr const char* kFusedExpandClipMax = "aimc_expand_clip_max";
+inline constexpr std::size_t kFusedExpandWeight = 4;
+inline constexpr std::size_t kFusedExpandBias = 5;
+inline constexpr const char* kFusedProject = "aimc_fused_project";
+inline constexpr const char* kFusedProjectName = "aimc_fused_project_name";
+inline constexpr const char* kFusedProjectClipMin = "aimc_project_clip_min";
+inline constexpr const char* kFusedProjectClipMax = "aimc_project_clip_max";
+inline constexpr std::size_t kFusedProjectWeight = 6;
+inline constexpr std::size_t kFusedProjectBias = 7;
+
+// Depthwise convs on planes smaller than this (positions) stay unfused:
+// their tensors fit in cache anyway. Fusion pays where the expanded tensor
+// and the depthwise output would go to memory and back.
+inline constexpr int64_t kFuseBlockMinPositions = 28 * 28;
+
+// Rewrites, on planes of at most kFuseBlockMinPositions with static shapes,
+// around a depthwise Conv with constant [C, 1, 3, 3] weights, group C, equal
+// strides of 1 or 2, no dilation and pads of at most 2:
+// - an expansion before it with constant [C, Cin, 1, 1] weights, group 1,
+//   stride 1, no padding and no fused Add;
+// - then a projection after it with constant [Co, C, 1, 1] weights, group
+//   1, stride 1 and no padding, whose fused Add's other operand (if any) is
+//   computed before the depthwise.
+// Returns how many convs were fused into another.
+int fuse_depthwise_blocks(Graph& graph);
+
+}  // namespace aimc
