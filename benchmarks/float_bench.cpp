@@ -275,6 +275,7 @@ BENCHMARK(BM_FloatDepthwiseBlock)
     ->ArgsProduct({{16}, {96}, {24}, {112}, {2}, {1, 2}, {0, 384}})
     ->ArgsProduct({{24}, {144}, {24, 32}, {56}, {1, 2}, {1, 2}, {0, 384}})
     ->ArgsProduct({{32}, {192}, {32, 64}, {28}, {1, 2}, {1, 2}, {0, 384}})
+    ->ArgsProduct({{64}, {384}, {64}, {14}, {1}, {1, 2}, {0, 384, 4096}})
     ->UseRealTime();
 
 // MobileNetV2's stem: 3x3 stride-2 conv, 3 -> 32 channels, 224 -> 112

@@ -159,6 +159,9 @@ TEST(FloatDepthwiseBlock, MobileNetV2ShapesEqualThePlainLoops) {
   check({1, 24, 144, 56, 56, 1, 1, 1, 1, 1, true, true, true, 24, true});
   check({1, 32, 192, 28, 28, 1, 1, 1, 1, 1, true, true, true, 32, true});
   check({1, 24, 144, 56, 56, 2, 0, 0, 1, 1, true, true});  // no projection
+  // 14x14: a residual block and the stride-2 block down to 7x7.
+  check({1, 64, 384, 14, 14, 1, 1, 1, 1, 1, true, true, true, 64, true});
+  check({1, 96, 576, 14, 14, 2, 0, 0, 1, 1, true, true, true, 160});
 }
 
 TEST(FloatDepthwiseBlock, AnyBatchPaddingWidthAndStages) {

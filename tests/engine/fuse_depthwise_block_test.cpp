@@ -183,7 +183,8 @@ TEST(FuseDepthwiseBlockPass, LeavesConvsItCannotFuse) {
   const Block plain{8, 32, 28, 28, 1, false, true, true, 8, true};
   EXPECT_EQ(fused_convs(block_graph(plain)), 2);
   // Planes below kFuseBlockMinPositions: the tensors fit in cache.
-  EXPECT_EQ(fused_convs(block_graph(Block{8, 32, 14, 14, 1, false, true, true, 8, true})), 0);
+  EXPECT_EQ(fused_convs(block_graph(Block{8, 32, 7, 7, 1, false, true, true, 8, true})), 0);
+  EXPECT_EQ(fused_convs(block_graph(Block{8, 32, 14, 14, 1, false, true, true, 8, true})), 2);
 
   Graph shared_output = block_graph(plain);
   shared_output.outputs.push_back("e");  // the expansion's output is also a graph output
