@@ -170,10 +170,8 @@ BENCHMARK(BM_FloatGemm_OwnKernel)->Apply(gemm_shapes);
 BENCHMARK(BM_FloatPointwise_OneDnnThenEpilogue)->Apply(pointwise_shapes);
 BENCHMARK(BM_FloatPointwise_Fused)->Apply(pointwise_shapes);
 
-// 3x3 depthwise on [1, C, H, W] with stride s, SAME padding, ReLU6 fused.
-void BM_FloatDepthwise(benchmark::State& state) {
-  const int64_t c = state.range(0), h = state.range(1), s = state.range(2);
-  const int threads = static_cast<int>(state.range(3));
+// A 3x3 window on h x h planes with stride s and TF SAME padding.
+floatk::Window same_window_3x3(int64_t h, int64_t s) {
   floatk::Window w;
   w.in = {1, h, h};
   w.kernel = {1, 3, 3};
@@ -181,6 +179,14 @@ void BM_FloatDepthwise(benchmark::State& state) {
   w.pad_begin = {0, s == 1 ? 1 : 0, s == 1 ? 1 : 0};
   w.pad_end = {0, 1, 1};
   w.out = {1, (h - 1) / s + 1, (h - 1) / s + 1};
+  return w;
+}
+
+// 3x3 depthwise on [1, C, H, W] with stride s, SAME padding, ReLU6 fused.
+void BM_FloatDepthwise(benchmark::State& state) {
+  const int64_t c = state.range(0), h = state.range(1), s = state.range(2);
+  const int threads = static_cast<int>(state.range(3));
+  const floatk::Window w = same_window_3x3(h, s);
   if (!floatk::depthwise3x3_supported(w, c, c, c)) {
     state.SkipWithError("no AVX-512 float depthwise on this build");
     return;
@@ -220,13 +226,7 @@ void BM_FloatDepthwiseBlock(benchmark::State& state) {
   const int64_t h = state.range(3), s = state.range(4);
   const int threads = static_cast<int>(state.range(5));
   const int64_t band_kb = state.range(6);
-  floatk::Window w;
-  w.in = {1, h, h};
-  w.kernel = {1, 3, 3};
-  w.stride = {1, s, s};
-  w.pad_begin = {0, s == 1 ? 1 : 0, s == 1 ? 1 : 0};
-  w.pad_end = {0, 1, 1};
-  w.out = {1, (h - 1) / s + 1, (h - 1) / s + 1};
+  const floatk::Window w = same_window_3x3(h, s);
   if (!floatk::depthwise_block_supported()) {
     state.SkipWithError("no AVX-512 float kernels on this build");
     return;

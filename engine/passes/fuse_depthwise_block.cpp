@@ -76,6 +76,20 @@ int sole_producer(const Graph& g, const std::string& v, std::size_t i) {
   return p;
 }
 
+// Appends a 1x1 conv's weight and bias (or "") to the fused node's inputs and
+// marks the stage, its name and its fused clip under the stage's attributes.
+void attach_stage(Node& fused, const Node& conv, const char* flag, const char* name_attr,
+                  const char* clip_min, const char* clip_max) {
+  fused.inputs.push_back(conv.inputs[1]);
+  fused.inputs.push_back(conv.inputs.size() > 2 ? conv.inputs[2] : "");
+  fused.attrs[flag] = int64_t{1};
+  fused.attrs[name_attr] = conv.name.empty() ? conv.outputs[0] : conv.name;
+  if (conv.has_attr(kFusedClipMin)) {
+    fused.attrs[clip_min] = conv.attr_float(kFusedClipMin, 0.0f);
+    fused.attrs[clip_max] = conv.attr_float(kFusedClipMax, 0.0f);
+  }
+}
+
 // Node i is a depthwise conv: fuses the expansion before it.
 bool fuse_expand_at(Graph& graph, std::size_t i) {
   const Node& dw = graph.nodes[i];
@@ -95,14 +109,8 @@ bool fuse_expand_at(Graph& graph, std::size_t i) {
   Node fused = dw;
   fused.inputs[0] = expand.inputs[0];
   fused.inputs.resize(kFusedExpandWeight, "");
-  fused.inputs.push_back(expand.inputs[1]);
-  fused.inputs.push_back(expand.inputs.size() > 2 ? expand.inputs[2] : "");
-  fused.attrs[kFusedExpand] = int64_t{1};
-  fused.attrs[kFusedExpandName] = expand.name.empty() ? expand.outputs[0] : expand.name;
-  if (expand.has_attr(kFusedClipMin)) {
-    fused.attrs[kFusedExpandClipMin] = expand.attr_float(kFusedClipMin, 0.0f);
-    fused.attrs[kFusedExpandClipMax] = expand.attr_float(kFusedClipMax, 0.0f);
-  }
+  attach_stage(fused, expand, kFusedExpand, kFusedExpandName, kFusedExpandClipMin,
+               kFusedExpandClipMax);
   graph.nodes[i] = std::move(fused);
   graph.values.erase(mid);
   graph.nodes.erase(graph.nodes.begin() + e);
@@ -141,14 +149,8 @@ bool fuse_project_at(Graph& graph, std::size_t i) {
   Node fused = dw;
   fused.inputs.resize(kFusedProjectWeight, "");
   fused.inputs[kFusedAddInput] = residual;
-  fused.inputs.push_back(project.inputs[1]);
-  fused.inputs.push_back(project.inputs.size() > 2 ? project.inputs[2] : "");
-  fused.attrs[kFusedProject] = int64_t{1};
-  fused.attrs[kFusedProjectName] = project.name.empty() ? project.outputs[0] : project.name;
-  if (project.has_attr(kFusedClipMin)) {
-    fused.attrs[kFusedProjectClipMin] = project.attr_float(kFusedClipMin, 0.0f);
-    fused.attrs[kFusedProjectClipMax] = project.attr_float(kFusedClipMax, 0.0f);
-  }
+  attach_stage(fused, project, kFusedProject, kFusedProjectName, kFusedProjectClipMin,
+               kFusedProjectClipMax);
   if (has_add) {
     fused.attrs[kFusedAdd] = int64_t{1};
     fused.attrs[kFusedAddName] = project.attr_string(kFusedAddName, project.outputs[0]);

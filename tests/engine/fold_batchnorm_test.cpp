@@ -11,16 +11,13 @@
 
 #include "engine/executor.h"
 #include "engine/model.h"
+#include "support/graph_tests.h"
 
 namespace aimc {
 namespace {
 
-Tensor random_tensor(Shape shape, std::mt19937& rng, float lo, float hi) {
-  Tensor t(DType::kFloat32, std::move(shape));
-  std::uniform_real_distribution<float> dist(lo, hi);
-  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = dist(rng);
-  return t;
-}
+using testing::float_mode;
+using testing::random_tensor;
 
 // X[2,3g,7,7] -> Conv(3x3, pads 1, group g, optional bias) -> c -> BN -> Y.
 Graph conv_bn_graph(bool conv_bias, int64_t group = 1) {
@@ -65,12 +62,6 @@ void expect_near_outputs(const Tensor& a, const Tensor& b) {
 int count_op(const Graph& g, const std::string& op) {
   return static_cast<int>(std::count_if(g.nodes.begin(), g.nodes.end(),
                                         [&](const Node& n) { return n.op_type == op; }));
-}
-
-ModelOptions float_mode() {
-  ModelOptions o;
-  o.mode = ExecMode::kFloat;
-  return o;
 }
 
 class FoldBatchNorm : public ::testing::TestWithParam<std::pair<bool, int64_t>> {};

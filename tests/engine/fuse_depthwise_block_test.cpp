@@ -17,22 +17,15 @@
 #include "engine/passes/fuse_conv_clip.h"
 #include "engine/passes/infer_shapes.h"
 #include "engine/timing/graph_layers.h"
+#include "support/graph_tests.h"
 
 namespace aimc {
 namespace {
 
-Tensor random_tensor(Shape shape, std::mt19937& rng, float lo, float hi) {
-  Tensor t(DType::kFloat32, std::move(shape));
-  std::uniform_real_distribution<float> dist(lo, hi);
-  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = dist(rng);
-  return t;
-}
-
-Tensor scalar(float v) {
-  Tensor t(DType::kFloat32, {});
-  t.data<float>()[0] = v;
-  return t;
-}
+using testing::float_mode;
+using testing::random_tensor;
+using testing::same_bits;
+using testing::scalar;
 
 struct Block {
   int64_t in_c, channels, h, w, stride;
@@ -87,17 +80,6 @@ Graph block_graph(const Block& b) {
   }
   infer_shapes(g);
   return g;
-}
-
-ModelOptions float_mode() {
-  ModelOptions o;
-  o.mode = ExecMode::kFloat;
-  return o;
-}
-
-bool same_bits(const Tensor& a, const Tensor& b) {
-  return a.shape() == b.shape() &&
-         std::memcmp(a.data<float>(), b.data<float>(), a.size() * sizeof(float)) == 0;
 }
 
 class FuseDepthwiseBlock : public ::testing::TestWithParam<Block> {};
