@@ -4,6 +4,7 @@
 
 #include "engine/analog/analog_config_json.h"
 #include "engine/error.h"
+#include "engine/json_file.h"
 
 namespace aimc::models {
 namespace {
@@ -117,15 +118,7 @@ SweepGrid sweep_grid_from_json(const nlohmann::json& j, const std::string& where
 }
 
 SweepGrid load_sweep_grid(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw bad_input(path, "sweep grid not found");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw bad_input(path, std::string("not valid JSON: ") + e.what());
-  }
-  return sweep_grid_from_json(j, path);
+  return sweep_grid_from_json(read_json_file(path, path, "sweep grid not found"), path);
 }
 
 }  // namespace aimc::models

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "engine/error.h"
+#include "engine/json_file.h"
 
 namespace aimc {
 namespace {
@@ -91,13 +92,11 @@ noise::DeviceTable device_table(const nlohmann::json& v, const std::string& wher
     std::filesystem::path path = v.get<std::string>();
     if (path.is_relative()) path = std::filesystem::path(base_dir) / path;
     at = path.string();
-    std::ifstream in(path);
-    if (!in) throw bad_input(where, "key 'device_table': cannot open '" + at + "'");
-    try {
-      t = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-      throw bad_input(at, std::string("not valid JSON: ") + e.what());
-    }
+    // Named from the configuration: "" or "." resolve to its own folder.
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+      throw bad_input(where, "key 'device_table': '" + at + "' is a directory, not a file");
+    t = read_json_file(at, where, "key 'device_table': cannot open '" + at + "'");
   }
   if (!t.is_object()) throw bad_input(at, "key 'device_table' must be an object or a file name");
   noise::DeviceTable d;
@@ -313,13 +312,7 @@ AnalogConfig load_analog_config(const std::string& spec,
     j["preset"] = spec;
     where = "--analog " + spec;
   } else {
-    std::ifstream in(spec);
-    if (!in) throw bad_input(spec, "analog configuration file not found");
-    try {
-      j = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-      throw bad_input(spec, std::string("not valid JSON: ") + e.what());
-    }
+    j = read_json_file(spec, spec, "analog configuration file not found");
     base_dir = std::filesystem::path(spec).parent_path().string();
     if (base_dir.empty()) base_dir = ".";
   }

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "engine/error.h"
+#include "engine/json_file.h"
 
 namespace aimc::timing {
 namespace {
@@ -122,15 +123,7 @@ Hardware hardware_from_json(const nlohmann::json& j, const std::string& where) {
 }
 
 Hardware load_hardware(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw bad_input(path, "hardware description not found");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw bad_input(path, std::string("not valid JSON: ") + e.what());
-  }
-  return hardware_from_json(j, path);
+  return hardware_from_json(read_json_file(path, path, "hardware description not found"), path);
 }
 
 nlohmann::json hardware_to_json(const Hardware& h) {

@@ -88,6 +88,24 @@ TEST_F(CliBadInput, EmptyModelFile) {
   expect_model_refused(m, "empty file");
 }
 
+// A folder where a JSON file is expected (libstdc++'s filebuf threw from
+// inside the JSON parser on reading one): exit code 2 naming it.
+TEST_F(CliBadInput, FolderGivenAsJsonFile) {
+  const fs::path folder = dir / "configs.json";
+  fs::create_directories(folder);
+  for (const std::string& args :
+       {"eval --mode analog --analog " + q(folder) + " --limit 1 --json " + q(out()),
+        "timing --hw " + q(folder) + " --json " + q(out()),
+        "sweep --grid " + q(folder) + " --out " + q(out())}) {
+    SCOPED_TRACE(args);
+    const CliResult r = run_aimc(args, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("configs.json"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("is a directory"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out())) << "partial output left behind";
+  }
+}
+
 TEST_F(CliBadInput, CorruptJpeg) {
   const auto img = dir / "corrupt.jpg";
   const std::string full = slurp(shared_path("data/imagenet-sample/n01440764_tench.JPEG"));
