@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/kernels/float/float_depthwise.h"
+#include "support/float_depthwise_oracle.h"
 
 namespace aimc::floatk {
 namespace {
@@ -47,15 +48,8 @@ std::vector<float> random_floats(std::size_t n, std::mt19937& rng, float scale) 
 }
 
 Window window_of(const Case& k) {
-  Window w;
-  w.in = {1, k.h, k.w};
-  w.kernel = {1, 3, 3};
-  w.stride = {1, k.stride, k.stride};
-  w.pad_begin = {0, k.pad_top, k.pad_left};
-  w.pad_end = {0, k.pad_bottom, k.pad_right};
-  w.out = {1, (k.h + k.pad_top + k.pad_bottom - 3) / k.stride + 1,
-           (k.w + k.pad_left + k.pad_right - 3) / k.stride + 1};
-  return w;
+  return testing::depthwise3x3_window(k.h, k.w, k.stride, k.pad_top, k.pad_left, k.pad_bottom,
+                                      k.pad_right);
 }
 
 struct Operands {
@@ -89,25 +83,8 @@ std::vector<float> reference(const Case& k, const Window& win, const Operands& o
       k.expand ? pointwise(o.x, k.n, k.cin, k.c, plane, o.ew, k.expand_bias ? o.eb.data() : nullptr,
                            clip, nullptr)
                : o.x;
-  std::vector<float> y(k.n * k.c * oh * ow);
-  for (int64_t n = 0; n < k.n; ++n)
-    for (int64_t ch = 0; ch < k.c; ++ch)
-      for (int64_t oy = 0; oy < oh; ++oy)
-        for (int64_t ox = 0; ox < ow; ++ox) {
-          float acc = 0.0f;
-          for (int ky = 0; ky < 3; ++ky) {
-            const int64_t iy = oy * k.stride - k.pad_top + ky;
-            if (iy < 0 || iy >= k.h) continue;
-            for (int kx = 0; kx < 3; ++kx) {
-              const int64_t ix = ox * k.stride - k.pad_left + kx;
-              if (ix < 0 || ix >= k.w) continue;
-              acc = madd(o.dw[ch * 9 + ky * 3 + kx], mid[((n * k.c + ch) * k.h + iy) * k.w + ix],
-                         acc);
-            }
-          }
-          y[((n * k.c + ch) * oh + oy) * ow + ox] =
-              clip(acc + (k.depthwise_bias ? o.db[ch] : 0.0f));
-        }
+  const std::vector<float> y = testing::plain_depthwise3x3(
+      mid, k.n, k.c, win, o.dw, k.depthwise_bias ? o.db.data() : nullptr, clip);
   if (k.out_c == 0) return y;
   // The projection (unclipped, as MobileNetV2's), + the residual.
   return pointwise(y, k.n, k.c, k.out_c, oh * ow, o.pw, o.pb.data(), FusedClip{},

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "support/float_depthwise_oracle.h"
+
 namespace aimc::floatk {
 namespace {
 
@@ -31,30 +33,6 @@ std::string name(const Case& k) {
          (k.bias ? " bias" : "") + (k.clip.on ? " clip" : "");
 }
 
-// The plane loop: fma from 0 over the in-bounds taps in (ky, kx) order.
-std::vector<float> reference(const Case& k, const Window& win, const std::vector<float>& x,
-                             const std::vector<float>& wt, const std::vector<float>& b) {
-  const int64_t oh = win.out[1], ow = win.out[2];
-  std::vector<float> y(k.n * k.c * oh * ow);
-  for (int64_t n = 0; n < k.n; ++n)
-    for (int64_t ch = 0; ch < k.c; ++ch)
-      for (int64_t oy = 0; oy < oh; ++oy)
-        for (int64_t ox = 0; ox < ow; ++ox) {
-          float acc = 0.0f;
-          for (int ky = 0; ky < 3; ++ky) {
-            const int64_t iy = oy * k.stride - k.pad_top + ky;
-            if (iy < 0 || iy >= k.h) continue;
-            for (int kx = 0; kx < 3; ++kx) {
-              const int64_t ix = ox * k.stride - k.pad_left + kx;
-              if (ix < 0 || ix >= k.w) continue;
-              acc = madd(wt[ch * 9 + ky * 3 + kx], x[((n * k.c + ch) * k.h + iy) * k.w + ix], acc);
-            }
-          }
-          y[((n * k.c + ch) * oh + oy) * ow + ox] = k.clip(acc + (k.bias ? b[ch] : 0.0f));
-        }
-  return y;
-}
-
 // Runs every case with 1, 2 and 3 threads and compares with the plane loop by
 // memcmp. `special` puts NaN and ±inf among the inputs.
 void check(const std::vector<Case>& cases, bool special = false) {
@@ -63,14 +41,8 @@ void check(const std::vector<Case>& cases, bool special = false) {
   for (Case k : cases) {
     if (k.pad_bottom < 0) k.pad_bottom = k.pad_top;
     if (k.pad_right < 0) k.pad_right = k.pad_left;
-    Window win;
-    win.in = {1, k.h, k.w};
-    win.kernel = {1, 3, 3};
-    win.stride = {1, k.stride, k.stride};
-    win.pad_begin = {0, k.pad_top, k.pad_left};
-    win.pad_end = {0, k.pad_bottom, k.pad_right};
-    win.out = {1, (k.h + k.pad_top + k.pad_bottom - 3) / k.stride + 1,
-               (k.w + k.pad_left + k.pad_right - 3) / k.stride + 1};
+    const Window win = testing::depthwise3x3_window(k.h, k.w, k.stride, k.pad_top, k.pad_left,
+                                                    k.pad_bottom, k.pad_right);
     if (!depthwise3x3_supported(win, k.c, k.c, k.c)) GTEST_SKIP() << "no AVX-512 on this build";
     std::vector<float> x(k.n * k.c * k.h * k.w), wt(k.c * 9), b(k.c);
     for (auto& v : x) v = d(rng);
@@ -82,7 +54,8 @@ void check(const std::vector<Case>& cases, bool special = false) {
       for (std::size_t i = 0; i < x.size(); i += 37)
         x[i] = i % 3 == 0 ? nan : i % 3 == 1 ? inf : -inf;
     }
-    const std::vector<float> want = reference(k, win, x, wt, b);
+    const std::vector<float> want =
+        testing::plain_depthwise3x3(x, k.n, k.c, win, wt, k.bias ? b.data() : nullptr, k.clip);
     for (int threads : {1, 2, 3}) {
       std::vector<float> fast(want.size(), -1.0f);
       depthwise3x3(win, x.data(), wt.data(), k.bias ? b.data() : nullptr, k.clip, k.n, k.c,

@@ -11,17 +11,15 @@
 
 #include "engine/executor.h"
 #include "engine/passes/infer_shapes.h"
+#include "support/graph_tests.h"
 
 namespace aimc {
 namespace {
 
+using testing::image_graph;
+
 Graph pool_graph(int64_t channels, int64_t h, int64_t w) {
-  Graph g;
-  g.source = "global_pool_test";
-  g.opset = 13;
-  g.inputs = {"X"};
-  g.values["X"] = ValueInfo{DType::kFloat32, {-1, channels, h, w}, std::nullopt, false};
-  g.outputs = {"Y"};
+  Graph g = image_graph("global_pool_test", 13, channels, h, w);
   g.nodes.push_back(Node{"pool", "GlobalAveragePool", {"X"}, {"Y"}, {}});
   infer_shapes(g);
   return g;

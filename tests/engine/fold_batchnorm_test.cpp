@@ -17,17 +17,13 @@ namespace aimc {
 namespace {
 
 using testing::float_mode;
+using testing::image_graph;
 using testing::random_tensor;
 
 // X[2,3g,7,7] -> Conv(3x3, pads 1, group g, optional bias) -> c -> BN -> Y.
 Graph conv_bn_graph(bool conv_bias, int64_t group = 1) {
   std::mt19937 rng(42);
-  Graph g;
-  g.source = "conv_bn_test";
-  g.opset = 13;
-  g.inputs = {"X"};
-  g.values["X"] = ValueInfo{DType::kFloat32, {-1, 3 * group, 7, 7}, std::nullopt, false};
-  g.outputs = {"Y"};
+  Graph g = image_graph("conv_bn_test", 13, 3 * group, 7, 7);
   g.initializers["W"] = random_tensor({4 * group, 3, 3, 3}, rng, -1.0f, 1.0f);
   Node conv{"conv", "Conv", {"X", "W"}, {"c"}, {}};
   conv.attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};

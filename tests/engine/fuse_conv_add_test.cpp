@@ -20,6 +20,7 @@ namespace aimc {
 namespace {
 
 using testing::float_mode;
+using testing::image_graph;
 using testing::random_tensor;
 using testing::same_bits;
 using testing::scalar;
@@ -37,12 +38,7 @@ constexpr int64_t kChannels = 16;
 // Add(c, r) -> Y: the residual r is computed before the conv that is fused.
 Graph residual_graph(const Block& b, int64_t h, int64_t w) {
   std::mt19937 rng(7);
-  Graph g;
-  g.source = "conv_add_test";
-  g.opset = 13;
-  g.inputs = {"X"};
-  g.values["X"] = ValueInfo{DType::kFloat32, {-1, kChannels, h, w}, std::nullopt, false};
-  g.outputs = {"Y"};
+  Graph g = image_graph("conv_add_test", 13, kChannels, h, w);
   g.initializers["W0"] = random_tensor({kChannels, kChannels, 1, 1}, rng, -1.0f, 1.0f);
   g.initializers["W1"] =
       random_tensor({kChannels, kChannels / b.group, b.kernel, b.kernel}, rng, -1.0f, 1.0f);

@@ -18,6 +18,7 @@ namespace aimc {
 namespace {
 
 using testing::float_mode;
+using testing::image_graph;
 using testing::random_tensor;
 using testing::same_bits;
 using testing::scalar;
@@ -29,12 +30,7 @@ struct ConvShape {
 // X[2, in_c, 9, 9] -> Conv -> c -> Clip(0, 6) -> Y.
 Graph conv_clip_graph(const ConvShape& s, int64_t opset) {
   std::mt19937 rng(11);
-  Graph g;
-  g.source = "conv_clip_test";
-  g.opset = opset;
-  g.inputs = {"X"};
-  g.values["X"] = ValueInfo{DType::kFloat32, {-1, s.in_c, 9, 9}, std::nullopt, false};
-  g.outputs = {"Y"};
+  Graph g = image_graph("conv_clip_test", opset, s.in_c, 9, 9);
   g.initializers["W"] =
       random_tensor({s.out_c, s.in_c / s.group, s.kernel, s.kernel}, rng, -1.0f, 1.0f);
   g.initializers["B"] = random_tensor({s.out_c}, rng, -0.5f, 0.5f);

@@ -23,6 +23,7 @@ namespace aimc {
 namespace {
 
 using testing::float_mode;
+using testing::image_graph;
 using testing::random_tensor;
 using testing::same_bits;
 using testing::scalar;
@@ -40,12 +41,7 @@ struct Block {
 // [-> Add X]] -> Y.
 Graph block_graph(const Block& b) {
   std::mt19937 rng(11);
-  Graph g;
-  g.source = "depthwise_block_test";
-  g.opset = 13;
-  g.inputs = {"X"};
-  g.values["X"] = ValueInfo{DType::kFloat32, {-1, b.in_c, b.h, b.w}, std::nullopt, false};
-  g.outputs = {"Y"};
+  Graph g = image_graph("depthwise_block_test", 13, b.in_c, b.h, b.w);
   g.initializers["W0"] = random_tensor({b.channels, b.in_c, 1, 1}, rng, -1.0f, 1.0f);
   g.initializers["B0"] = random_tensor({b.channels}, rng, -0.5f, 0.5f);
   g.initializers["W1"] = random_tensor({b.channels, 1, 3, 3}, rng, -1.0f, 1.0f);

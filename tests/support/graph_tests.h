@@ -1,8 +1,10 @@
 #pragma once
 // Helpers of the graph-pass tests: random float constants and inputs, scalar
-// constants, float-mode options and a bitwise comparison of tensors.
+// constants, a one-input graph, float-mode options and a bitwise comparison
+// of tensors.
 #include <cstring>
 #include <random>
+#include <string>
 
 #include "engine/model.h"
 #include "engine/tensor.h"
@@ -21,6 +23,19 @@ inline Tensor scalar(float v) {
   Tensor t(DType::kFloat32, {});
   t.data<float>()[0] = v;
   return t;
+}
+
+// A graph with one float input X[batch, channels, h, w] (batch left open)
+// and one output Y, for the test to add its nodes and constants to.
+inline Graph image_graph(std::string source, int64_t opset, int64_t channels, int64_t h,
+                         int64_t w) {
+  Graph g;
+  g.source = std::move(source);
+  g.opset = opset;
+  g.inputs = {"X"};
+  g.values["X"] = ValueInfo{DType::kFloat32, {-1, channels, h, w}, std::nullopt, false};
+  g.outputs = {"Y"};
+  return g;
 }
 
 inline ModelOptions float_mode() {
