@@ -2,9 +2,9 @@
 # Builds the libFuzzer targets (tests/fuzz/) with clang++-14 under ASan and
 # UBSan and runs each for SECONDS_PER_TARGET seconds (default 60), FUZZ_JOBS
 # targets side by side (default: one per core). scripts/test.sh (= .ci/run)
-# runs it with the default 60 s after the two test builds.
+# runs it briefly after the two test builds; give it minutes for real fuzzing.
 #
-# Usage: scripts/fuzz.sh [seconds_per_target=60]
+# Usage: scripts/fuzz.sh [seconds_per_target=60]   (scripts/test.sh runs 10 s)
 #   FUZZ_TARGETS="fuzz_image fuzz_sweep_grid" scripts/fuzz.sh 300   # a subset
 #   FUZZ_JOBS=1 scripts/fuzz.sh                                     # one at a time
 #
@@ -84,7 +84,9 @@ ONNX_SEED_TESTS=(
 start=$(date +%s)
 echo "== configure + build ($BUILD)"
 mkdir -p "$BUILD"
-cmake -S "$ROOT" -B "$BUILD" \
+cd "$ROOT"
+source "$ROOT/scripts/build-env.sh"
+cmake -S "$ROOT" -B "$BUILD" "${AIMC_CMAKE_LAUNCHER[@]}" \
   -DBUILD_TESTING=OFF -DAIMC_FUZZ=ON \
   -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \

@@ -15,6 +15,7 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin
   python3 python3-matplotlib
   clang clang-format libclang-rt-14-dev libomp-dev
+  ccache
 )
 # Skip apt entirely when everything is already present (fast re-runs, offline CI caches).
 missing=()

@@ -4,14 +4,25 @@
 # engine (the `ideal` preset, which must equal digital, and the seed
 # cluster's `ima-paper` preset after one day of PCM drift), each printing
 # top-1, top-5 and images/s, the analog runs also their latency and energy
-# per image on the IMA cluster. Extra arguments go to every `aimc eval`.
+# per image on the IMA cluster. Extra arguments go to every `aimc eval`
+# (e.g. `--limit 16`, as CI runs it).
 set -euo pipefail
+# A failing step must never end the job silently.
+trap 'status=$?; echo "main-job: failed (exit $status) at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release
+source ./scripts/build-env.sh
+cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release "${AIMC_CMAKE_LAUNCHER[@]}"
 cmake --build build-release -j "$(nproc)" --target aimc
 B=./build-release/aimc
-image="$(ls ../shared/data/imagenet-sample/*.JPEG | head -n 1)"
+# A glob, not `ls | head`: under pipefail, head closing the pipe early
+# kills ls with SIGPIPE and ends the script.
+images=(../shared/data/imagenet-sample/*.JPEG)
+if [ ! -f "${images[0]}" ]; then
+  echo "main-job: no sample images in ../shared/data/imagenet-sample" >&2
+  exit 1
+fi
+image="${images[0]}"
 $B classify "$image"
 $B classify --mode analog --analog ima-paper --set t_inf=86400 --seed 1 "$image"
 echo "== digital (bit-exact int8)"
@@ -21,4 +32,6 @@ $B eval --mode analog --analog ideal --timing "$@"
 echo "== analog, ima-paper preset, PCM after 1 day, global drift compensation"
 $B eval --mode analog --analog ima-paper --set t_inf=86400 --seed 1 --timing "$@"
 echo "== cluster timing of the paper's MobileNetV2 on the multi-array system"
-$B timing --spec mobilenetv2-paper --scenario multi-array | tail -n 1
+summary="$($B timing --spec mobilenetv2-paper --scenario multi-array)"
+echo "${summary##*$'\n'}"
+echo "main-job: done"
