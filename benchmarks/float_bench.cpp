@@ -21,7 +21,7 @@
 #include "engine/kernels/float/float_direct_conv.h"
 #include "engine/kernels/float/float_gemm_core.h"
 #include "engine/kernels/float/float_pointwise.h"
-#include "engine/kernels/sgemm.h"
+#include "engine/linalg/sgemm.h"
 
 namespace aimc {
 namespace {

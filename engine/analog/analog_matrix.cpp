@@ -9,16 +9,15 @@
 #include <immintrin.h>
 #endif
 
-#include "engine/analog/device_read.h"
+#include "engine/analog/adc_ranges.h"
+#include "engine/analog/device_programming.h"
+#include "engine/analog/drift_compensation.h"
 #include "engine/analog/tile_gemm.h"
-#include "noise-models/counter_rng.h"
+#include "engine/analog/weight_mapping.h"
 #include "noise-models/output_noise.h"
-#include "quant/conductance_mapping.h"
 
 namespace aimc {
 namespace {
-
-constexpr int kCompensationInputs = 16;  // calibration vectors of drift compensation
 
 // The ADC of DESIGN §3 (quant::adc_code), written out so that the block path
 // can hoist the LSB; both paths evaluate exactly this expression.
@@ -145,176 +144,19 @@ AnalogMatrix::AnalogMatrix(std::span<const float> w_nk, int k, int n, uint32_t l
       layer_(layer),
       tile_base_(tile_base),
       config_(c) {
-  // Levels: an int8 model's own weights at 8 bits; otherwise each column (of
-  // a tile) or each tile is requantized to 2^(bits−1) − 1 levels of its max.
-  const bool native = integer_weights && c.weight_bits >= 8;
-  const double levels = native ? 127.0 : quant::weight_levels(c.weight_bits);
-  auto weight = [&](int i, int j) { return double(w_nk[std::size_t(j) * k + i]); };
-  std::vector<double> scale(std::size_t(row_tiles_) * n, 0.0);
-  for (int rt = 0; rt < row_tiles_; ++rt) {
-    const int i0 = rt * c.tile_rows, i1 = std::min(k, i0 + c.tile_rows);
-    for (int j = 0; j < n; ++j)
-      for (int i = i0; i < i1; ++i)
-        scale[rt * n + j] = std::max(scale[rt * n + j], std::fabs(weight(i, j)));
-    if (c.weight_scaling == WeightScaling::kTile) {
-      for (int ct = 0; ct < col_tiles_; ++ct) {
-        const int j0 = ct * c.tile_cols, j1 = std::min(n, j0 + c.tile_cols);
-        const double m = *std::max_element(&scale[rt * n + j0], &scale[rt * n + j1 - 1] + 1);
-        std::fill(&scale[rt * n + j0], &scale[rt * n + j1 - 1] + 1, m);
-      }
-    }
-  }
-  factor_.resize(scale.size());
-  for (std::size_t t = 0; t < scale.size(); ++t)
-    factor_[t] = native ? 1.0 : (scale[t] > 0 ? scale[t] / levels : 0.0);
-
-  // Bit slicing: |q| = Σ_s d_s·B^s with digits d_s < B, one device pair per
-  // digit, each using the full conductance range.
-  const double largest_q = native ? 128.0 : levels;
-  if (c.slice_bits > 0) {
-    slice_base_ = std::ldexp(1.0, c.slice_bits);
-    slices_ = quant::slices_needed(largest_q, c.slice_bits);
-  }
-  for (int sl = 0; sl < slices_; ++sl) slice_scale_.push_back(std::pow(slice_base_, sl));
-  const double g_max = c.g_max();
-  const std::size_t plane = std::size_t(k) * n;
-  d_.resize(plane * slices_);
-  d_prog_.resize(plane * slices_);
-  std::vector<float> ideal(plane * slices_);
-  std::vector<double> full_scale(std::size_t(row_tiles_) * n);  // |digit| that maps to g_max
-  for (std::size_t t = 0; t < full_scale.size(); ++t)
-    full_scale[t] =
-        c.slice_bits > 0 ? slice_base_ - 1 : (native ? (scale[t] > 0 ? scale[t] : 1.0) : levels);
-  const bool exact =
-      c.device == AnalogDevice::kIdeal && c.faults.p_stuck_zero == 0 && c.faults.p_stuck_gmax == 0;
-  auto key_of = [&](int sl, int i, int j, int side) {
-    const int rt = i / c.tile_rows;
-    return noise::StreamKey{c.seed,
-                            layer,
-                            tile_base + static_cast<uint32_t>(rt * col_tiles_ + j / c.tile_cols),
-                            static_cast<uint32_t>(i),
-                            static_cast<uint32_t>(j),
-                            noise::Purpose::kProgramming,
-                            static_cast<uint32_t>(2 * sl + side)};
-  };
-  // A sweep shares the draws of a (seed, layer, mapping) between its points.
-  std::shared_ptr<const DrawCache::Draws> cached;
-  if (c.draw_cache && !exact) {
-    const std::string id = std::to_string(c.seed) + "/" + std::to_string(layer) + "/" +
-                           std::to_string(tile_base) + "/" + std::to_string(k) + "x" +
-                           std::to_string(n) + "/" + std::to_string(c.tile_rows) + "x" +
-                           std::to_string(c.tile_cols) + "/" + std::to_string(slices_) + "/" +
-                           std::to_string(static_cast<int>(c.device)) + "/" +
-                           std::to_string(c.faults.p_stuck_zero > 0 || c.faults.p_stuck_gmax > 0);
-    cached = c.draw_cache->get(id, [&] {
-      DrawCache::Draws draws(plane * slices_ * 2);
-#pragma omp parallel for schedule(dynamic, 16)
-      for (int i = 0; i < k; ++i)
-        for (int sl = 0; sl < slices_; ++sl)
-          for (int j = 0; j < n; ++j)
-            for (int side = 0; side < 2; ++side)
-              draws[(sl * plane + std::size_t(i) * n + j) * 2 + side] =
-                  draw_device(c, key_of(sl, i, j, side));
-      return draws;
-    });
-  }
-  // Every device is a pure function of its key: rows can be programmed in
-  // parallel without changing a single draw.
-#pragma omp parallel for schedule(dynamic, 16)
-  for (int i = 0; i < k; ++i) {
-    const int rt = i / c.tile_rows;
-    for (int j = 0; j < n; ++j) {
-      const double s = scale[rt * n + j];
-      const double q = native ? weight(i, j) : quant::quantize_weight(weight(i, j), s, levels);
-      const double full = native ? (s > 0 ? s : 1.0) : levels;  // |q| that maps to g_max
-      const std::vector<double> digits =
-          c.slice_bits > 0 ? quant::slice_digits(std::fabs(q), c.slice_bits, slices_)
-                           : std::vector<double>{std::fabs(q)};
-      const double digit_full = c.slice_bits > 0 ? slice_base_ - 1 : full;
-      for (int sl = 0; sl < slices_; ++sl) {
-        const double signed_digit = q < 0 ? -digits[sl] : digits[sl];
-        const quant::PairTargets target = quant::pair_targets(signed_digit, digit_full, g_max);
-        // The device holding the level draws under extra 2s, its partner 2s + 1.
-        const std::size_t at = sl * plane + std::size_t(i) * n + j;
-        const DeviceDraws holder = cached ? (*cached)[at * 2] : draw_device(c, key_of(sl, i, j, 0));
-        const DeviceDraws partner =
-            cached ? (*cached)[at * 2 + 1] : draw_device(c, key_of(sl, i, j, 1));
-        const DeviceRead plus = read_device(c, target.plus, q >= 0 ? holder : partner);
-        const DeviceRead minus = read_device(c, target.minus, q >= 0 ? partner : holder);
-        // Ideal devices keep the integer levels exactly (no µS round trip).
-        d_[at] = static_cast<float>(exact ? signed_digit
-                                          : (plus.read - minus.read) / g_max * digit_full);
-        d_prog_[at] = static_cast<float>(
-            exact ? signed_digit : (plus.programmed - minus.programmed) / g_max * digit_full);
-        ideal[at] = static_cast<float>(signed_digit);
-      }
-    }
-  }
-
-  // ADC ranges: `max` is the worst case Σ_i |d_ij|·x_max over a tile's columns.
-  range_.assign(adc_count(), c.adc_range == AdcRangeMode::kFixed ? c.adc_fixed_range : 0.0);
-  unit_.assign(adc_count(), x_max);
-  alpha_.assign(std::size_t(slices_) * row_tiles_ * n, 1.0);
-  for (int sl = 0; sl < slices_; ++sl) {
-    for (int rt = 0; rt < row_tiles_; ++rt) {
-      const int i0 = rt * c.tile_rows, i1 = std::min(k, i0 + c.tile_rows);
-      for (int ct = 0; ct < col_tiles_; ++ct) {
-        const int j0 = ct * c.tile_cols, j1 = std::min(n, j0 + c.tile_cols);
-        const int adc = adc_index(sl, rt, ct);
-        unit_[adc] =
-            x_max * *std::max_element(&full_scale[rt * n + j0], &full_scale[rt * n + j1 - 1] + 1);
-        if (c.adc_range == AdcRangeMode::kBound) range_[adc] = c.adc_bound * unit_[adc];
-        if (c.adc_range == AdcRangeMode::kMax) {
-          double worst = 0;
-          for (int j = j0; j < j1; ++j) {
-            double sum = 0;
-            for (int i = i0; i < i1; ++i)
-              sum += std::fabs(ideal[sl * plane + std::size_t(i) * n + j]);
-            worst = std::max(worst, sum * x_max);
-          }
-          range_[adc_index(sl, rt, ct)] = worst > 0 ? worst : 1.0;
-        }
-        if (c.compensation == DriftCompensation::kNone) continue;
-        // Drift compensation: a fixed set of calibration inputs read right
-        // after programming and at t_inf; α = Σ|y(t0)| / Σ|y(t)| per tile
-        // (global) or per column.
-        const uint32_t tile = tile_base + static_cast<uint32_t>(adc_index(sl, rt, ct));
-        std::vector<double> y0(std::size_t(j1 - j0) * kCompensationInputs, 0.0), yt(y0.size(), 0.0);
-        for (int v = 0; v < kCompensationInputs; ++v) {
-          for (int i = i0; i < i1; ++i) {
-            const noise::StreamKey key{c.seed,
-                                       layer,
-                                       tile,
-                                       static_cast<uint32_t>(i),
-                                       static_cast<uint32_t>(v),
-                                       noise::Purpose::kCalibration,
-                                       0};
-            const double x = noise::uniform01(key) * x_max;
-            const float* dp = &d_prog_[sl * plane + std::size_t(i) * n];
-            const float* dr = &d_[sl * plane + std::size_t(i) * n];
-            for (int j = j0; j < j1; ++j) {
-              y0[std::size_t(j - j0) * kCompensationInputs + v] += x * dp[j];
-              yt[std::size_t(j - j0) * kCompensationInputs + v] += x * dr[j];
-            }
-          }
-        }
-        double* alpha = &alpha_[(std::size_t(sl) * row_tiles_ + rt) * n];
-        double tile0 = 0, tilet = 0;
-        for (int j = j0; j < j1; ++j) {
-          double a = 0, b = 0;
-          for (int v = 0; v < kCompensationInputs; ++v) {
-            a += std::fabs(y0[std::size_t(j - j0) * kCompensationInputs + v]);
-            b += std::fabs(yt[std::size_t(j - j0) * kCompensationInputs + v]);
-          }
-          alpha[j] = b > 0 ? a / b : 1.0;
-          tile0 += a;
-          tilet += b;
-        }
-        if (c.compensation == DriftCompensation::kGlobal)
-          std::fill(alpha + j0, alpha + j1, tilet > 0 ? tile0 / tilet : 1.0);
-      }
-    }
-  }
+  WeightMapping w = map_weights(w_nk, TileGrid(k, n, c.tile_rows, c.tile_cols), c, integer_weights);
+  const TileGrid grid(k, n, c.tile_rows, c.tile_cols, w.slices);
+  ProgrammedPlanes planes = program_devices(w, grid, c, layer, tile_base);
+  AdcRanges adc = adc_ranges(w, grid, c, x_max);
+  alpha_ = drift_compensation(grid, planes.programmed, planes.read, c, layer, tile_base, x_max);
+  slices_ = w.slices;
+  slice_base_ = w.slice_base;
+  slice_scale_ = std::move(w.slice_scale);
+  factor_ = std::move(w.factor);
+  d_ = std::move(planes.read);
+  d_prog_ = std::move(planes.programmed);
+  range_ = std::move(adc.range);
+  unit_ = std::move(adc.unit);
 }
 
 double AnalogMatrix::out_factor(int slice, int rt, int col) const {

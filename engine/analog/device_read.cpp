@@ -1,23 +1,27 @@
 #include "engine/analog/device_read.h"
 
-#include <cmath>
+#include <array>
 
 namespace aimc {
+namespace {
 
-double AnalogConfig::g_max() const {
-  switch (device) {
-    case AnalogDevice::kPcm:
-      return pcm.g_max;
-    case AnalogDevice::kGaussian:
-      return gaussian.g_max;
-    case AnalogDevice::kRram:
-    case AnalogDevice::kCustom:
-      return table.g_max;
-    case AnalogDevice::kIdeal:
-      break;
-  }
-  return pcm.g_max;  // the ideal device uses the PCM scale; only ratios matter
+// The registry's names of AnalogDevice's values, in the enum's order.
+constexpr std::array<std::string_view, 5> kDeviceNames = {"ideal", "pcm", "gaussian", "rram",
+                                                          "custom"};
+
+}  // namespace
+
+std::string_view device_name(AnalogDevice d) { return kDeviceNames.at(static_cast<int>(d)); }
+
+std::unique_ptr<const noise::DeviceModel> device_model(const AnalogConfig& c) {
+  return noise::make_device(device_name(c.device), {c.pcm, c.gaussian, c.table});
 }
+
+bool has_faults(const AnalogConfig& c) {
+  return c.faults.p_stuck_zero > 0 || c.faults.p_stuck_gmax > 0;
+}
+
+double AnalogConfig::g_max() const { return device_model(*this)->g_max(); }
 
 AnalogConfig calibration_chip(const AnalogConfig& c) {
   AnalogConfig chip = c;
@@ -29,61 +33,22 @@ AnalogConfig calibration_chip(const AnalogConfig& c) {
   return chip;
 }
 
-DeviceDraws draw_device(const AnalogConfig& c, noise::StreamKey key) {
-  auto normal = [&key](noise::Purpose p) {
-    key.purpose = p;
-    return noise::standard_normal(key);
-  };
-  DeviceDraws d;
-  switch (c.device) {
-    case AnalogDevice::kIdeal:
-      break;
-    case AnalogDevice::kPcm:
-    case AnalogDevice::kRram:
-    case AnalogDevice::kCustom:
-      d.z_prog = normal(noise::Purpose::kProgramming);
-      d.z_drift = normal(noise::Purpose::kDriftExponent);
-      d.z_read = normal(noise::Purpose::kReadNoise);
-      break;
-    case AnalogDevice::kGaussian:
-      d.z_prog = normal(noise::Purpose::kProgramming);
-      d.z_read = normal(noise::Purpose::kReadNoise);
-      break;
-  }
-  if (c.faults.p_stuck_zero > 0 || c.faults.p_stuck_gmax > 0) {
-    key.purpose = noise::Purpose::kFaultOccurs;
-    d.u_fault = noise::uniform01(key);
-  }
-  return d;
+DeviceDraws draw_device(const noise::DeviceModel& m, const AnalogConfig& c, noise::StreamKey key) {
+  return noise::draw_device(m.needs(), has_faults(c), key);
 }
 
-DeviceRead read_device(const AnalogConfig& c, double g_target, const DeviceDraws& d) {
-  DeviceRead r{g_target, g_target};
-  switch (c.device) {
-    case AnalogDevice::kIdeal:
-      break;
-    case AnalogDevice::kPcm:
-      r.read = noise::pcm_conductance_at(c.pcm, g_target, c.t_inf, d.z_prog, d.z_drift, d.z_read);
-      r.programmed = noise::pcm_program(c.pcm, g_target, d.z_prog);
-      break;
-    case AnalogDevice::kGaussian:
-      r.programmed = noise::gaussian_program(c.gaussian, g_target, d.z_prog);
-      r.read = noise::gaussian_read(c.gaussian, r.programmed, d.z_read);
-      break;
-    case AnalogDevice::kRram:
-    case AnalogDevice::kCustom:
-      r.read =
-          noise::table_conductance_at(c.table, g_target, c.t_inf, d.z_prog, d.z_drift, d.z_read);
-      r.programmed = noise::table_program(c.table, g_target, d.z_prog);
-      break;
+void read_devices(const noise::DeviceModel& m, const AnalogConfig& c,
+                  std::span<const double> g_target, std::span<const DeviceDraws> draws,
+                  std::span<DeviceRead> out) {
+  m.conductances(g_target, draws, c.t_inf, out);
+  if (!has_faults(c)) return;
+  // A stuck device ignores programming: it reads its stuck value throughout.
+  const double g_max = m.g_max();
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i].read = noise::apply_stuck_fault(c.faults, out[i].read, g_max, draws[i].u_fault);
+    out[i].programmed =
+        noise::apply_stuck_fault(c.faults, out[i].programmed, g_max, draws[i].u_fault);
   }
-  if (c.faults.p_stuck_zero > 0 || c.faults.p_stuck_gmax > 0) {
-    // A stuck device ignores programming: it reads its stuck value throughout.
-    const double g_max = c.g_max();
-    r.read = noise::apply_stuck_fault(c.faults, r.read, g_max, d.u_fault);
-    r.programmed = noise::apply_stuck_fault(c.faults, r.programmed, g_max, d.u_fault);
-  }
-  return r;
 }
 
 }  // namespace aimc

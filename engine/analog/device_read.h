@@ -1,28 +1,33 @@
 #pragma once
-// One device of a differential pair, from programming to the read at t_inf,
-// for the configured device model (DESIGN §4). Every number it draws comes
-// from the device's own keyed streams, so the result is a pure function of
-// (config, target conductance, key).
+// The configured device model (noise-models/device_registry.h), resolved
+// once per matrix, and stuck-at faults on top of it. Every number a device
+// draws comes from its own keyed streams, so a device's conductances are a
+// pure function of (config, target conductance, key).
+#include <memory>
+#include <span>
+#include <string_view>
+
 #include "engine/analog/analog_config.h"
-#include "engine/analog/draw_cache.h"
-#include "noise-models/counter_rng.h"
+#include "noise-models/device_model.h"
+#include "noise-models/device_registry.h"
 
 namespace aimc {
 
-struct DeviceRead {
-  double read = 0;        // conductance at t_inf (µS)
-  double programmed = 0;  // right after programming: the reference of drift compensation
-};
+using DeviceRead = noise::Conductance;
 
-// The draws the configured device (and its faults) uses, each under its own
-// purpose of the key (key.purpose is ignored); the others stay at defaults.
-DeviceDraws draw_device(const AnalogConfig& c, noise::StreamKey key);
+// The registry's name of a configured device.
+std::string_view device_name(AnalogDevice d);
+// The model the configuration selects, made from its parameters.
+std::unique_ptr<const noise::DeviceModel> device_model(const AnalogConfig& c);
+bool has_faults(const AnalogConfig& c);
 
-// The device from its draws: programming, drift to t_inf, read noise, faults.
-DeviceRead read_device(const AnalogConfig& c, double g_target, const DeviceDraws& d);
+// The draws of one device of model m (and of its faults).
+DeviceDraws draw_device(const noise::DeviceModel& m, const AnalogConfig& c, noise::StreamKey key);
 
-inline DeviceRead read_device(const AnalogConfig& c, double g_target, const noise::StreamKey& key) {
-  return read_device(c, g_target, draw_device(c, key));
-}
+// A block of devices of model m from programming to the read at t_inf, then
+// their stuck-at faults: out[i] for g_target[i] and draws[i].
+void read_devices(const noise::DeviceModel& m, const AnalogConfig& c,
+                  std::span<const double> g_target, std::span<const DeviceDraws> draws,
+                  std::span<DeviceRead> out);
 
 }  // namespace aimc

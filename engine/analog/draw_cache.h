@@ -12,12 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "noise-models/device_model.h"
+
 namespace aimc {
 
 // The standard normals and the uniform one device may need.
-struct DeviceDraws {
-  double z_prog = 0, z_drift = 0, z_read = 0, u_fault = 1;
-};
+using DeviceDraws = noise::DeviceDraws;
 
 class DrawCache {
  public:

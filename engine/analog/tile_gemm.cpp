@@ -1,6 +1,6 @@
 #include "engine/analog/tile_gemm.h"
 
-#include "engine/kernels/sgemm.h"
+#include "engine/linalg/sgemm.h"
 
 namespace aimc {
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "engine/analog/adc_ranges.h"
 #include "engine/error.h"
 #include "engine/graph.h"
 
@@ -15,6 +16,52 @@ namespace {
 constexpr int kDacSpan = 512;          // inputs q − zp of int8 tensors lie within ±255
 constexpr int64_t kJobsPerBlock = 64;  // rows of one GEMM: enough to amortise packing
 constexpr int64_t kMinJobsPerBlock = 16;
+
+// What one thread of a run reuses from chunk to chunk; Acc is the type of
+// the accumulators it emits (double, or int32 for integer layers).
+template <class Acc>
+struct ChunkBuffers {
+  ChunkBuffers(int64_t per_chunk, int channels)
+      : scale(per_chunk), acc(std::size_t(per_chunk) * channels), keys(per_chunk) {}
+  std::vector<float> x, scale;  // the gathered DAC inputs and job scales of one block
+  std::vector<double> y;        // one block's results in input units
+  std::vector<Acc> acc;         // [jobs × channels] the chunk's accumulators
+  std::vector<JobKey> keys;
+  MvmScratch scratch;
+};
+
+// The chunk loop of every run: jobs split into fixed chunks over the
+// threads; per chunk each block gathers its inputs and `block(b, count,
+// unscaled, buffers)` computes its results into buffers.acc (returning null)
+// or returns the chunk's whole result itself; then `emit` receives it.
+// Each job's result depends only on its own row, never on the chunking.
+template <class Acc, class Blocks, class Block, class Emit>
+void chunk_loop(const Blocks& blocks, int channels, int threads, int64_t jobs, int64_t per_chunk,
+                const TiledLayer::Gather& gather, const Block& block, const Emit& emit) {
+  const int64_t chunks = (jobs + per_chunk - 1) / per_chunk;
+#pragma omp parallel num_threads(threads)
+  {
+    omp_set_num_threads(1);  // the sgemm calls of this thread run sequentially
+    ChunkBuffers<Acc> buf(per_chunk, channels);
+#pragma omp for schedule(static)
+    for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+      const int64_t first = chunk * per_chunk;
+      const int count = static_cast<int>(std::min<int64_t>(per_chunk, jobs - first));
+      const Acc* result = buf.acc.data();
+      for (std::size_t b = 0; b < blocks.size(); ++b) {
+        buf.x.resize(std::size_t(count) * blocks[b].matrix.rows());
+        gather(static_cast<int>(b), first, count, buf.x.data(), buf.keys.data(), buf.scale.data());
+        const bool unscaled = std::all_of(buf.scale.begin(), buf.scale.begin() + count,
+                                          [](float v) { return v == 1; });
+        if (const Acc* whole = block(blocks[b], count, unscaled, buf)) {
+          result = whole;
+          break;
+        }
+      }
+      emit(first, count, result);
+    }
+  }
+}
 
 }  // namespace
 
@@ -81,10 +128,7 @@ std::vector<double> TiledLayer::measure_ranges(int64_t jobs, const Gather& gathe
       for (std::size_t a = 0; a < seen.size(); ++a)
         seen[a].insert(seen[a].end(), mine[a].begin(), mine[a].end());
     }
-    for (auto& v : seen) {
-      const double r = abs_percentile(v, config_.adc_percentile);
-      ranges.push_back(r > 0 ? r : 1.0);  // a tile that never conducts: any range is exact
-    }
+    for (auto& v : seen) ranges.push_back(calibrated_range(v, config_.adc_percentile));
   }
   return ranges;
 }
@@ -128,82 +172,44 @@ void TiledLayer::mvm(const AnalogMatrix& m, KernelFlavor flavor, const float* x,
 void TiledLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather, KernelFlavor flavor,
                      const Emit& emit) const {
   const double* ranges = ranges_for(ctx, jobs, gather);
-  const int64_t per_chunk = chunk_size(jobs);
-  const int64_t chunks = (jobs + per_chunk - 1) / per_chunk;
-#pragma omp parallel num_threads(ctx.threads)
-  {
-    omp_set_num_threads(1);  // the sgemm calls of this thread run sequentially
-    std::vector<float> x, scale(per_chunk);
-    std::vector<double> y, acc(std::size_t(per_chunk) * channels_);
-    std::vector<JobKey> keys(per_chunk);
-    MvmScratch scratch;
-#pragma omp for schedule(static)
-    for (int64_t chunk = 0; chunk < chunks; ++chunk) {
-      const int64_t first = chunk * per_chunk;
-      const int count = static_cast<int>(std::min<int64_t>(per_chunk, jobs - first));
-      bool direct = false;
-      for (const Programmed& b : blocks_) {
-        const AnalogMatrix& m = b.matrix;
-        const int block = static_cast<int>(&b - blocks_.data());
-        x.resize(std::size_t(count) * m.rows());
-        y.resize(std::size_t(count) * m.cols());
-        gather(block, first, count, x.data(), keys.data(), scale.data());
-        const double* r = ranges + b.adc_offset;
-        mvm(m, flavor, x.data(), count, keys.data(), r, y.data(), scratch);
-        // One block covering every channel, unscaled (a conv): y is the result.
-        direct = blocks_.size() == 1 && m.cols() == channels_ &&
-                 std::all_of(scale.begin(), scale.begin() + count, [](float v) { return v == 1; });
-        if (direct) break;
-        for (int p = 0; p < count; ++p)
-          for (int j = 0; j < m.cols(); ++j)
-            acc[std::size_t(p) * channels_ + b.first_channel + j] =
-                y[std::size_t(p) * m.cols() + j] * scale[p];
-      }
-      emit(first, count, direct ? y.data() : acc.data());
-    }
-  }
+  auto block = [&](const Programmed& b, int count, bool unscaled,
+                   ChunkBuffers<double>& buf) -> const double* {
+    const AnalogMatrix& m = b.matrix;
+    buf.y.resize(std::size_t(count) * m.cols());
+    mvm(m, flavor, buf.x.data(), count, buf.keys.data(), ranges + b.adc_offset, buf.y.data(),
+        buf.scratch);
+    // One block covering every channel, unscaled (a conv): y is the result.
+    if (blocks_.size() == 1 && m.cols() == channels_ && unscaled) return buf.y.data();
+    for (int p = 0; p < count; ++p)
+      for (int j = 0; j < m.cols(); ++j)
+        buf.acc[std::size_t(p) * channels_ + b.first_channel + j] =
+            buf.y[std::size_t(p) * m.cols() + j] * buf.scale[p];
+    return nullptr;
+  };
+  chunk_loop<double>(blocks_, channels_, ctx.threads, jobs, chunk_size(jobs), gather, block, emit);
 }
 
 void TiledLayer::run_int32(const RunContext& ctx, int64_t jobs, const Gather& gather,
                            KernelFlavor flavor, const EmitInt32& emit) const {
   const double* ranges = ranges_for(ctx, jobs, gather);
-  const int64_t per_chunk = chunk_size(jobs);
-  const int64_t chunks = (jobs + per_chunk - 1) / per_chunk;
-#pragma omp parallel num_threads(ctx.threads)
-  {
-    omp_set_num_threads(1);  // the sgemm calls of this thread run sequentially
-    std::vector<float> x, scale(per_chunk);
-    std::vector<double> y;
-    std::vector<int32_t> acc(std::size_t(per_chunk) * channels_);
-    std::vector<JobKey> keys(per_chunk);
-    MvmScratch scratch;
-#pragma omp for schedule(static)
-    for (int64_t chunk = 0; chunk < chunks; ++chunk) {
-      const int64_t first = chunk * per_chunk;
-      const int count = static_cast<int>(std::min<int64_t>(per_chunk, jobs - first));
-      for (const Programmed& b : blocks_) {
-        const AnalogMatrix& m = b.matrix;
-        const int block = static_cast<int>(&b - blocks_.data());
-        x.resize(std::size_t(count) * m.rows());
-        gather(block, first, count, x.data(), keys.data(), scale.data());
-        const double* r = ranges + b.adc_offset;
-        int32_t* out = acc.data() + b.first_channel;
-        const bool unscaled =
-            std::all_of(scale.begin(), scale.begin() + count, [](float v) { return v == 1; });
-        if (flavor != KernelFlavor::kReference && unscaled) {
-          m.mvm_block_int32(x.data(), count, keys.data(), r, out, channels_, scratch);
-          continue;
-        }
-        y.resize(std::size_t(count) * m.cols());
-        mvm(m, flavor, x.data(), count, keys.data(), r, y.data(), scratch);
-        for (int p = 0; p < count; ++p)
-          for (int j = 0; j < m.cols(); ++j)
-            out[std::size_t(p) * channels_ + j] =
-                accumulator_to_int32(y[std::size_t(p) * m.cols() + j] * scale[p]);
-      }
-      emit(first, count, acc.data());
+  auto block = [&](const Programmed& b, int count, bool unscaled,
+                   ChunkBuffers<int32_t>& buf) -> const int32_t* {
+    const AnalogMatrix& m = b.matrix;
+    const double* r = ranges + b.adc_offset;
+    int32_t* out = buf.acc.data() + b.first_channel;
+    if (flavor != KernelFlavor::kReference && unscaled) {
+      m.mvm_block_int32(buf.x.data(), count, buf.keys.data(), r, out, channels_, buf.scratch);
+      return nullptr;
     }
-  }
+    buf.y.resize(std::size_t(count) * m.cols());
+    mvm(m, flavor, buf.x.data(), count, buf.keys.data(), r, buf.y.data(), buf.scratch);
+    for (int p = 0; p < count; ++p)
+      for (int j = 0; j < m.cols(); ++j)
+        out[std::size_t(p) * channels_ + j] =
+            accumulator_to_int32(buf.y[std::size_t(p) * m.cols() + j] * buf.scale[p]);
+    return nullptr;
+  };
+  chunk_loop<int32_t>(blocks_, channels_, ctx.threads, jobs, chunk_size(jobs), gather, block, emit);
 }
 
 uint32_t layer_index(const Graph& g, const Node& n) {

@@ -13,7 +13,7 @@
 #include "engine/kernels/float/float_gemm_core.h"
 #include "engine/kernels/float/float_kernels.h"
 #include "engine/kernels/float/float_pointwise.h"
-#include "engine/kernels/sgemm.h"
+#include "engine/linalg/sgemm.h"
 #include "engine/passes/fuse_conv_add.h"
 #include "engine/passes/fuse_conv_clip.h"
 #include "engine/passes/fuse_depthwise_block.h"

@@ -1,4 +1,4 @@
-#include "engine/kernels/sgemm.h"
+#include "engine/linalg/sgemm.h"
 
 #include <dnnl.h>
 #include <omp.h>

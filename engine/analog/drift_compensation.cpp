@@ -1,0 +1,69 @@
+#include "engine/analog/drift_compensation.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "noise-models/counter_rng.h"
+
+namespace aimc {
+namespace {
+
+// α of the columns [j0, j1) of one tile (rows [i0, i1) of the planes dp, dr).
+void tile_compensation(const TileGrid& g, const float* dp, const float* dr, int i0, int i1, int j0,
+                       int j1, const AnalogConfig& c, uint32_t layer, uint32_t tile, double x_max,
+                       double* alpha) {
+  constexpr int V = kCompensationInputs;
+  std::vector<double> y0(std::size_t(j1 - j0) * V, 0.0), yt(y0.size(), 0.0);
+  for (int v = 0; v < V; ++v) {
+    for (int i = i0; i < i1; ++i) {
+      const noise::StreamKey key{c.seed,
+                                 layer,
+                                 tile,
+                                 static_cast<uint32_t>(i),
+                                 static_cast<uint32_t>(v),
+                                 noise::Purpose::kCalibration,
+                                 0};
+      const double x = noise::uniform01(key) * x_max;
+      const float* p = dp + std::size_t(i) * g.n;
+      const float* r = dr + std::size_t(i) * g.n;
+      for (int j = j0; j < j1; ++j) {
+        y0[std::size_t(j - j0) * V + v] += x * p[j];
+        yt[std::size_t(j - j0) * V + v] += x * r[j];
+      }
+    }
+  }
+  double tile0 = 0, tilet = 0;
+  for (int j = j0; j < j1; ++j) {
+    double a = 0, b = 0;
+    for (int v = 0; v < V; ++v) {
+      a += std::fabs(y0[std::size_t(j - j0) * V + v]);
+      b += std::fabs(yt[std::size_t(j - j0) * V + v]);
+    }
+    alpha[j] = b > 0 ? a / b : 1.0;
+    tile0 += a;
+    tilet += b;
+  }
+  if (c.compensation == DriftCompensation::kGlobal)
+    std::fill(alpha + j0, alpha + j1, tilet > 0 ? tile0 / tilet : 1.0);
+}
+
+}  // namespace
+
+std::vector<double> drift_compensation(const TileGrid& g, std::span<const float> programmed,
+                                       std::span<const float> read, const AnalogConfig& c,
+                                       uint32_t layer, uint32_t tile_base, double x_max) {
+  std::vector<double> alpha(std::size_t(g.slices) * g.row_tiles * g.n, 1.0);
+  if (c.compensation == DriftCompensation::kNone) return alpha;
+  const std::size_t plane = std::size_t(g.k) * g.n;
+  for (int sl = 0; sl < g.slices; ++sl)
+    for (int rt = 0; rt < g.row_tiles; ++rt)
+      for (int ct = 0; ct < g.col_tiles; ++ct) {
+        const uint32_t tile = tile_base + static_cast<uint32_t>(g.adc_index(sl, rt, ct));
+        tile_compensation(g, &programmed[sl * plane], &read[sl * plane], g.row_begin(rt),
+                          g.row_end(rt), g.col_begin(ct), g.col_end(ct), c, layer, tile, x_max,
+                          &alpha[(std::size_t(sl) * g.row_tiles + rt) * g.n]);
+      }
+  return alpha;
+}
+
+}  // namespace aimc

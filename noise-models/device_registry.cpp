@@ -1,0 +1,37 @@
+#include "noise-models/device_registry.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace aimc::noise {
+
+// Each factory is defined next to its model, in the device's own file.
+DeviceFactory make_ideal_device, make_pcm_device, make_gaussian_device, make_rram_device,
+    make_custom_device;
+
+std::span<const DeviceEntry> device_registry() {
+  // One line per device: the name a configuration uses and the factory.
+  static constexpr DeviceEntry kDevices[] = {
+      {"ideal", &make_ideal_device},       {"pcm", &make_pcm_device},
+      {"gaussian", &make_gaussian_device}, {"rram", &make_rram_device},
+      {"custom", &make_custom_device},
+  };
+  return kDevices;
+}
+
+std::vector<std::string_view> device_names() {
+  std::vector<std::string_view> names;
+  for (const DeviceEntry& e : device_registry()) names.push_back(e.name);
+  return names;
+}
+
+std::unique_ptr<const DeviceModel> make_device(std::string_view name, const DeviceParams& p) {
+  for (const DeviceEntry& e : device_registry())
+    if (e.name == name) return e.make(p);
+  std::string known;
+  for (std::string_view n : device_names()) known += (known.empty() ? "" : ", ") + std::string(n);
+  throw std::invalid_argument("device: unknown device '" + std::string(name) +
+                              "' (known: " + known + ")");
+}
+
+}  // namespace aimc::noise
