@@ -11,8 +11,8 @@
 
 #include "engine/analog/analog_config_json.h"
 #include "engine/error.h"
-#include "models/calibration.h"
-#include "models/shared_paths.h"
+#include "models/data/shared_paths.h"
+#include "models/studies/calibration.h"
 
 namespace aimc::cli {
 

@@ -17,7 +17,7 @@
 #include "demos/aimc/cli_common.h"
 #include "demos/aimc/commands.h"
 #include "engine/error.h"
-#include "models/input_tensor.h"
+#include "models/data/input_tensor.h"
 
 namespace aimc::cli {
 namespace {

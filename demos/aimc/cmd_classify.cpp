@@ -5,10 +5,10 @@
 #include "demos/aimc/commands.h"
 #include "demos/aimc/run_timing.h"
 #include "engine/error.h"
-#include "models/classifier.h"
-#include "models/labels.h"
-#include "models/shared_paths.h"
-#include "models/topk.h"
+#include "models/data/labels.h"
+#include "models/data/shared_paths.h"
+#include "models/studies/classifier.h"
+#include "models/studies/topk.h"
 
 namespace aimc::cli {
 

@@ -6,10 +6,10 @@
 #include "demos/aimc/run_timing.h"
 #include "engine/analog/analog_config_json.h"
 #include "engine/error.h"
-#include "models/dataset.h"
-#include "models/evaluate.h"
-#include "models/labels.h"
-#include "models/shared_paths.h"
+#include "models/data/dataset.h"
+#include "models/data/labels.h"
+#include "models/data/shared_paths.h"
+#include "models/studies/evaluate.h"
 
 namespace aimc::cli {
 

@@ -8,9 +8,9 @@
 #include "demos/aimc/cli_common.h"
 #include "demos/aimc/commands.h"
 #include "engine/error.h"
-#include "models/image_decode.h"
-#include "models/input_tensor.h"
-#include "models/preprocess.h"
+#include "models/data/image_decode.h"
+#include "models/data/input_tensor.h"
+#include "models/data/preprocess.h"
 
 namespace aimc::cli {
 namespace {

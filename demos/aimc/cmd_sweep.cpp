@@ -18,14 +18,14 @@
 #include "engine/analog/draw_cache.h"
 #include "engine/error.h"
 #include "engine/onnx_import.h"
-#include "models/calibration.h"
-#include "models/classifier.h"
-#include "models/dataset.h"
-#include "models/labels.h"
-#include "models/results_log.h"
-#include "models/shared_paths.h"
-#include "models/sweep_grid.h"
-#include "models/topk.h"
+#include "models/data/dataset.h"
+#include "models/data/labels.h"
+#include "models/data/shared_paths.h"
+#include "models/studies/calibration.h"
+#include "models/studies/classifier.h"
+#include "models/studies/results_log.h"
+#include "models/studies/sweep_grid.h"
+#include "models/studies/topk.h"
 
 namespace aimc::cli {
 namespace {

@@ -9,7 +9,7 @@
 #include "engine/error.h"
 #include "engine/timing/cluster_model.h"
 #include "engine/timing/graph_layers.h"
-#include "models/mobilenet_spec.h"
+#include "models/specs/mobilenet_spec.h"
 
 namespace aimc::cli {
 namespace {

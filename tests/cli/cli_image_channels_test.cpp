@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-#include "models/image_decode.h"
+#include "models/data/image_decode.h"
 #include "support/cli_runner.h"
 #include "support/png_writer.h"
 #include "support/shared_data.h"

@@ -12,8 +12,8 @@
 #include <span>
 
 #include "engine/error.h"
-#include "models/image_decode.h"
-#include "models/preprocess.h"
+#include "models/data/image_decode.h"
+#include "models/data/preprocess.h"
 
 namespace {
 constexpr int64_t kMaxFuzzPixels = 4'000'000;

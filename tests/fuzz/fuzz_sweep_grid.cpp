@@ -5,7 +5,7 @@
 
 #include "engine/error.h"
 #include "fuzz_json.h"
-#include "models/sweep_grid.h"
+#include "models/studies/sweep_grid.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto j = aimc::fuzz::parse_json(data, size);

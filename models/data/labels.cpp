@@ -1,4 +1,4 @@
-#include "models/labels.h"
+#include "models/data/labels.h"
 
 #include <fstream>
 

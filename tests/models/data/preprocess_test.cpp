@@ -1,6 +1,6 @@
 // The preprocessing of ../shared/README.md: Pillow's antialiased bilinear
 // resize (shorter side 256), center crop 224 with half-to-even rounding.
-#include "models/preprocess.h"
+#include "models/data/preprocess.h"
 
 #include <gtest/gtest.h>
 

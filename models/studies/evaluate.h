@@ -3,8 +3,8 @@
 #include <functional>
 #include <vector>
 
-#include "models/classifier.h"
-#include "models/dataset.h"
+#include "models/data/dataset.h"
+#include "models/studies/classifier.h"
 
 namespace aimc::models {
 

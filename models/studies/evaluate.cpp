@@ -1,9 +1,9 @@
-#include "models/evaluate.h"
+#include "models/studies/evaluate.h"
 
 #include <algorithm>
 #include <chrono>
 
-#include "models/topk.h"
+#include "models/studies/topk.h"
 
 namespace aimc::models {
 

@@ -1,4 +1,4 @@
-#include "models/image_decode.h"
+#include "models/data/image_decode.h"
 
 #include <stb_image.h>
 

@@ -1,4 +1,4 @@
-#include "models/shared_paths.h"
+#include "models/data/shared_paths.h"
 
 #include <cstdlib>
 #include <filesystem>

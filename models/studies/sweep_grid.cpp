@@ -1,4 +1,4 @@
-#include "models/sweep_grid.h"
+#include "models/studies/sweep_grid.h"
 
 #include <fstream>
 

@@ -5,8 +5,8 @@
 #include <fstream>
 
 #include "engine/error.h"
-#include "models/dataset.h"
-#include "models/labels.h"
+#include "models/data/dataset.h"
+#include "models/data/labels.h"
 #include "support/shared_data.h"
 
 namespace fs = std::filesystem;

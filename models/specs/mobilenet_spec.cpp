@@ -1,4 +1,4 @@
-#include "models/mobilenet_spec.h"
+#include "models/specs/mobilenet_spec.h"
 
 #include <algorithm>
 #include <cmath>

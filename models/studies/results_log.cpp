@@ -1,4 +1,4 @@
-#include "models/results_log.h"
+#include "models/studies/results_log.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "models/preprocess.h"
+#include "models/data/preprocess.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 // Decoding with stb_image and Pillow-compatible conversion to RGB; refusals
 // name the file and never allocate an oversized image.
-#include "models/image_decode.h"
+#include "models/data/image_decode.h"
 
 #include <gtest/gtest.h>
 

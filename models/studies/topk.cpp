@@ -1,4 +1,4 @@
-#include "models/topk.h"
+#include "models/studies/topk.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,5 +1,5 @@
 // Top-k breaks ties toward the lower class index (../shared/README.md).
-#include "models/topk.h"
+#include "models/studies/topk.h"
 
 #include <gtest/gtest.h>
 

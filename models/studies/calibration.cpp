@@ -1,12 +1,12 @@
-#include "models/calibration.h"
+#include "models/studies/calibration.h"
 
 #include <algorithm>
 #include <filesystem>
 
 #include "engine/error.h"
-#include "models/classifier.h"
-#include "models/dataset.h"
-#include "models/input_tensor.h"
+#include "models/data/dataset.h"
+#include "models/data/input_tensor.h"
+#include "models/studies/classifier.h"
 
 namespace aimc::models {
 

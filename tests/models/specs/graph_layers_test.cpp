@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/model.h"
-#include "models/mobilenet_spec.h"
+#include "models/specs/mobilenet_spec.h"
 #include "support/shared_data.h"
 
 namespace aimc::models {

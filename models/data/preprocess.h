@@ -3,7 +3,7 @@
 // exactly: Pillow 9.4's bilinear resize (antialiased when shrinking, 22-bit
 // fixed-point coefficients, horizontal pass then vertical pass with 8-bit
 // rounding in between), then a center crop.
-#include "models/image_decode.h"
+#include "models/data/image_decode.h"
 
 namespace aimc::models {
 

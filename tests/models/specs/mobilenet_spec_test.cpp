@@ -1,6 +1,6 @@
 // Programmatic MobileNetV2 and the paper's figures on it (issue 4
 // acceptance 1 and 2): the multi-array mapping and the Bottleneck ratios.
-#include "models/mobilenet_spec.h"
+#include "models/specs/mobilenet_spec.h"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
-#include "models/classifier.h"
+#include "models/studies/classifier.h"
 
 #include <exception>
 
 #include "engine/error.h"
-#include "models/image_decode.h"
-#include "models/input_tensor.h"
-#include "models/preprocess.h"
+#include "models/data/image_decode.h"
+#include "models/data/input_tensor.h"
+#include "models/data/preprocess.h"
 
 namespace aimc::models {
 

@@ -1,4 +1,4 @@
-#include "models/input_tensor.h"
+#include "models/data/input_tensor.h"
 
 #include <stdexcept>
 

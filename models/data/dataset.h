@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "models/labels.h"
+#include "models/data/labels.h"
 
 namespace aimc::models {
 
