@@ -1,5 +1,5 @@
 #pragma once
-// Weights onto conductances (DESIGN §3 "Weight → conductance"): a weight is
+// Weights onto conductances (docs/ARCHITECTURE.md, Analog MVM): a weight is
 // quantized to the levels of its column's (or tile's) scale, optionally
 // split into bit slices, and each signed level is held by a differential
 // pair G+ = g_max·max(q, 0)/q_max, G− = g_max·max(−q, 0)/q_max.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The README's analog accuracy table (issue 3): `aimc eval` on all shared
+# The analog accuracy table of benchmarks/RESULTS.md: `aimc eval` on all shared
 # images for digital, the `ideal` preset, PCM (8-bit weights, ideal
 # converters) at five drift times without and with global drift
 # compensation, and the `ima-paper` preset at t = 0 and 1 day; noisy rows

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Long-run memory checks (issue 7): a 10,000-inference loop on the analog
+# Long-run memory checks: a 10,000-inference loop on the analog
 # engine and a 1,000-point sweep, each with its RSS sampled over time by
 # rss_monitor.py; memory must stay flat (the README reports the slopes).
 #   benchmarks/longrun/run.sh [build dir, default build-release] [out dir, default longrun-results]

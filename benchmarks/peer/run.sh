@@ -1,5 +1,5 @@
 #!/bin/bash
-# The peer benchmark of issue 6: installs onnxruntime-node (from the npm
+# The peer benchmark (aimc against ONNX Runtime): installs onnxruntime-node (from the npm
 # registry, into benchmarks/peer/node_modules; not needed to build or test),
 # builds aimc in Release and prints the aimc-vs-ORT table.
 # Usage: benchmarks/peer/run.sh [RUNS] [extra compare.py args...]

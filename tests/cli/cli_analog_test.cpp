@@ -39,7 +39,7 @@ TEST(CliAnalog, BadConfigurationsAreRefusedNamingFileAndKey) {
   struct Case {
     std::string file, json, must_mention;
   };
-  // Issue 3, acceptance 5: bits 0 or > 16, a negative noise scale, an
+  // Bits 0 or > 16, a negative noise scale, an
   // unknown device, a tile size of 0, an unknown key, a wrong type.
   for (const Case& c :
        {Case{"unknown.json", R"({"adc_bitz": 8})", "adc_bitz"},

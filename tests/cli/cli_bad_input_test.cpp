@@ -1,4 +1,4 @@
-// Issue 2, acceptance 4: bad input gets exit code 2, a message naming the
+// Bad input gets exit code 2, a message naming the
 // file/node and the problem, no crash and no partial output file.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Issue 2, acceptance 2: accuracy from the JPEGs with aimc's own
+// Accuracy from the JPEGs with aimc's own
 // preprocessing, and the stable JSON fields of eval/classify/bench.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Issue 7: every input a fuzzer once crashed on (tests/fuzz/regressions/<target>/)
+// Every input a fuzzer once crashed on (tests/fuzz/regressions/<target>/)
 // is refused through the command line as a user would meet it: exit code 2,
 // the file and the cause named, no output file left behind. The ONNX ones are
 // in cli_hostile_model_test.cpp; scripts/fuzz.sh also replays all of them
@@ -16,7 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kRegressions = fs::path(AIMC_SOURCE_DIR) / "tests/fuzz/regressions";
+const fs::path kRegressions = fs::path(testing::source_dir_path()) / "tests/fuzz/regressions";
 
 std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
 

@@ -1,4 +1,4 @@
-// Issue 7, acceptance 2: hostile ONNX models. Each class gets exit code 2, a
+// Hostile ONNX models. Each class gets exit code 2, a
 // message naming the file and the cause, no crash, no partial output, and
 // nothing large allocated (see engine/limits.h and README "Limits and
 // robustness"). Large but honest graphs (10,000 nodes) load and run.
@@ -180,7 +180,8 @@ TEST_F(CliHostileModel, ModelFilesBeyondTheSizeLimitAreNotRead) {
 // Every model the fuzzer found crashing the importer (tests/fuzz/regressions,
 // e.g. NaN or zero quantization scales) is now a clean refusal.
 TEST_F(CliHostileModel, ModelsFoundByFuzzingAreRefused) {
-  const fs::path dir_ = fs::path(AIMC_SOURCE_DIR) / "tests/fuzz/regressions/fuzz_onnx_import";
+  const fs::path dir_ =
+      fs::path(testing::source_dir_path()) / "tests/fuzz/regressions/fuzz_onnx_import";
   int seen = 0;
   for (const auto& e : fs::directory_iterator(dir_)) {
     SCOPED_TRACE(e.path().filename().string());
@@ -194,7 +195,9 @@ TEST_F(CliHostileModel, QuantizationScalesMustBePositiveAndFinite) {
   for (const auto& [name, must] :
        {std::pair{"qconv_output_scale_zero.onnx", "scale 0.000000 must be positive and finite"},
         std::pair{"qconv_weight_scale_nan.onnx", "scale nan must be positive and finite"}}) {
-    expect_refused(fs::path(AIMC_SOURCE_DIR) / "tests/fuzz/regressions/fuzz_onnx_import" / name, must);
+    expect_refused(
+        fs::path(testing::source_dir_path()) / "tests/fuzz/regressions/fuzz_onnx_import" / name,
+        must);
   }
 }
 

@@ -1,6 +1,5 @@
 // The plotting scripts (demos/plots) on a small sweep: the PNG exists and is
-// a PNG, and the series the script drew are the sweep's numbers (issue 5
-// acceptance 4).
+// a PNG, and the series the script drew are the sweep's numbers.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -22,7 +21,7 @@ TEST(CliPlots, SweepPlotShowsTheSweepsNumbers) {
                              (dir / "s.jsonl").string() + "' --limit 4 --threads 2",
                          dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string script = std::string(AIMC_SOURCE_DIR) + "/demos/plots/plot_sweep.py";
+  const std::string script = std::string(testing::source_dir_path()) + "/demos/plots/plot_sweep.py";
   const std::string cmd = "/usr/bin/python3 '" + script + "' '" + (dir / "s.csv").string() +
                           "' --x adc_bits --series dac_bits --out '" + (dir / "p.png").string() +
                           "' --data-out '" + (dir / "p.json").string() + "' 2> '" +

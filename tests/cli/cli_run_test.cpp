@@ -1,4 +1,4 @@
-// Issue 2, acceptance 1 through the command line: `aimc run --input <crop>.u8
+// Bit-exactness through the command line: `aimc run --input <crop>.u8
 // --format int8` reproduces the TFLite Micro logits byte for byte, and
 // --dump-layers reproduces every layer of the per-layer dumps.
 #include <gtest/gtest.h>

@@ -36,7 +36,8 @@ TEST(CliSensitivity, IdealTilesCostNothingAndNoisyOnesAreSortedByDrop) {
   }
   EXPECT_GT(largest, 0.0) << "3-bit weights on some layer should cost accuracy";
 
-  const std::string script = std::string(AIMC_SOURCE_DIR) + "/demos/plots/plot_sensitivity.py";
+  const std::string script =
+      std::string(testing::source_dir_path()) + "/demos/plots/plot_sensitivity.py";
   const std::string cmd = "/usr/bin/python3 '" + script + "' '" + out.string() +
                           "' --top 5 --out '" + (dir / "b.png").string() + "' --data-out '" +
                           (dir / "b.json").string() + "'";

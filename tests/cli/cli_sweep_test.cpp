@@ -1,7 +1,7 @@
 // `aimc sweep`: resumable JSON Lines results (killed with SIGKILL part-way,
 // then re-run: identical to an uninterrupted run, no duplicate, no missing
 // point), the summary CSV, refusal of bad grids and of a results file made
-// by another grid (issue 5 acceptance 2 and 5).
+// by another grid.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -55,8 +55,9 @@ TEST(CliSweep, KilledAndResumedEqualsUninterrupted) {
 
   // Start the same sweep, kill -9 it once its first result is on disk.
   const auto part = dir / "part.jsonl";
-  const std::string start = "(" + std::string(AIMC_CLI_PATH) + " " + sweep_args(dir, "part.jsonl") +
-                            " >/dev/null 2>&1 & echo $! > '" + (dir / "pid").string() + "')";
+  const std::string start = "(" + std::string(testing::cli_path()) + " " +
+                            sweep_args(dir, "part.jsonl") + " >/dev/null 2>&1 & echo $! > '" +
+                            (dir / "pid").string() + "')";
   ASSERT_EQ(std::system(start.c_str()), 0);
   bool killed = false;
   for (int i = 0; i < 3000 && !killed; ++i) {
@@ -113,7 +114,7 @@ TEST(CliSweep, MpirunWithTwoRanksGivesTheSingleProcessResults) {
   const std::string cmd =
       "ASAN_OPTIONS=detect_leaks=0 mpirun -np 2 --oversubscribe "
       "--allow-run-as-root -x ASAN_OPTIONS " +
-      std::string(AIMC_CLI_PATH) + " " + sweep_args(dir, "two.jsonl") + " > '" +
+      std::string(testing::cli_path()) + " " + sweep_args(dir, "two.jsonl") + " > '" +
       (dir / "mpi.out").string() + "' 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << slurp(dir / "mpi.out");
   EXPECT_NE(slurp(dir / "mpi.out").find("on 2 rank(s)"), std::string::npos)

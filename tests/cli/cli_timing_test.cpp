@@ -1,4 +1,4 @@
-// `aimc timing`: the per-layer report (DESIGN §6 JSON fields), CSV, the
+// `aimc timing`: the per-layer report (its JSON fields), CSV, the
 // Bottleneck table, and refusal of bad hardware descriptions.
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 namespace aimc::testing {
 namespace {
 
-TEST(CliTiming, MultiArrayReportHasTheDesignFields) {
+TEST(CliTiming, MultiArrayReportHasTheDocumentedFields) {
   ScratchDir dir("timing");
   const auto json = dir / "t.json", csv = dir / "t.csv";
   const CliResult r = run_aimc("timing --spec mobilenetv2-paper --scenario multi-array --json '" +

@@ -1,4 +1,4 @@
-// DESIGN §3's exactness property on MobileNetV2: with the ideal device, an
+// The exactness property (docs/ARCHITECTURE.md, Analog MVM) on MobileNetV2: with the ideal device, an
 // ADC wide enough with range `max` and an 8-bit DAC, the analog path equals
 // the digital path bit for bit, layer by layer.
 #include <gtest/gtest.h>

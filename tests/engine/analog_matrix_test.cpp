@@ -1,6 +1,6 @@
-// Crossbar tiles (DESIGN §3, §4): exactness with an ideal device, ADC error
+// Crossbar tiles (docs/ARCHITECTURE.md, Analog MVM and Device models): exactness with an ideal device, ADC error
 // bounds, weight precision and scaling, bit slicing, PCM drift against its
-// closed form and its compensation (issue 3 acceptance 3), devices and
+// closed form and its compensation, devices and
 // faults, the block path against the reference path, determinism.
 #include "engine/analog/analog_matrix.h"
 
@@ -199,7 +199,7 @@ double mean_relative_error(const std::vector<double>& got, const std::vector<dou
 }
 
 TEST(AnalogMatrix, DriftOfA256TileMatchesTheClosedFormAndGlobalCompensationRemovesIt) {
-  // Issue 3, acceptance 3: a 256×256 tile, 1 day of drift.
+  // A 256×256 tile, 1 day of drift.
   constexpr int kK = 256, kN = 256, kInputs = 32;
   const auto w = random_weights(kK, kN, 21);
   const auto x = random_inputs(kInputs, kK, 22, 0, 255);  // post-ReLU activations
@@ -211,7 +211,7 @@ TEST(AnalogMatrix, DriftOfA256TileMatchesTheClosedFormAndGlobalCompensationRemov
   c.seed = 5;
   // Drift alone (programming and read noise off): each device's conductance
   // is multiplied by x^−ν with x = (t + t0)/t0, so E[ŷ_j] = Σ_i x_i w_ij F(g_ij)
-  // with F(g) = E[x^−ν(g)] — the closed form of DESIGN §4, per device.
+  // with F(g) = E[x^−ν(g)] — the closed form of docs/ARCHITECTURE.md, Drift compensation, per device.
   c.pcm.prog_noise_scale = 0;
   c.pcm.read_noise_scale = 0;
   const double log_x = std::log((kDay + c.pcm.t0) / c.pcm.t0);

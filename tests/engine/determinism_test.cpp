@@ -1,13 +1,18 @@
-// Issue 2, acceptance 5: the same logits for any thread count and batch size,
+// The same logits for any thread count and batch size,
 // in digital (int8), float and analog mode.
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <ostream>
 
 #include "engine/model.h"
 #include "support/shared_data.h"
 
 namespace aimc {
+
+// gtest and ctest show the mode by name instead of a byte dump.
+void PrintTo(ExecMode m, std::ostream* os) { *os << exec_mode_name(m); }
+
 namespace {
 
 constexpr int kCrop = 224 * 224 * 3;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ostream>
 #include <random>
 
 #include "engine/executor.h"
@@ -87,7 +88,11 @@ TEST_P(FoldBatchNorm, RemovesTheBnAndKeepsTheOutputs) {
 INSTANTIATE_TEST_SUITE_P(BiasAndGroups, FoldBatchNorm,
                          ::testing::Values(std::pair{true, int64_t{1}},
                                            std::pair{false, int64_t{1}},
-                                           std::pair{true, int64_t{2}}));
+                                           std::pair{true, int64_t{2}}),
+                         [](const auto& info) {
+                           return std::string(info.param.first ? "bias" : "no_bias") + "_group" +
+                                  std::to_string(info.param.second);
+                         });
 
 TEST(FoldBatchNormPass, LeavesConvOutputsThatAreReadElsewhere) {
   Graph g = conv_bn_graph(true);

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <ostream>
 #include <random>
 
 #include "engine/executor.h"
@@ -31,6 +32,12 @@ struct Block {
   bool conv_first;  // Add(conv, residual) or Add(residual, conv)
   bool bias = true;
 };
+// A readable case name: k1_g1_clip_conv_first_bias.
+std::string block_name(const Block& b) {
+  return "k" + std::to_string(b.kernel) + "_g" + std::to_string(b.group) + (b.clip ? "_clip" : "") +
+         (b.conv_first ? "_conv_first" : "_residual_first") + (b.bias ? "_bias" : "_no_bias");
+}
+void PrintTo(const Block& b, std::ostream* os) { *os << block_name(b); }
 
 constexpr int64_t kChannels = 16;
 
@@ -100,7 +107,8 @@ INSTANTIATE_TEST_SUITE_P(ConvKinds, FuseConvAdd,
                                            Block{1, 1, true, true}, Block{1, 1, false, true, false},
                                            Block{3, kChannels, false, true},
                                            Block{3, kChannels, true, false},
-                                           Block{3, 1, false, true}, Block{1, 2, false, true}));
+                                           Block{3, 1, false, true}, Block{1, 2, false, true}),
+                         [](const auto& info) { return block_name(info.param); });
 
 // The timing model still sees the residual Add as its own layer.
 TEST(FuseConvAddPass, TimingKeepsTheAddLayer) {

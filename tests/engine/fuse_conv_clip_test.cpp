@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <ostream>
 #include <random>
 
 #include "engine/executor.h"
@@ -26,6 +27,9 @@ using testing::scalar;
 struct ConvShape {
   int64_t in_c, out_c, kernel, stride, group;
 };
+void PrintTo(const ConvShape& s, std::ostream* os) {
+  *os << s.in_c << "to" << s.out_c << "_k" << s.kernel << "_s" << s.stride << "_g" << s.group;
+}
 
 // X[2, in_c, 9, 9] -> Conv -> c -> Clip(0, 6) -> Y.
 Graph conv_clip_graph(const ConvShape& s, int64_t opset) {
@@ -86,7 +90,13 @@ INSTANTIATE_TEST_SUITE_P(
                       std::pair{ConvShape{3, 16, 3, 2, 1}, int64_t{13}},    // im2col GEMM
                       std::pair{ConvShape{32, 32, 3, 1, 32}, int64_t{13}},  // depthwise
                       std::pair{ConvShape{32, 32, 3, 2, 32}, int64_t{6}},   // attributes
-                      std::pair{ConvShape{8, 16, 3, 1, 2}, int64_t{6}}));   // grouped
+                      std::pair{ConvShape{8, 16, 3, 1, 2}, int64_t{6}}),    // grouped
+    [](const auto& info) {
+      const ConvShape& s = info.param.first;
+      return std::to_string(s.in_c) + "to" + std::to_string(s.out_c) + "_k" +
+             std::to_string(s.kernel) + "_s" + std::to_string(s.stride) + "_g" +
+             std::to_string(s.group) + "_opset" + std::to_string(info.param.second);
+    });
 
 TEST(FuseConvClipPass, LeavesPairsItCannotFuse) {
   Graph shared_output = conv_clip_graph({8, 8, 1, 1, 1}, 13);

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <ostream>
 #include <random>
 
 #include "engine/executor.h"
@@ -35,6 +36,17 @@ struct Block {
   int64_t out_c = 0;      // a projection to out_c channels (0: none)
   bool residual = false;  // + X after the projection (in_c == out_c, stride 1)
 };
+// A readable case name: in16_dw96_56x56_s2_expand_clip_bias_project24.
+std::string block_name(const Block& b) {
+  std::string s = "in" + std::to_string(b.in_c) + "_dw" + std::to_string(b.channels) + "_" +
+                  std::to_string(b.h) + "x" + std::to_string(b.w) + "_s" + std::to_string(b.stride);
+  if (b.expand)
+    s += std::string("_expand") + (b.expand_clip ? "_clip" : "") + (b.expand_bias ? "_bias" : "");
+  if (b.out_c) s += "_project" + std::to_string(b.out_c);
+  if (b.residual) s += "_residual";
+  return s;
+}
+void PrintTo(const Block& b, std::ostream* os) { *os << block_name(b); }
 
 // X[N, in_c, H, W] [-> Conv 1x1 (+ bias) [-> Clip 0..6]] -> Conv 3x3
 // depthwise (stride, TF SAME padding) -> Clip 0..6 [-> Conv 1x1 (+ bias)
@@ -118,7 +130,8 @@ INSTANTIATE_TEST_SUITE_P(Blocks, FuseDepthwiseBlock,
                                            Block{24, 144, 56, 56, 1},
                                            Block{8, 32, 28, 30, 1, false, true},
                                            Block{8, 40, 31, 29, 2, true, false, true, 5},
-                                           Block{5, 16, 40, 40, 1, false, false, true, 5, true}));
+                                           Block{5, 16, 40, 40, 1, false, false, true, 5, true}),
+                         [](const auto& info) { return block_name(info.param); });
 
 // The timing model still sees the expansion, the depthwise, the projection
 // and the Add as layers of their own, in order.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <ostream>
 #include <random>
 
 #include "engine/kernels/int8/conv_int8_fast.h"
@@ -21,6 +22,7 @@ struct ConvCase {
   int n, h, w, cin, cout, kh, kw, stride, dilation, groups;
   int pad_top, pad_left, pad_bottom, pad_right;
 };
+void PrintTo(const ConvCase& c, std::ostream* os) { *os << c.name; }
 
 std::vector<int8_t> random_bytes(std::mt19937& rng, std::size_t count, int lo = -128,
                                  int hi = 127) {

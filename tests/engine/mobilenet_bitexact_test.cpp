@@ -1,15 +1,22 @@
-// Acceptance 1 of issue 2: the digital path equals the TFLite Micro reference
+// The digital path equals the TFLite Micro reference
 // kernels byte for byte on the 100 shared reference crops, for the logits and
 // for every layer of the two images with per-layer dumps.
 #include <gtest/gtest.h>
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <ostream>
 
 #include "engine/model.h"
 #include "support/shared_data.h"
 
 namespace aimc {
+
+// gtest and ctest show the flavor by name instead of a byte dump.
+void PrintTo(KernelFlavor f, std::ostream* os) {
+  *os << (f == KernelFlavor::kOptimized ? "optimized" : "reference");
+}
+
 namespace {
 
 using testing::read_binary;
@@ -118,7 +125,8 @@ TEST_P(LayerDumps, EveryLayerEqualsTfliteMicro) {
   EXPECT_GE(checked, 60);
 }
 
-INSTANTIATE_TEST_SUITE_P(ReferenceImages, LayerDumps, ::testing::Values(0, 207));
+INSTANTIATE_TEST_SUITE_P(ReferenceImages, LayerDumps, ::testing::Values(0, 207),
+                         [](const auto& info) { return "class" + std::to_string(info.param); });
 
 }  // namespace
 }  // namespace aimc

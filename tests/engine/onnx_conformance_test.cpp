@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <ostream>
 #include <set>
 #include <sstream>
 
@@ -58,6 +59,8 @@ struct ConformanceCase {
   std::string name;
   std::vector<std::string> ops;  // distinct op types of the model
 };
+// gtest and ctest show a case by its name instead of a byte dump.
+void PrintTo(const ConformanceCase& c, std::ostream* os) { *os << c.name; }
 
 std::vector<std::string> model_ops(const fs::path& model) {
   std::ifstream in(model, std::ios::binary);

@@ -1,4 +1,4 @@
-// Statistics of many PCM devices (pcm.h, DESIGN §4) drawn from the keyed
+// Statistics of many PCM devices (pcm.h) drawn from the keyed
 // streams, against closed forms. Every check uses >= 100,000 devices and a
 // tolerance of 5 standard errors of the estimate: 5·s/√n for a mean, and
 // 5·sqrt(m4 − s⁴)/(2s√n) for a standard deviation s (m4 = the sample's fourth

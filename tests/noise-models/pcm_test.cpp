@@ -1,4 +1,4 @@
-// The PCM equations of DESIGN §4 against its worked values, and the
+// The PCM equations against worked values, and the
 // statistics of devices drawn from the counter-based streams.
 #include "noise-models/pcm.h"
 
@@ -13,7 +13,7 @@ namespace {
 
 constexpr double kHour = 3600, kDay = 86400, kYear = 365 * 86400.0;
 
-TEST(Pcm, WorkedValuesOfDesign) {
+TEST(Pcm, WorkedValues) {
   const PcmParams p;
   EXPECT_NEAR(pcm_programming_sigma(p, 1.0), 1.055, 5e-4);
   EXPECT_NEAR(pcm_drift_factor(p, 0.049, kHour), 0.775, 5e-4);

@@ -1,4 +1,4 @@
-// Weight → conductance mapping of DESIGN §3: levels, bit slices and pairs.
+// Weight → conductance mapping (docs/ARCHITECTURE.md, Analog MVM): levels, bit slices and pairs.
 #include "quant/conductance_mapping.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// DAC and ADC quantizers of DESIGN §3.
+// DAC and ADC quantizers (docs/ARCHITECTURE.md, Analog MVM).
 #include "quant/converters.h"
 
 #include <gtest/gtest.h>

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string>
 
+#include "support/test_paths.h"
+
 namespace aimc::testing {
 
 struct CliResult {
@@ -30,7 +32,7 @@ inline CliResult run_aimc(const std::string& args, const std::filesystem::path& 
   const auto out = scratch / "stdout.txt";
   const auto err = scratch / "stderr.txt";
   const std::string cmd = (env.empty() ? std::string() : "env " + env + " ") +
-                          std::string(AIMC_CLI_PATH) + " " + args + " >" + out.string() + " 2>" +
+                          std::string(cli_path()) + " " + args + " >" + out.string() + " 2>" +
                           err.string();
   const int status = std::system(cmd.c_str());
   CliResult r;

@@ -7,10 +7,11 @@
 #include <vector>
 
 #include "engine/tensor.h"
+#include "support/test_paths.h"
 
 namespace aimc::testing {
 
-inline std::string shared_dir() { return AIMC_TEST_SHARED_DIR; }
+inline std::string shared_dir() { return shared_dir_path(); }
 inline std::string shared_path(const std::string& rel) { return shared_dir() + "/" + rel; }
 inline std::string qdq_model_path() { return shared_path("models/mobilenetv2_int8_qdq.onnx"); }
 inline std::string fp32_model_path() { return shared_path("models/mobilenetv2_fp32.onnx"); }
