@@ -28,11 +28,13 @@ std::shared_ptr<const DrawCache::Draws> cached_draws(const noise::DeviceModel& m
                                                      int slices, const AnalogConfig& c,
                                                      uint32_t layer, uint32_t tile_base) {
   if (!c.draw_cache) return nullptr;
+  const noise::DrawNeeds needs = m.needs();
+  const bool faults = has_faults(c);
   const std::string id = std::to_string(c.seed) + "/" + std::to_string(layer) + "/" +
                          std::to_string(tile_base) + "/" + std::to_string(g.k) + "x" +
                          std::to_string(g.n) + "/" + std::to_string(g.tile_rows) + "x" +
                          std::to_string(g.tile_cols) + "/" + std::to_string(slices) + "/" +
-                         std::string(m.name()) + "/" + std::to_string(has_faults(c));
+                         std::string(m.name()) + "/" + std::to_string(faults);
   return c.draw_cache->get(id, [&] {
     const std::size_t plane = std::size_t(g.k) * g.n;
     DrawCache::Draws draws(plane * slices * 2);
@@ -42,7 +44,7 @@ std::shared_ptr<const DrawCache::Draws> cached_draws(const noise::DeviceModel& m
         for (int j = 0; j < g.n; ++j)
           for (int side = 0; side < 2; ++side)
             draws[(sl * plane + std::size_t(i) * g.n + j) * 2 + side] =
-                draw_device(m, c, key_of(c, g, layer, tile_base, sl, i, j, side));
+                noise::draw_device(needs, faults, key_of(c, g, layer, tile_base, sl, i, j, side));
     return draws;
   });
 }
@@ -63,6 +65,8 @@ ProgrammedPlanes program_devices(const WeightMapping& w, const TileGrid& g, cons
   out.read.resize(plane * slices);
   out.programmed.resize(plane * slices);
   const double g_max = model->g_max();
+  const noise::DrawNeeds needs = model->needs();  // once, not per device
+  const bool faults = has_faults(c);
   const auto cached = cached_draws(*model, g, slices, c, layer, tile_base);
   // Every device is a pure function of its key: rows can be programmed in
   // parallel without changing a single draw. One block of devices per row:
@@ -81,11 +85,13 @@ ProgrammedPlanes program_devices(const WeightMapping& w, const TileGrid& g, cons
           const double digit = w.digits[at];
           const quant::PairTargets target = quant::pair_targets(digit, full[j], g_max);
           const DeviceDraws holder =
-              cached ? (*cached)[at * 2]
-                     : draw_device(*model, c, key_of(c, g, layer, tile_base, sl, i, j, 0));
+              cached
+                  ? (*cached)[at * 2]
+                  : noise::draw_device(needs, faults, key_of(c, g, layer, tile_base, sl, i, j, 0));
           const DeviceDraws partner =
-              cached ? (*cached)[at * 2 + 1]
-                     : draw_device(*model, c, key_of(c, g, layer, tile_base, sl, i, j, 1));
+              cached
+                  ? (*cached)[at * 2 + 1]
+                  : noise::draw_device(needs, faults, key_of(c, g, layer, tile_base, sl, i, j, 1));
           // The device holding the level draws under extra 2s, its partner 2s + 1.
           const bool positive = !std::signbit(digit);
           const std::size_t b = (std::size_t(sl) * g.n + j) * 2;

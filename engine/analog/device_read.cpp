@@ -33,10 +33,6 @@ AnalogConfig calibration_chip(const AnalogConfig& c) {
   return chip;
 }
 
-DeviceDraws draw_device(const noise::DeviceModel& m, const AnalogConfig& c, noise::StreamKey key) {
-  return noise::draw_device(m.needs(), has_faults(c), key);
-}
-
 void read_devices(const noise::DeviceModel& m, const AnalogConfig& c,
                   std::span<const double> g_target, std::span<const DeviceDraws> draws,
                   std::span<DeviceRead> out) {

@@ -21,9 +21,6 @@ std::string_view device_name(AnalogDevice d);
 std::unique_ptr<const noise::DeviceModel> device_model(const AnalogConfig& c);
 bool has_faults(const AnalogConfig& c);
 
-// The draws of one device of model m (and of its faults).
-DeviceDraws draw_device(const noise::DeviceModel& m, const AnalogConfig& c, noise::StreamKey key);
-
 // A block of devices of model m from programming to the read at t_inf, then
 // their stuck-at faults: out[i] for g_target[i] and draws[i].
 void read_devices(const noise::DeviceModel& m, const AnalogConfig& c,
