@@ -13,6 +13,7 @@
 #include "engine/error.h"
 #include "models/data/shared_paths.h"
 #include "models/studies/calibration.h"
+#include "models/studies/output_file.h"
 
 namespace aimc::cli {
 
@@ -129,23 +130,7 @@ nlohmann::json analog_record(const CommonSettings& s, const Model& model,
 }
 
 void write_file_atomically(const std::string& path, const std::string& bytes) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw bad_input(path, "cannot open for writing");
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) {
-      std::filesystem::remove(tmp);
-      throw bad_input(path, "write failed");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp);
-    throw bad_input(path, "cannot write: " + ec.message());
-  }
+  models::write_file_atomically(path, bytes);
 }
 
 void write_json(const std::string& path, const nlohmann::json& j) {

@@ -5,6 +5,7 @@
 #include "demos/aimc/commands.h"
 #include "demos/aimc/run_timing.h"
 #include "engine/error.h"
+#include "models/data/crops.h"
 #include "models/data/labels.h"
 #include "models/data/shared_paths.h"
 #include "models/studies/classifier.h"

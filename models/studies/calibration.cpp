@@ -4,9 +4,9 @@
 #include <filesystem>
 
 #include "engine/error.h"
+#include "models/data/crops.h"
 #include "models/data/dataset.h"
 #include "models/data/input_tensor.h"
-#include "models/studies/classifier.h"
 
 namespace aimc::models {
 

@@ -26,8 +26,4 @@ class Classifier {
   Model model_;
 };
 
-// Decodes and preprocesses image files into crops (parallel over images;
-// each image's bytes are independent of the thread count).
-std::vector<uint8_t> load_crops(const std::vector<std::string>& paths, int threads);
-
 }  // namespace aimc::models

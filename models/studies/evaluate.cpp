@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "models/studies/topk.h"
+#include "models/data/crops.h"
 
 namespace aimc::models {
 
@@ -19,17 +19,25 @@ EvalResult evaluate(const Classifier& classifier, const std::vector<LabeledImage
     for (int i = 0; i < count; ++i) paths.push_back(images[first + i].path);
     const auto crops = load_crops(paths, options.threads);
     const auto scores = classifier.scores(crops, count, options.threads, first);
-    for (int i = 0; i < count; ++i) {
-      const auto top = top_k(scores[i], 5);
-      const int label = images[first + i].class_index;
-      r.top1 += !top.empty() && top[0] == label;
-      r.top5 += std::find(top.begin(), top.end(), label) != top.end();
-    }
-    r.images += count;
+    for (int i = 0; i < count; ++i) r.add(scores[i], images[first + i].class_index);
     if (progress) progress(r.images, total);
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
+}
+
+TopKCounts evaluate_crops(const Classifier& classifier, std::span<const uint8_t> crops,
+                          const std::vector<LabeledImage>& images, const EvalOptions& options) {
+  TopKCounts counts;
+  const int total = static_cast<int>(images.size());
+  const int batch = std::max(1, options.batch);
+  for (int first = 0; first < total; first += batch) {
+    const int count = std::min(batch, total - first);
+    const auto scores =
+        classifier.scores(crop_range(crops, first, count), count, options.threads, first);
+    for (int i = 0; i < count; ++i) counts.add(scores[i], images[first + i].class_index);
+  }
+  return counts;
 }
 
 }  // namespace aimc::models

@@ -1,10 +1,15 @@
 #pragma once
-// Top-1 / top-5 evaluation over a labelled image set, in batches.
+// Top-1 / top-5 evaluation over a labelled image set, in batches: from
+// image files (decoded batch by batch) or from crops decoded beforehand
+// (studies that run the same images through many models).
+#include <cstdint>
 #include <functional>
+#include <span>
 #include <vector>
 
 #include "models/data/dataset.h"
 #include "models/studies/classifier.h"
+#include "models/studies/topk.h"
 
 namespace aimc::models {
 
@@ -13,10 +18,7 @@ struct EvalOptions {
   int threads = 1;
 };
 
-struct EvalResult {
-  int images = 0;
-  int top1 = 0;  // counts
-  int top5 = 0;
+struct EvalResult : TopKCounts {
   double seconds = 0;  // wall time including decoding
   double images_per_second() const { return seconds > 0 ? images / seconds : 0; }
 };
@@ -25,5 +27,10 @@ struct EvalResult {
 EvalResult evaluate(const Classifier& classifier, const std::vector<LabeledImage>& images,
                     const EvalOptions& options,
                     const std::function<void(int, int)>& progress = nullptr);
+
+// The same counts over `crops` (load_crops of the images, in order). Each
+// batch's first image index keys the analog noise, as in evaluate().
+TopKCounts evaluate_crops(const Classifier& classifier, std::span<const uint8_t> crops,
+                          const std::vector<LabeledImage>& images, const EvalOptions& options);
 
 }  // namespace aimc::models

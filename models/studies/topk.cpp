@@ -29,4 +29,11 @@ std::vector<float> softmax(std::span<const float> logits) {
   return p;
 }
 
+void TopKCounts::add(std::span<const float> scores, int label) {
+  const auto top = top_k(scores, 5);
+  top1 += !top.empty() && top[0] == label;
+  top5 += std::find(top.begin(), top.end(), label) != top.end();
+  ++images;
+}
+
 }  // namespace aimc::models

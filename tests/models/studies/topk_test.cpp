@@ -1,4 +1,5 @@
-// Top-k breaks ties toward the lower class index (../shared/README.md).
+// Top-k breaks ties toward the lower class index (../shared/README.md);
+// TopKCounts counts hits the way every accuracy study reports them.
 #include "models/studies/topk.h"
 
 #include <gtest/gtest.h>
@@ -21,6 +22,39 @@ TEST(Softmax, SumsToOneAndKeepsOrder) {
   EXPECT_NEAR(p[0] + p[1] + p[2], 1.0, 1e-6);
   EXPECT_LT(p[0], p[1]);
   EXPECT_LT(p[1], p[2]);
+}
+
+TEST(TopKCounts, CountsTop1AndTop5Hits) {
+  TopKCounts c;
+  const std::vector<float> s = {0.1f, 0.9f, 0.5f, 0.3f, 0.2f, 0.4f, 0.0f};
+  c.add(s, 1);  // first: top-1 and top-5
+  c.add(s, 3);  // fourth: top-5 only
+  c.add(s, 6);  // last of seven: neither
+  EXPECT_EQ(c.images, 3);
+  EXPECT_EQ(c.top1, 1);
+  EXPECT_EQ(c.top5, 2);
+  EXPECT_DOUBLE_EQ(c.top1_rate(), 1.0 / 3);
+  EXPECT_DOUBLE_EQ(c.top5_rate(), 2.0 / 3);
+}
+
+TEST(TopKCounts, TiesCountForTheLowerIndexOnly) {
+  TopKCounts c;
+  const std::vector<float> s = {1, 1, 1, 1, 1, 1};
+  c.add(s, 0);
+  c.add(s, 1);
+  c.add(s, 5);  // sixth of six equal scores: outside the top five
+  EXPECT_EQ(c.top1, 1);
+  EXPECT_EQ(c.top5, 2);
+}
+
+TEST(TopKCounts, EmptyIsZero) {
+  const TopKCounts c;
+  EXPECT_EQ(c.top1_rate(), 0.0);
+  EXPECT_EQ(c.top5_rate(), 0.0);
+  TopKCounts none;
+  none.add(std::vector<float>{}, 0);  // no classes: no hit
+  EXPECT_EQ(none.images, 1);
+  EXPECT_EQ(none.top5, 0);
 }
 
 }  // namespace

@@ -1,0 +1,29 @@
+#include "models/data/crops.h"
+
+#include <algorithm>
+#include <exception>
+
+#include "models/data/image_decode.h"
+#include "models/data/preprocess.h"
+
+namespace aimc::models {
+
+std::vector<uint8_t> load_crops(const std::vector<std::string>& paths, int threads) {
+  std::vector<uint8_t> crops(paths.size() * kCropBytes);
+  std::vector<std::exception_ptr> errors(paths.size());
+#pragma omp parallel for num_threads(threads) schedule(dynamic)
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    try {
+      const RgbImage crop = preprocess_reference(decode_image_file(paths[i]));
+      std::copy(crop.pixels.begin(), crop.pixels.end(), crops.begin() + i * kCropBytes);
+    } catch (...) {
+      errors[i] = std::current_exception();  // exceptions must not cross the OpenMP region
+    }
+  }
+  for (const auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  return crops;
+}
+
+}  // namespace aimc::models

@@ -1,0 +1,94 @@
+#include "models/studies/sensitivity.h"
+
+#include <algorithm>
+
+#include "engine/analog/placement.h"
+#include "engine/error.h"
+#include "engine/onnx_import.h"
+#include "engine/timing/graph_layers.h"
+#include "models/data/crops.h"
+#include "models/studies/calibration.h"
+#include "models/studies/evaluate.h"
+
+namespace aimc::models {
+namespace {
+
+LayerKind kind_of(timing::LayerOp op) {
+  switch (op) {
+    case timing::LayerOp::kConv:
+      return LayerKind::kConv;
+    case timing::LayerOp::kPointwise:
+      return LayerKind::kPointwise;
+    case timing::LayerOp::kDepthwise:
+      return LayerKind::kDepthwise;
+    case timing::LayerOp::kGemm:
+      return LayerKind::kGemm;
+    default:
+      return LayerKind::kOther;
+  }
+}
+
+// The layers the configuration places on tiles, by name.
+std::vector<AnalogLayer> analog_layers(const Graph& graph, const SensitivitySetup& s) {
+  ModelOptions digital;
+  digital.kernels.flavor = s.kernels;
+  const Model reference = Model::from_graph(graph, digital);
+  std::vector<AnalogLayer> layers;
+  for (const auto& l : timing::layers_from_graph(reference.graph()))
+    if (placed_on_analog(s.analog.placement, l.name, kind_of(l.op)))
+      layers.push_back({l.name, timing::layer_op_name(l.op)});
+  if (layers.empty()) throw bad_input("--analog", "places no layer on the crossbar");
+  return layers;
+}
+
+std::vector<uint8_t> crops_of(const std::vector<LabeledImage>& images, int threads) {
+  std::vector<std::string> paths;
+  for (const auto& im : images) paths.push_back(im.path);
+  return load_crops(paths, threads);
+}
+
+}  // namespace
+
+LayerSensitivity::LayerSensitivity(const std::string& model_path, std::vector<LabeledImage> images,
+                                   SensitivitySetup setup)
+    : setup_(std::move(setup)),
+      images_(std::move(images)),
+      crops_(crops_of(images_, setup_.threads)),
+      graph_(import_onnx_file(model_path)),
+      layers_(analog_layers(graph_, setup_)) {}
+
+double LayerSensitivity::top1(const ModelOptions& options) const {
+  Model model = Model::from_graph(graph_, options);
+  calibrate_on_images(model, setup_.calibration, options.analog.calibration_images, setup_.threads);
+  const Classifier classifier(std::move(model));
+  return evaluate_crops(classifier, crops_, images_, {setup_.batch, setup_.threads}).top1_rate();
+}
+
+double LayerSensitivity::digital_top1() const {
+  ModelOptions digital;
+  digital.kernels.flavor = setup_.kernels;
+  return top1(digital);
+}
+
+std::vector<LayerCost> LayerSensitivity::costs(double digital_top1,
+                                               const std::function<void(int)>& progress) const {
+  std::vector<LayerCost> rows;
+  for (const AnalogLayer& layer : layers_) {
+    ModelOptions opt;
+    opt.mode = ExecMode::kAnalog;
+    opt.kernels.flavor = setup_.kernels;
+    opt.analog = setup_.analog;
+    opt.analog.placement.analog_layers = {layer.name};
+    opt.analog.placement.digital_layers.clear();
+    for (const auto& other : layers_)
+      if (other.name != layer.name) opt.analog.placement.digital_layers.push_back(other.name);
+    const double t1 = top1(opt);
+    rows.push_back({layer.name, layer.op, t1, digital_top1 - t1});
+    if (progress) progress(static_cast<int>(rows.size()));
+  }
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const LayerCost& a, const LayerCost& b) { return a.drop > b.drop; });
+  return rows;
+}
+
+}  // namespace aimc::models

@@ -1,0 +1,60 @@
+#pragma once
+// Layer sensitivity: the analog configuration on one layer at a time,
+// every other layer exact (digital), and the top-1 each layer alone costs
+// — where a network is fragile on the hardware.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/model.h"
+#include "models/data/dataset.h"
+
+namespace aimc::models {
+
+struct SensitivitySetup {
+  AnalogConfig analog;  // the configuration tried on each layer
+  KernelFlavor kernels = KernelFlavor::kOptimized;
+  std::string calibration;  // images for calibrated ADC ranges
+  int threads = 1;
+  int batch = 8;
+};
+
+struct AnalogLayer {
+  std::string name, op;  // node name, timing op name
+};
+
+struct LayerCost {
+  std::string name, op;
+  double top1 = 0;  // with this layer alone analog
+  double drop = 0;  // digital top-1 minus top1
+};
+
+class LayerSensitivity {
+ public:
+  // Decodes the images, imports the model and finds the layers the
+  // configuration places on the crossbar (BadInput naming --analog if none).
+  LayerSensitivity(const std::string& model_path, std::vector<LabeledImage> images,
+                   SensitivitySetup setup);
+
+  const std::vector<AnalogLayer>& layers() const { return layers_; }
+  int image_count() const { return static_cast<int>(images_.size()); }
+
+  // Top-1 of the whole network digital.
+  double digital_top1() const;
+  // Each layer alone analog, sorted by drop (largest first, stable);
+  // progress(layers done) after each.
+  std::vector<LayerCost> costs(double digital_top1,
+                               const std::function<void(int)>& progress = nullptr) const;
+
+ private:
+  double top1(const ModelOptions& options) const;
+
+  SensitivitySetup setup_;
+  std::vector<LabeledImage> images_;
+  std::vector<uint8_t> crops_;
+  Graph graph_;
+  std::vector<AnalogLayer> layers_;
+};
+
+}  // namespace aimc::models

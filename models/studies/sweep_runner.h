@@ -1,0 +1,95 @@
+#pragma once
+// Running a noise-sensitivity sweep (models/studies/sweep_grid.h): every
+// (point, seed) item of a grid evaluated on one image set, the results
+// recorded line by line in a ResultsLog with a summary CSV beside it.
+// Items can be spread over processes through a SweepComm (the CLI does it
+// with MPI); one process alone is SingleProcess.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "engine/analog/draw_cache.h"
+#include "engine/model.h"
+#include "models/data/dataset.h"
+#include "models/studies/results_log.h"
+#include "models/studies/sweep_comm.h"
+#include "models/studies/sweep_grid.h"
+
+namespace aimc::models {
+
+struct SweepSetup {
+  std::string grid_where;   // names the grid file in messages
+  std::string model_path;   // QDQ (or float) ONNX model
+  std::string calibration;  // images for calibrated ADC ranges
+  int threads = 1;
+  int batch = 8;
+  // Share device draws between the points of one seed and ADC ranges
+  // between points the calibration cannot tell apart (same results).
+  bool reuse = true;
+  std::string version;  // recorded in every result line
+};
+
+// The results file's first line: everything a result depends on.
+nlohmann::json sweep_header(const SweepGrid& grid, const std::string& model_path,
+                            const std::string& images_source, std::size_t image_count,
+                            const std::string& version);
+
+// Mean and sample standard deviation of top-1 and top-5 over the seeds of
+// each point, in the grid's point order; points without results are left out.
+std::string sweep_summary_csv(const SweepGrid& grid, const std::vector<nlohmann::json>& results);
+
+// Items are numbered point index × seeds + (seed − 1). Seed-major order:
+// the points of one seed share their device draws, and the store is emptied
+// when the seed changes (memory stays one seed's).
+void order_seed_major(std::vector<int>& items, int seeds);
+
+// Evaluates single items; the model is imported and the images decoded once.
+class SweepRunner {
+ public:
+  SweepRunner(SweepGrid grid, SweepSetup setup, std::vector<LabeledImage> images);
+
+  // One result line: point, seed, top1, top5, images, seconds, aimc.
+  nlohmann::json run_item(int item);
+
+  const SweepGrid& grid() const { return grid_; }
+  const std::vector<nlohmann::json>& points() const { return points_; }
+  int item_count() const { return static_cast<int>(points_.size()) * grid_.seeds; }
+  int image_count() const { return static_cast<int>(images_.size()); }
+  int calibration_runs() const { return calibration_runs_; }
+
+ private:
+  void calibrate(Model& model, const AnalogConfig& config);
+
+  SweepGrid grid_;
+  SweepSetup setup_;
+  std::vector<LabeledImage> images_;
+  std::vector<nlohmann::json> points_;
+  Graph graph_;
+  std::vector<uint8_t> crops_;
+  std::shared_ptr<DrawCache> draws_;
+  // ADC ranges per calibration chip (calibration_chip()).
+  std::map<std::string, AdcCalibration> calibrations_;
+  int cached_seed_ = 0;
+  int calibration_runs_ = 0;
+};
+
+struct SweepRunStats {
+  int computed = 0;  // items this run computed (all ranks)
+  int finished = 0;  // items finished, including earlier runs'
+  double seconds = 0;
+};
+
+// finished and total items, images computed in this run, images left.
+using SweepProgress = std::function<void(int, int, int64_t, int64_t)>;
+
+// Runs the items `log` (rank 0's; null on the other ranks) has not
+// finished: rank r computes pending items r, r + size, ...; rank 0 records
+// every result and rewrites the summary CSV at `summary_path` after each.
+SweepRunStats run_sweep(SweepRunner& runner, const SweepComm& comm, ResultsLog* log,
+                        const std::string& summary_path, const SweepProgress& progress = nullptr);
+
+}  // namespace aimc::models

@@ -1,0 +1,68 @@
+// The sweep's pure pieces: the summary CSV (mean and sample standard
+// deviation over seeds, per point in grid order), the seed-major item
+// order and the results file's header.
+#include "models/studies/sweep_runner.h"
+
+#include <gtest/gtest.h>
+
+namespace aimc::models {
+namespace {
+
+SweepGrid two_point_grid() {
+  return sweep_grid_from_json(
+      nlohmann::json::parse(R"({"analog": "ideal", "grid": {"t_inf": [0, 60]}, "seeds": 2})"),
+      "grid.json");
+}
+
+nlohmann::json result(const SweepGrid& g, int point, int seed, double top1, double top5) {
+  return {
+      {"point", g.points()[point]}, {"seed", seed}, {"top1", top1}, {"top5", top5}, {"images", 4}};
+}
+
+TEST(SweepSummaryCsv, MeanAndSampleStdPerPoint) {
+  const SweepGrid g = two_point_grid();
+  const std::vector<nlohmann::json> results = {
+      result(g, 1, 1, 0.5, 1.0), result(g, 0, 1, 0.75, 1.0), result(g, 1, 2, 0.25, 0.5)};
+  EXPECT_EQ(sweep_summary_csv(g, results),
+            "t_inf,seeds,images,top1_mean,top1_std,top5_mean,top5_std\n"
+            "0,1,4,0.75,0,1,0\n"
+            "60,2,4,0.375,0.176777,0.75,0.353553\n");
+}
+
+TEST(SweepSummaryCsv, PointsWithoutResultsAreLeftOut) {
+  const SweepGrid g = two_point_grid();
+  EXPECT_EQ(sweep_summary_csv(g, {}), "t_inf,seeds,images,top1_mean,top1_std,top5_mean,top5_std\n");
+}
+
+TEST(SweepSummaryCsv, StringValuesAreWrittenBare) {
+  const SweepGrid g = sweep_grid_from_json(
+      nlohmann::json::parse(R"({"grid": {"device": ["ideal", "pcm"]}})"), "grid.json");
+  const nlohmann::json r = {
+      {"point", g.points()[1]}, {"seed", 1}, {"top1", 1.0}, {"top5", 1.0}, {"images", 2}};
+  EXPECT_EQ(sweep_summary_csv(g, {r}),
+            "device,seeds,images,top1_mean,top1_std,top5_mean,top5_std\n"
+            "pcm,1,2,1,0,1,0\n");
+}
+
+TEST(SweepItems, SeedMajorOrderKeepsPointOrderWithinASeed) {
+  // Items are point × seeds + (seed − 1): 3 points, 2 seeds.
+  std::vector<int> items = {0, 1, 2, 3, 4, 5};
+  order_seed_major(items, 2);
+  EXPECT_EQ(items, (std::vector<int>{0, 2, 4, 1, 3, 5}));
+  std::vector<int> some = {5, 1, 2};
+  order_seed_major(some, 2);
+  EXPECT_EQ(some, (std::vector<int>{2, 1, 5}));
+}
+
+TEST(SweepHeader, NamesEverythingAResultDependsOn) {
+  const SweepGrid g = two_point_grid();
+  const nlohmann::json h = sweep_header(g, "m.onnx", "images/", 16, "1.2.3");
+  EXPECT_EQ(h["sweep"]["grid"], g.identity());
+  EXPECT_EQ(h["sweep"]["model"], "m.onnx");
+  EXPECT_EQ(h["sweep"]["images"], "images/");
+  EXPECT_EQ(h["sweep"]["image_count"], 16);
+  EXPECT_EQ(h["aimc"], "1.2.3");
+}
+
+}  // namespace
+}  // namespace aimc::models
