@@ -2,6 +2,7 @@
 
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "engine/error.h"
 
@@ -56,7 +57,10 @@ Executor::Executor(Graph graph, const KernelOptions& options)
 }
 
 std::vector<Tensor> Executor::run(const std::vector<Tensor>& inputs, const RunContext& ctx,
-                                  const LayerObserver& observer) const {
+                                  const LayerObserver& observer,
+                                  const Replacements* replacements) const {
+  if (replacements && replacements->size() != steps_.size())
+    throw std::invalid_argument("Executor::run: one replacement slot per node expected");
   if (inputs.size() != input_slots_.size()) {
     throw bad_input(graph_->source, "expected " + std::to_string(input_slots_.size()) +
                                         " inputs, got " + std::to_string(inputs.size()));
@@ -73,7 +77,9 @@ std::vector<Tensor> Executor::run(const std::vector<Tensor>& inputs, const RunCo
     in_ptrs.clear();
     for (int s : step.inputs) in_ptrs.push_back(s >= 0 ? view[s] : nullptr);
     std::vector<Tensor> outs(step.outputs.size());
-    step.kernel->run(run_ctx, in_ptrs, outs);
+    const Kernel* kernel =
+        replacements && (*replacements)[i] ? (*replacements)[i].get() : step.kernel.get();
+    kernel->run(run_ctx, in_ptrs, outs);
     if (observer) observer(graph_->nodes[i], outs);
     for (std::size_t o = 0; o < outs.size(); ++o) {
       const int s = step.outputs[o];

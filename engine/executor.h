@@ -23,9 +23,14 @@ class Executor {
   Executor(Executor&&) noexcept;
   Executor& operator=(Executor&&) noexcept;
 
+  // Kernels to run instead of the prepared ones, by node index (null: the
+  // prepared kernel), e.g. the crossbar layers of another chip state.
+  using Replacements = std::vector<std::unique_ptr<Kernel>>;
+
   // Inputs in the order of graph().inputs; outputs in the order of graph().outputs.
   std::vector<Tensor> run(const std::vector<Tensor>& inputs, const RunContext& ctx = {},
-                          const LayerObserver& observer = nullptr) const;
+                          const LayerObserver& observer = nullptr,
+                          const Replacements* replacements = nullptr) const;
 
   const Graph& graph() const { return *graph_; }
 

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine/placement.h"
 #include "engine/tensor.h"
 
 namespace aimc {
@@ -22,6 +23,9 @@ struct Node {
   std::vector<std::string> inputs;  // "" marks an omitted optional input
   std::vector<std::string> outputs;
   std::map<std::string, AttrValue> attrs;
+  // Where the layer runs (engine/passes/place.h); every node has one after
+  // the placement pass, cores before it.
+  NodePlacement placement = {};
 
   bool has_attr(const std::string& key) const { return attrs.count(key) != 0; }
   int64_t attr_int(const std::string& key, int64_t fallback) const;

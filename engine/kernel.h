@@ -8,9 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/analog/adc_calibration.h"
-#include "engine/analog/analog_config.h"
 #include "engine/graph.h"
+#include "engine/run_state.h"
 #include "engine/tensor.h"
 #include "engine/tensor_arena.h"
 
@@ -21,11 +20,9 @@ struct RunContext {
   // Index of the batch's first image in the whole run: per-MVM analog noise
   // is keyed by the global image index, so results never depend on batching.
   int64_t first_image = 0;
-  // Calibrated ADC ranges, read by analog layers.
-  const AdcCalibration* calibration = nullptr;
-  // Set only in a calibration run: an analog layer without ranges measures
-  // them on this batch and stores them here before producing its outputs.
-  AdcCalibration* calibration_sink = nullptr;
+  // Per-layer state the run reads or, calibrating, fills (calibrated ADC
+  // ranges by layer name).
+  RunState state = {};
   // Where outputs get their memory (the executor's arena); null: fresh memory.
   TensorArena* arena = nullptr;
 };
@@ -50,11 +47,15 @@ class Kernel {
 // (tests hold them equal), the reference one is the specification.
 enum class KernelFlavor { kOptimized, kReference };
 
+// What the analog kernels need to program crossbar tiles (the analog
+// configuration): defined by engine/analog, opaque here.
+struct AnalogBackend;
+
 struct KernelOptions {
   KernelFlavor flavor = KernelFlavor::kOptimized;
-  // Set in analog mode: convs with group 1 and Gemms run on emulated crossbar
-  // tiles (DESIGN §3 default placement); depthwise convs stay digital.
-  std::shared_ptr<const AnalogConfig> analog;
+  // Set in analog mode. Which layers run on crossbar tiles is not decided
+  // here: each node's placement annotation says so.
+  std::shared_ptr<const AnalogBackend> analog;
 };
 
 using KernelFactory =

@@ -1,7 +1,10 @@
 #include "engine/model.h"
 
 #include <algorithm>
+#include <set>
 
+#include "engine/analog/analog_backend.h"
+#include "engine/analog/tiled_layer.h"
 #include "engine/error.h"
 #include "engine/kernels/float/float_depthwise_block.h"
 #include "engine/onnx_import.h"
@@ -33,12 +36,11 @@ std::string exec_mode_name(ExecMode m) {
   return "?";
 }
 
-Model::Model(Executor executor, ExecMode mode, int lowered_ops,
-             std::shared_ptr<const AnalogConfig> analog)
-    : executor_(std::move(executor)),
+Model::Model(Executor executor, ExecMode mode, int lowered_ops, KernelOptions kernels)
+    : kernels_(std::move(kernels)),
+      executor_(std::move(executor)),
       mode_(mode),
-      lowered_ops_(lowered_ops),
-      analog_(std::move(analog)) {
+      lowered_ops_(lowered_ops) {
   const Graph& g = executor_.graph();
   for (const auto& out : g.outputs) {
     const int p = g.producer(out);
@@ -47,21 +49,12 @@ Model::Model(Executor executor, ExecMode mode, int lowered_ops,
   }
 }
 
-Model Model::from_graph(Graph graph, const ModelOptions& options) {
-  std::shared_ptr<const Graph> source;
-  if (options.mode == ExecMode::kAnalog && options.analog.adc_range == AdcRangeMode::kCalibrated &&
-      options.analog.adc_calibrated_at == AdcCalibrationTime::kAtProgramming)
-    source = std::make_shared<const Graph>(graph);
+Graph prepare_graph(Graph graph, const ModelOptions& options, int* lowered_ops) {
   // Shapes first: contradictions are refused at load time, naming the node,
   // and every value carries its static shape (batch -1) for later passes.
   infer_shapes(graph);
   int lowered = 0;
-  KernelOptions kernels = options.kernels;
   if (options.mode != ExecMode::kFloat) lowered = lower_qdq(graph).lowered_ops;
-  // Analog mode: a QDQ model's integer layers, or a float model's Conv and
-  // Gemm layers (aihwkit style), run on crossbar tiles.
-  if (options.mode == ExecMode::kAnalog)
-    kernels.analog = std::make_shared<const AnalogConfig>(options.analog);
   fold_batchnorm_into_conv(graph);
   if (options.mode == ExecMode::kFloat) {
     fuse_conv_clip(graph);
@@ -69,10 +62,43 @@ Model Model::from_graph(Graph graph, const ModelOptions& options) {
     // After both: the 1x1 convs carry their clips, the projection its Add.
     if (floatk::depthwise_block_supported()) fuse_depthwise_blocks(graph);
   }
-  Model m(Executor(std::move(graph), kernels), options.mode, lowered, kernels.analog);
-  m.source_ = std::move(source);
-  m.options_ = options;
-  return m;
+  // Last, on the graph the kernels will see: analog mode puts a QDQ model's
+  // integer layers, or a float model's Conv and Gemm layers (aihwkit style),
+  // on crossbar tiles as the configuration's placement says.
+  place(graph, options.mode == ExecMode::kAnalog ? analog_policy(options.analog) : cores_policy(),
+        options.placement);
+  if (lowered_ops) *lowered_ops = lowered;
+  return graph;
+}
+
+namespace {
+
+// Calibrated ranges are keyed by layer name: two crossbar layers of one
+// name would share (and overwrite) each other's.
+void refuse_shared_names(const Graph& g) {
+  std::set<std::string> seen;
+  for (const Node& n : g.nodes)
+    if (on_crossbar(n.placement.unit) && !seen.insert(layer_name(n)).second)
+      throw bad_input(g.source, "two crossbar layers are named '" + layer_name(n) +
+                                    "': calibrated ADC ranges need unique layer names");
+}
+
+}  // namespace
+
+Model Model::from_graph(Graph graph, const ModelOptions& options) {
+  int lowered = 0;
+  graph = prepare_graph(std::move(graph), options, &lowered);
+  KernelOptions kernels = options.kernels;
+  if (options.mode == ExecMode::kAnalog) {
+    kernels.analog = std::make_shared<const AnalogBackend>(AnalogBackend{options.analog});
+    if (options.analog.adc_range == AdcRangeMode::kCalibrated) refuse_shared_names(graph);
+  }
+  Executor executor(std::move(graph), kernels);
+  return Model(std::move(executor), options.mode, lowered, std::move(kernels));
+}
+
+const AnalogConfig* Model::analog_config() const {
+  return kernels_.analog ? &kernels_.analog->config : nullptr;
 }
 
 Model Model::load(const std::string& path, const ModelOptions& options) {
@@ -99,33 +125,40 @@ ModelOutputs Model::run(const std::vector<Tensor>& inputs, const RunContext& ctx
     };
   }
   RunContext with_ranges = ctx;
-  if (!with_ranges.calibration) with_ranges.calibration = &calibration_;
+  if (!with_ranges.state.ranges) with_ranges.state.ranges = &calibration_;
   result.outputs = executor_.run(inputs, with_ranges, capture);
   return result;
 }
 
 bool Model::needs_calibration() const {
-  return analog_ && analog_->adc_range == AdcRangeMode::kCalibrated;
+  const AnalogConfig* c = analog_config();
+  return c && c->adc_range == AdcRangeMode::kCalibrated;
 }
 
 void Model::calibrate(const std::vector<Tensor>& inputs, int threads) {
   if (!needs_calibration()) return;
-  if (source_) {
-    ModelOptions fresh_chip = options_;
-    fresh_chip.analog = calibration_chip(options_.analog);
-    Model twin = from_graph(*source_, fresh_chip);
-    twin.calibrate(inputs, threads);
-    calibration_ = twin.calibration_;
-    return;
-  }
   AdcCalibration fresh;
   RunContext ctx;
   ctx.threads = threads;
-  ctx.calibration_sink = &fresh;
+  ctx.state.ranges_sink = &fresh;
   // Calibration images get their own image indices (far beyond any data
   // set's), so their per-MVM noise never repeats an evaluated image's.
   ctx.first_image = int64_t{1} << 31;
-  executor_.run(inputs, ctx);
+  const AnalogConfig& config = *analog_config();
+  if (config.adc_calibrated_at == AdcCalibrationTime::kAtTInf) {
+    executor_.run(inputs, ctx);
+  } else {
+    // Calibrated at programming: the crossbar layers programmed again as the
+    // fresh chip; every other kernel is the model's own (they do not depend
+    // on the chip).
+    KernelOptions chip = kernels_;
+    chip.analog = std::make_shared<const AnalogBackend>(AnalogBackend{calibration_chip(config)});
+    const Graph& g = graph();
+    Executor::Replacements fresh_chip(g.nodes.size());
+    for (std::size_t i = 0; i < g.nodes.size(); ++i)
+      if (on_crossbar(g.nodes[i].placement.unit)) fresh_chip[i] = make_kernel(g.nodes[i], g, chip);
+    executor_.run(inputs, ctx, nullptr, &fresh_chip);
+  }
   calibration_ = std::move(fresh);
 }
 

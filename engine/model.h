@@ -6,8 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "engine/analog/adc_calibration.h"
+#include "engine/analog/analog_config.h"
 #include "engine/executor.h"
 #include "engine/graph.h"
+#include "engine/passes/place.h"
 
 namespace aimc {
 
@@ -24,7 +27,15 @@ struct ModelOptions {
   ExecMode mode = ExecMode::kDigital;
   KernelOptions kernels;
   AnalogConfig analog;  // used in ExecMode::kAnalog
+  // A hand-edited placement (aimc place), applied over the placement pass's.
+  PlacementOverrides placement;
 };
+
+// The graph a Model with these options runs, without preparing kernels:
+// shapes inferred, QDQ lowered (not in float mode), batch norms folded,
+// float fusions (float mode), then every node placed (engine/passes/place.h).
+// `lowered_ops` receives how many integer ops lowering created.
+Graph prepare_graph(Graph graph, const ModelOptions& options, int* lowered_ops = nullptr);
 
 struct ModelOutputs {
   std::vector<Tensor> outputs;  // float, in graph output order
@@ -45,16 +56,17 @@ class Model {
   // ADC ranges on this batch of calibration inputs (layer by layer, each on
   // the outputs of the already calibrated layers before it). Later runs use
   // them. A no-op in other modes.
-  // With `adc_calibrated_at: programming` the ranges are measured on a twin
-  // of this model at t = 0 without compensation (the freshly programmed
-  // chip) and kept at this model's t_inf.
+  // With `adc_calibrated_at: programming` the ranges are measured on the
+  // freshly programmed chip (t = 0, no compensation): only the crossbar
+  // layers are programmed again for that run; the ranges are then kept at
+  // this model's t_inf.
   void calibrate(const std::vector<Tensor>& inputs, int threads = 1);
   bool needs_calibration() const;
   const AdcCalibration& adc_calibration() const { return calibration_; }
   // Ranges measured by another model whose calibration chip (see
   // calibration_chip()) is the same: a sweep's reuse across points.
   void set_adc_calibration(AdcCalibration ranges) { calibration_ = std::move(ranges); }
-  const AnalogConfig* analog_config() const { return analog_.get(); }
+  const AnalogConfig* analog_config() const;
 
   const Graph& graph() const { return executor_.graph(); }
   ExecMode mode() const { return mode_; }
@@ -66,16 +78,12 @@ class Model {
   Shape input_shape(std::size_t i = 0) const;
 
  private:
-  Model(Executor executor, ExecMode mode, int lowered_ops,
-        std::shared_ptr<const AnalogConfig> analog);
-  // The imported graph, kept only when calibration needs a t = 0 twin.
-  std::shared_ptr<const Graph> source_;
-  ModelOptions options_;
+  Model(Executor executor, ExecMode mode, int lowered_ops, KernelOptions kernels);
+  KernelOptions kernels_;  // what the kernels were prepared with (analog: the backend)
   Executor executor_;
   ExecMode mode_;
   int lowered_ops_ = 0;
   std::vector<std::string> int8_output_names_;
-  std::shared_ptr<const AnalogConfig> analog_;
   AdcCalibration calibration_;
 };
 

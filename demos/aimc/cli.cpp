@@ -23,7 +23,8 @@ constexpr const char* kUsage =
     "             without and with drift compensation\n"
     "  timing     cycles, time and energy per layer on the 8-core IMA cluster\n"
     "  sweep      accuracy over a grid of analog configurations and seeds (resumable)\n"
-    "  sensitivity  top-1 drop per layer with the analog configuration on that layer only\n\n"
+    "  sensitivity  top-1 drop per layer with the analog configuration on that layer only\n"
+    "  place      where each layer runs (JSON to edit and give back with --placement)\n\n"
     "exit codes: 0 ok, 2 bad input (the message names the file/node/key), 1 internal error\n";
 
 int dispatch(int argc, char** argv) {
@@ -41,6 +42,7 @@ int dispatch(int argc, char** argv) {
   if (cmd == "timing") return cmd_timing(argc - 1, argv + 1);
   if (cmd == "sweep") return cmd_sweep(argc - 1, argv + 1);
   if (cmd == "sensitivity") return cmd_sensitivity(argc - 1, argv + 1);
+  if (cmd == "place") return cmd_place(argc - 1, argv + 1);
   throw bad_input("command line", "unknown command '" + cmd + "' (see aimc --help)");
 }
 

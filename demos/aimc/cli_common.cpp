@@ -11,6 +11,7 @@
 
 #include "engine/analog/analog_config_json.h"
 #include "engine/error.h"
+#include "engine/passes/placement_file.h"
 #include "models/data/shared_paths.h"
 #include "models/studies/calibration.h"
 #include "models/studies/output_file.h"
@@ -37,6 +38,8 @@ void add_common_options(cxxopts::Options& options) {
       ("calibration", "images for calibrated ADC ranges: a directory (its first "
        "calibration_images files in path order) or an image (default: the shared images)",
        cxxopts::value<std::string>())
+      ("placement", "placement JSON (from aimc place, hand-edited): each listed layer runs on "
+       "its unit instead of the one the placement pass chose", cxxopts::value<std::string>())
       ("seed", "random seed of the analog device and noise draws",
        cxxopts::value<uint64_t>()->default_value("0"))
       ("kernels", "integer kernels: optimized or reference (the plain specification; same bits, slower)",
@@ -93,6 +96,7 @@ CommonSettings common_settings(const cxxopts::ParseResult& args) {
   }
   s.seed = args.count("seed") ? args["seed"].as<uint64_t>() : s.analog.seed;
   if (args.count("json")) s.json_path = args["json"].as<std::string>();
+  if (args.count("placement")) s.placement_path = args["placement"].as<std::string>();
   if (args.count("calibration"))
     s.calibration_source = args["calibration"].as<std::string>();
   else if (s.mode == ExecMode::kAnalog && s.analog.adc_range == AdcRangeMode::kCalibrated)
@@ -100,11 +104,16 @@ CommonSettings common_settings(const cxxopts::ParseResult& args) {
   return s;
 }
 
+PlacementOverrides placement_overrides(const CommonSettings& s) {
+  return s.placement_path.empty() ? PlacementOverrides{} : load_placement(s.placement_path);
+}
+
 LoadedModel load_model(const CommonSettings& s) {
   ModelOptions opt;
   opt.mode = s.mode;
   opt.kernels.flavor = s.kernels;
   opt.analog = s.analog;
+  opt.placement = placement_overrides(s);
   LoadedModel m{Model::load(s.model_path, opt), {}};
   m.calibration_images = models::calibrate_on_images(m.model, s.calibration_source,
                                                      s.analog.calibration_images, s.threads);
@@ -117,11 +126,7 @@ nlohmann::json analog_record(const CommonSettings& s, const Model& model,
   nlohmann::json j = {{"config", analog_config_to_json(s.analog)}, {"seed", s.seed}};
   if (model.needs_calibration()) {
     nlohmann::json ranges = nlohmann::json::object();
-    const Graph& g = model.graph();
-    for (const auto& [layer, r] : model.adc_calibration().layers()) {
-      const Node& n = g.nodes.at(layer);
-      ranges[n.name.empty() ? n.outputs.at(0) : n.name] = r;
-    }
+    for (const auto& [layer, r] : model.adc_calibration().layers()) ranges[layer] = r;
     j["calibration"] = {{"images", calibration_images},
                         {"percentile", s.analog.adc_percentile},
                         {"adc_ranges", ranges}};

@@ -9,7 +9,8 @@
 
 namespace aimc::cli {
 
-// Adds --model, --mode, --analog, --seed, --kernels, --threads, --json, --help.
+// Adds --model, --mode, --analog, --set, --calibration, --placement, --seed,
+// --kernels, --threads, --json, --help.
 void add_common_options(cxxopts::Options& options);
 
 // Parses argv; throws BadInput on unknown/ill-typed options.
@@ -24,11 +25,15 @@ struct CommonSettings {
   uint64_t seed = 0;
   std::string json_path;           // empty: no JSON file
   std::string calibration_source;  // images for `calibrated` ADC ranges
+  std::string placement_path;      // --placement: a hand-edited placement (empty: none)
 };
 
 // Resolves defaults: the shared QDQ model (the fp32 one for --mode float),
 // AIMC_MODEL overrides, all threads of the machine.
 CommonSettings common_settings(const cxxopts::ParseResult& args);
+
+// The --placement file's entries (none without the option).
+PlacementOverrides placement_overrides(const CommonSettings& s);
 
 // Loads the model; in analog mode with calibrated ADC ranges, also calibrates
 // it on the first calibration_images images of --calibration.

@@ -48,6 +48,7 @@ int cmd_bench(int argc, char** argv) {
   if (s.mode == ExecMode::kAnalog && !args.count("no-compare")) {
     CommonSettings d = s;
     d.mode = ExecMode::kDigital;
+    d.placement_path.clear();  // the digital path of the same model: all on the cores
     digital.emplace(load_model(d).model);
   }
   const models::BenchTimes t = models::bench_model(model, digital ? &*digital : nullptr, inputs,

@@ -55,7 +55,7 @@ int cmd_classify(int argc, char** argv) {
     }
     results.push_back({{"image", paths[i]}, {"top", top}});
   }
-  const nlohmann::json cluster = report_run_timing(args, s, classifier.model());
+  const nlohmann::json cluster = report_run_timing(args, classifier.model());
   if (!s.json_path.empty()) {
     nlohmann::json j = {{"results", results}, {"mode", exec_mode_name(s.mode)}};
     if (!cluster.is_null()) j["timing"] = cluster;

@@ -57,7 +57,7 @@ int cmd_eval(int argc, char** argv) {
       "%.1f images/s (%d threads, batch %d, incl. decoding)\n",
       s.model_path.c_str(), exec_mode_name(s.mode).c_str(), r.images, r.top1, r.images, top1,
       r.top5, r.images, top5, r.images_per_second(), s.threads, eo.batch);
-  const nlohmann::json cluster = report_run_timing(args, s, classifier.model());
+  const nlohmann::json cluster = report_run_timing(args, classifier.model());
   if (!s.json_path.empty()) {
     nlohmann::json j = {{"model", s.model_path},
                         {"mode", exec_mode_name(s.mode)},

@@ -51,6 +51,8 @@ int cmd_sensitivity(int argc, char** argv) {
     if (static_cast<int>(images.size()) > limit) images.resize(limit);
   }
   const int batch = positive_int(args, "batch");
+  if (!s.placement_path.empty())
+    throw bad_input("--placement", "sensitivity places one layer at a time itself");
   const models::LayerSensitivity study(
       s.model_path, std::move(images),
       {s.analog, s.kernels, s.calibration_source, s.threads, batch});

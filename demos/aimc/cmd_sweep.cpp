@@ -13,6 +13,7 @@
 #include "demos/aimc/commands.h"
 #include "demos/aimc/mpi_session.h"
 #include "engine/error.h"
+#include "engine/passes/placement_file.h"
 #include "models/data/dataset.h"
 #include "models/data/labels.h"
 #include "models/data/shared_paths.h"
@@ -47,6 +48,8 @@ int cmd_sweep(int argc, char** argv) {
       ("limit", "only the first N images", cxxopts::value<int>())
       ("seeds", "seeds per point (overrides the grid's)", cxxopts::value<int>())
       ("calibration", "images for calibrated ADC ranges (default: the shared images)",
+       cxxopts::value<std::string>())
+      ("placement", "placement JSON (aimc place, hand-edited) applied at every point",
        cxxopts::value<std::string>())
       ("threads", "OpenMP threads (default: all cores)", cxxopts::value<int>())
       ("batch", "images per batch", cxxopts::value<int>()->default_value("8"))
@@ -88,12 +91,17 @@ int cmd_sweep(int argc, char** argv) {
     const int limit = positive_int(args, "limit");
     if (static_cast<int>(images.size()) > limit) images.resize(limit);
   }
+  if (args.count("placement"))
+    setup.placement = load_placement(args["placement"].as<std::string>());
+  // Everything a result depends on identifies the results file.
+  nlohmann::json header =
+      models::sweep_header(grid, setup.model_path, images_dir, images.size(), setup.version);
+  for (const auto& e : setup.placement.entries)  // the placement's content, not its file name
+    header["sweep"]["placement"].push_back({e.layer, unit_name(e.unit), e.cjob});
   // Under mpirun, rank 0 owns the files; every rank computes its share.
   const MpiSession mpi;
   std::optional<models::ResultsLog> log;
-  if (mpi.root())
-    log.emplace(out_path, models::sweep_header(grid, setup.model_path, images_dir, images.size(),
-                                               setup.version));
+  if (mpi.root()) log.emplace(out_path, header);
   models::SweepRunner runner(std::move(grid), std::move(setup), std::move(images));
   if (!mpi.root()) {
     models::run_sweep(runner, mpi, nullptr, summary_path);

@@ -11,5 +11,6 @@ int cmd_tile_check(int argc, char** argv);
 int cmd_timing(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);
 int cmd_sensitivity(int argc, char** argv);
+int cmd_place(int argc, char** argv);
 
 }  // namespace aimc::cli

@@ -1,8 +1,8 @@
 #pragma once
 // `--timing` on classify and eval: the per-image latency and energy on the
-// seed cluster of the run's own placement (digital and float runs: all on
-// the cores; analog runs: the multi-array system with depthwise on the
-// accelerator or, with placement.depthwise_cjob 8/16, the cjob mapping).
+// seed cluster of the run's own placed graph (each layer on the unit the
+// placement pass, or --placement, gave it), on the multi-array system, or
+// the single IMA when depthwise convs run on the crossbar in C_job blocks.
 #include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 
@@ -12,7 +12,6 @@ namespace aimc::cli {
 
 void add_timing_options(cxxopts::Options& options);
 // Prints the summary and returns it as JSON (null without --timing).
-nlohmann::json report_run_timing(const cxxopts::ParseResult& args, const CommonSettings& s,
-                                 const Model& model);
+nlohmann::json report_run_timing(const cxxopts::ParseResult& args, const Model& model);
 
 }  // namespace aimc::cli

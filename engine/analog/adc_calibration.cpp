@@ -5,15 +5,6 @@
 
 namespace aimc {
 
-const std::vector<double>* AdcCalibration::find(uint32_t layer) const {
-  auto it = ranges_.find(layer);
-  return it == ranges_.end() ? nullptr : &it->second;
-}
-
-void AdcCalibration::set(uint32_t layer, std::vector<double> ranges) {
-  ranges_[layer] = std::move(ranges);
-}
-
 double abs_percentile(std::span<float> values, double p) {
   if (values.empty()) return 0.0;
   for (float& v : values) v = std::fabs(v);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "engine/analog/adc_calibration.h"
 #include "engine/analog/adc_ranges.h"
 #include "engine/error.h"
 #include "engine/graph.h"
@@ -66,8 +67,9 @@ void chunk_loop(const Blocks& blocks, int channels, int threads, int64_t jobs, i
 }  // namespace
 
 TiledLayer::TiledLayer(std::vector<AnalogBlock> blocks, int channels, uint32_t layer,
-                       const AnalogConfig& config, bool integer_weights, double x_max)
-    : channels_(channels), layer_(layer), config_(config) {
+                       std::string name, const AnalogConfig& config, bool integer_weights,
+                       double x_max)
+    : channels_(channels), layer_(layer), name_(std::move(name)), config_(config) {
   uint32_t tile_base = 0;
   int adc_offset = 0;
   for (auto& b : blocks) {
@@ -136,15 +138,18 @@ std::vector<double> TiledLayer::measure_ranges(int64_t jobs, const Gather& gathe
 const double* TiledLayer::ranges_for(const RunContext& ctx, int64_t jobs,
                                      const Gather& gather) const {
   if (config_.adc_range != AdcRangeMode::kCalibrated) return own_ranges_.data();
-  if (ctx.calibration_sink && !ctx.calibration_sink->find(layer_))
-    ctx.calibration_sink->set(layer_, measure_ranges(jobs, gather, ctx.threads));
-  const AdcCalibration* source = ctx.calibration_sink ? ctx.calibration_sink : ctx.calibration;
-  const std::vector<double>* r = source ? source->find(layer_) : nullptr;
+  LayerRanges* sink = ctx.state.ranges_sink;
+  if (sink && !sink->find(name_)) sink->set(name_, measure_ranges(jobs, gather, ctx.threads));
+  const LayerRanges* source = sink ? sink : ctx.state.ranges;
+  const std::vector<double>* r = source ? source->find(name_) : nullptr;
   if (!r) {
     throw bad_input("adc_range",
                     "'calibrated' ADC ranges need a calibration run (calibration images) "
                     "before inference");
   }
+  // Ranges are keyed by name: ones of another shape belong to another layer.
+  if (r->size() != own_ranges_.size())
+    throw bad_input(name_, "calibrated ADC ranges do not fit this layer's ADCs");
   return r->data();
 }
 
@@ -215,5 +220,7 @@ void TiledLayer::run_int32(const RunContext& ctx, int64_t jobs, const Gather& ga
 uint32_t layer_index(const Graph& g, const Node& n) {
   return static_cast<uint32_t>(&n - g.nodes.data());
 }
+
+std::string layer_name(const Node& n) { return n.name.empty() ? n.outputs.at(0) : n.name; }
 
 }  // namespace aimc

@@ -7,6 +7,7 @@
 // its outputs (integer requantization, or float scaling and bias).
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "engine/analog/analog_matrix.h"
@@ -24,7 +25,9 @@ struct AnalogBlock {
 class TiledLayer {
  public:
   // integer_weights: an int8 model's levels; x_max: the largest |DAC input|.
-  TiledLayer(std::vector<AnalogBlock> blocks, int channels, uint32_t layer,
+  // `layer` keys the device draws (the node's index), `name` the calibrated
+  // ADC ranges (the node's name).
+  TiledLayer(std::vector<AnalogBlock> blocks, int channels, uint32_t layer, std::string name,
              const AnalogConfig& config, bool integer_weights, double x_max);
 
   // The DAC's view of an integer input (activation minus zero point).
@@ -73,6 +76,7 @@ class TiledLayer {
   std::vector<Programmed> blocks_;
   int channels_;
   uint32_t layer_;
+  std::string name_;
   AnalogConfig config_;
   std::vector<float> dac_table_;  // DAC outputs for integer inputs −kDacSpan..kDacSpan
   std::vector<double> own_ranges_;
@@ -80,5 +84,8 @@ class TiledLayer {
 
 // The layer index that keys a node's device draws: its position in the graph.
 uint32_t layer_index(const Graph& g, const Node& n);
+// The name that keys a node's calibrated ADC ranges: its name (or, for an
+// unnamed node, its first output's).
+std::string layer_name(const Node& n);
 
 }  // namespace aimc

@@ -8,30 +8,13 @@
 // fused node computes exactly the unfused values.
 #include <cstdint>
 
+#include "engine/fused_attrs.h"
 #include "engine/graph.h"
 
 namespace aimc {
 
-// The fused node is the depthwise Conv. With kFusedExpand (1), its input 0
-// is the expansion's input and the expansion's weight and bias (or "") are
-// inputs kFusedExpandWeight and kFusedExpandBias. With kFusedProject (1),
-// its output is the projection's and the projection's weight and bias (or
-// "") are inputs kFusedProjectWeight and kFusedProjectBias; the
-// projection's fused Add, if any, is the node's (kFusedAdd, input
-// kFusedAddInput), added to the projection's output. Unused inputs are "".
-// A fused stage's clip is in its two clip attributes.
-inline constexpr const char* kFusedExpand = "aimc_fused_expand";
-inline constexpr const char* kFusedExpandName = "aimc_fused_expand_name";  // the 1x1 conv's name
-inline constexpr const char* kFusedExpandClipMin = "aimc_expand_clip_min";
-inline constexpr const char* kFusedExpandClipMax = "aimc_expand_clip_max";
-inline constexpr std::size_t kFusedExpandWeight = 4;
-inline constexpr std::size_t kFusedExpandBias = 5;
-inline constexpr const char* kFusedProject = "aimc_fused_project";
-inline constexpr const char* kFusedProjectName = "aimc_fused_project_name";
-inline constexpr const char* kFusedProjectClipMin = "aimc_project_clip_min";
-inline constexpr const char* kFusedProjectClipMax = "aimc_project_clip_max";
-inline constexpr std::size_t kFusedProjectWeight = 6;
-inline constexpr std::size_t kFusedProjectBias = 7;
+// The fused node is the depthwise Conv; its attributes and extra inputs
+// (kFusedExpand..., kFusedProject...) are described in engine/fused_attrs.h.
 
 // Depthwise convs on planes smaller than this (positions) stay unfused. On
 // large planes fusion keeps the expanded tensor and the depthwise output out

@@ -8,35 +8,14 @@
 
 namespace aimc::timing {
 
-Scenario parse_scenario(const std::string& name) {
-  for (Scenario s : all_scenarios())
-    if (scenario_name(s) == name) return s;
-  throw bad_input("--scenario",
-                  "unknown scenario '" + name +
-                      "' (cores, ima-cjob8, ima-cjob16, hybrid, ima+dw, multi-array)");
+std::string system_name(System s) {
+  return s == System::kMultiArray ? "multi-array" : "single-ima";
 }
 
-std::string scenario_name(Scenario s) {
-  switch (s) {
-    case Scenario::kCores:
-      return "cores";
-    case Scenario::kImaCjob8:
-      return "ima-cjob8";
-    case Scenario::kImaCjob16:
-      return "ima-cjob16";
-    case Scenario::kHybrid:
-      return "hybrid";
-    case Scenario::kImaDw:
-      return "ima+dw";
-    case Scenario::kMultiArray:
-      return "multi-array";
-  }
-  return "?";
-}
-
-std::vector<Scenario> all_scenarios() {
-  return {Scenario::kCores,  Scenario::kImaCjob8, Scenario::kImaCjob16,
-          Scenario::kHybrid, Scenario::kImaDw,    Scenario::kMultiArray};
+System system_for(const std::vector<LayerShape>& layers) {
+  for (const LayerShape& l : layers)
+    if (l.placement.unit == Unit::kCrossbarCjob) return System::kSingleIma;
+  return System::kMultiArray;
 }
 
 double mvm_cycles(const Hardware& h) { return std::ceil(h.mvm_ns * h.freq_mhz / 1000.0 - 1e-9); }
@@ -53,27 +32,54 @@ JobCycles ima_job_cycles(const Hardware& h, int64_t rows, int64_t cols, double o
   return j;
 }
 
-TimingReport estimate(const std::vector<LayerShape>& layers, const Hardware& h, Scenario s) {
+namespace {
+
+// Cycles of a layer in software on the cores.
+double cores_cycles(const LayerShape& l, const Hardware& h) {
+  const double macs = double(l.macs());
+  switch (l.op) {
+    case LayerOp::kConv:
+      return macs / h.sw_conv_mac_per_cycle;
+    case LayerOp::kPointwise:
+      return macs / h.sw_pointwise_mac_per_cycle;
+    case LayerOp::kDepthwise:
+      return macs / h.sw_depthwise_mac_per_cycle;
+    case LayerOp::kGemm:
+      return macs / h.sw_gemm_mac_per_cycle;
+    case LayerOp::kAdd:
+      return double(l.output_elements()) * h.add_cycles_per_element;
+    case LayerOp::kPool:
+      return double(l.in_h) * l.in_w * l.in_c * h.pool_cycles_per_element;
+  }
+  return 0;
+}
+
+}  // namespace
+
+TimingReport estimate(const std::vector<LayerShape>& layers, const Hardware& h, System system) {
   TimingReport r;
-  r.scenario = s;
+  r.system = system;
   r.freq_mhz = h.freq_mhz;
-  const bool multi = s == Scenario::kMultiArray;
+  const bool multi = system == System::kMultiArray;
   const double overhead = multi ? h.streamed_job_overhead_cycles : h.cluster_job_overhead_cycles;
   const double us_per_cycle = 1.0 / h.freq_mhz;
   std::vector<Tile> all_tiles;
   double ima_cycles = 0, dw_cycles = 0, other_cycles = 0;
+  bool any_crossbar = false;
   for (std::size_t li = 0; li < layers.size(); ++li) {
     const LayerShape& l = layers[li];
+    const Unit unit = l.placement.unit;
     LayerCost c;
     c.name = l.name;
     c.op = layer_op_name(l.op);
+    c.unit = unit_name(unit);
     c.macs = l.macs();
     c.params = l.weights();
     double power_mw = h.cores_power_mw;  // of the unit while it runs
     double job_energy_nj = 0;
     double extra_energy_uj = 0;
+    // A K×N matrix on the crossbar, `jobs_per_tile` jobs on each of its tiles.
     auto on_ima = [&](int64_t k, int64_t n, int64_t jobs_per_tile) {
-      c.unit = "ima";
       for (const Tile& t : split_into_tiles(static_cast<int>(li), k, n, h.ima_rows, h.ima_cols)) {
         c.cycles += double(jobs_per_tile) * ima_job_cycles(h, t.rows, t.cols, overhead).total;
         c.jobs += jobs_per_tile;
@@ -84,66 +90,46 @@ TimingReport estimate(const std::vector<LayerShape>& layers, const Hardware& h, 
       power_mw = multi ? h.idle_power_mw : h.cores_power_mw;
       job_energy_nj = h.ima_job_energy_nj;
     };
-    const bool analog_conv = l.op == LayerOp::kConv || l.op == LayerOp::kPointwise;
-    if (s != Scenario::kCores && analog_conv) {
-      on_ima(l.rows(), l.cols(), l.pixels());
-    } else if (l.op == LayerOp::kDepthwise && s != Scenario::kCores) {
-      if (s == Scenario::kImaCjob8 || s == Scenario::kImaCjob16) {
-        // C_job channels per job: a block-diagonal (kh·kw·C_job) × C_job matrix.
-        const int cjob = s == Scenario::kImaCjob8 ? 8 : 16;
-        c.unit = "ima";
+    switch (unit) {
+      case Unit::kArrays:
+        on_ima(l.rows(), l.cols(), l.pixels());
+        break;
+      case Unit::kCrossbarCjob: {
+        // C_job channels per job: block-diagonal (kh·kw·C_job) × C_job matrices.
+        const int cjob = std::max(1, l.placement.cjob);
         for (int c0 = 0; c0 < l.out_c; c0 += cjob) {
           const int n = std::min(cjob, l.out_c - c0);
-          c.cycles += double(l.pixels()) *
-                      ima_job_cycles(h, int64_t{n} * l.kernel_h * l.kernel_w, n, overhead).total;
-          c.jobs += l.pixels();
+          on_ima(int64_t{n} * l.kernel_h * l.kernel_w, n, l.pixels());
         }
-        power_mw = h.cores_power_mw;
-        job_energy_nj = h.ima_job_energy_nj;
-      } else if (s == Scenario::kHybrid) {
+        break;
+      }
+      case Unit::kCoresChw: {
         // On the cores in CHW layout, after marshalling the IMA's HWC data and back.
-        c.unit = "cores";
         const double elements = double(l.in_h) * l.in_w * l.in_c + double(l.output_elements());
         c.cycles = double(c.macs) / h.sw_depthwise_chw_mac_per_cycle +
                    elements * h.marshal_cycles_per_element;
         extra_energy_uj = elements * h.marshal_energy_pj_per_element * 1e-6;
-      } else {
-        c.unit = "dw-accel";
+        break;
+      }
+      case Unit::kDepthwiseAccel:
         c.cycles = double(c.macs) / h.dw_accel_mac_per_cycle;
         power_mw = h.dw_accel_power_mw + h.idle_power_mw;
-      }
-    } else {
-      c.unit = "cores";
-      switch (l.op) {
-        case LayerOp::kConv:
-          c.cycles = double(c.macs) / h.sw_conv_mac_per_cycle;
-          break;
-        case LayerOp::kPointwise:
-          c.cycles = double(c.macs) / h.sw_pointwise_mac_per_cycle;
-          break;
-        case LayerOp::kDepthwise:
-          c.cycles = double(c.macs) / h.sw_depthwise_mac_per_cycle;
-          break;
-        case LayerOp::kGemm:
-          c.cycles = double(c.macs) / h.sw_gemm_mac_per_cycle;
-          break;
-        case LayerOp::kAdd:
-          c.cycles = double(l.output_elements()) * h.add_cycles_per_element;
-          break;
-        case LayerOp::kPool:
-          c.cycles = double(l.in_h) * l.in_w * l.in_c * h.pool_cycles_per_element;
-          break;
-      }
+        break;
+      case Unit::kCores:
+        c.cycles = cores_cycles(l, h);
+        break;
     }
     c.latency_us = c.cycles * us_per_cycle;
     c.energy_uj =
         power_mw * c.latency_us * 1e-3 + double(c.jobs) * job_energy_nj * 1e-3 + extra_energy_uj;
-    c.overlapped = multi && h.multi_array_overlap_depthwise && c.unit == "dw-accel";
+    c.overlapped = multi && h.multi_array_overlap_depthwise && unit == Unit::kDepthwiseAccel;
     // Every convolution's weights (on arrays, or in TCDM for depthwise layers
     // run elsewhere); the classifier is not part of the mapping.
-    if (analog_conv || l.op == LayerOp::kDepthwise) r.mapped_params += c.params;
-    if (c.unit == "ima") {
+    if (l.op == LayerOp::kConv || l.op == LayerOp::kPointwise || l.op == LayerOp::kDepthwise)
+      r.mapped_params += c.params;
+    if (on_crossbar(unit)) {
       ima_cycles += c.cycles;
+      any_crossbar = true;
     } else if (c.overlapped) {
       dw_cycles += c.cycles;
     } else {
@@ -169,7 +155,7 @@ TimingReport estimate(const std::vector<LayerShape>& layers, const Hardware& h, 
       r.layers[layer].arrays =
           static_cast<int>(std::unique(arrays.begin(), arrays.end()) - arrays.begin());
     }
-  } else if (s != Scenario::kCores) {
+  } else if (any_crossbar) {
     r.arrays = 1;
   }
   return r;

@@ -1,6 +1,6 @@
 #pragma once
-// Cycles, time and energy of each layer on the seed cluster (DESIGN §5),
-// for one mapping scenario.
+// Cycles, time and energy of each layer on the seed cluster (docs/ARCHITECTURE.md, Cluster timing
+// model), each layer on the unit its placement annotation names.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,11 +11,17 @@
 
 namespace aimc::timing {
 
-enum class Scenario { kCores, kImaCjob8, kImaCjob16, kHybrid, kImaDw, kMultiArray };
+// What the hardware is, not where layers run: one IMA whose jobs the cores
+// issue and synchronise, or many pre-programmed arrays (Tile&Pack) fed by a
+// streamer, with the depthwise accelerator running alongside.
+enum class System { kSingleIma, kMultiArray };
 
-Scenario parse_scenario(const std::string& name);  // BadInput naming --scenario
-std::string scenario_name(Scenario s);
-std::vector<Scenario> all_scenarios();
+std::string system_name(System s);  // "single-ima", "multi-array"
+
+// The system a run with its own placement is costed on: the multi-array one
+// (a whole network needs many arrays), or the single IMA when depthwise
+// convs run on the crossbar in C_job blocks (the paper's cjob mapping).
+System system_for(const std::vector<LayerShape>& layers);
 
 // One IMA job using `rows` inputs and `cols` outputs: STREAM-IN, COMPUTE
 // (one MVM) and STREAM-OUT on the shared bus; pipelined jobs overlap the
@@ -29,7 +35,7 @@ JobCycles ima_job_cycles(const Hardware& h, int64_t rows, int64_t cols, double o
 double mvm_cycles(const Hardware& h);  // ceil(mvm_ns · f)
 
 struct LayerCost {
-  std::string name, op, unit;  // unit: ima, dw-accel, cores
+  std::string name, op, unit;  // unit: its placement's (unit_name)
   int64_t macs = 0, params = 0, jobs = 0;
   int arrays = 0;  // multi-array: arrays holding the layer's tiles
   double cycles = 0, latency_us = 0, energy_uj = 0;
@@ -37,7 +43,7 @@ struct LayerCost {
 };
 
 struct TimingReport {
-  Scenario scenario = Scenario::kImaDw;
+  System system = System::kSingleIma;
   double freq_mhz = 0;
   std::vector<LayerCost> layers;
   double cycles = 0, latency_ms = 0, energy_uj = 0, inferences_per_second = 0;
@@ -47,6 +53,6 @@ struct TimingReport {
   double array_utilization = 0;
 };
 
-TimingReport estimate(const std::vector<LayerShape>& layers, const Hardware& h, Scenario s);
+TimingReport estimate(const std::vector<LayerShape>& layers, const Hardware& h, System system);
 
 }  // namespace aimc::timing

@@ -1,8 +1,7 @@
 #include "engine/timing/graph_layers.h"
 
 #include "engine/error.h"
-#include "engine/passes/fuse_conv_add.h"
-#include "engine/passes/fuse_depthwise_block.h"
+#include "engine/fused_attrs.h"
 
 namespace aimc::timing {
 namespace {
@@ -35,6 +34,7 @@ std::vector<LayerShape> layers_from_graph(const Graph& g) {
   for (const Node& n : g.nodes) {
     LayerShape l;
     l.name = n.name.empty() ? n.outputs.at(0) : n.name;
+    l.placement = n.placement;  // stages fused into the node (float mode) run on the cores
     const std::string& op = n.op_type;
     if (op == "QConv" || op == "Conv") {
       const Shape w = weight_shape(g, n.inputs.at(1));

@@ -1,7 +1,8 @@
 #pragma once
 // The layer shapes of a loaded graph (lowered QDQ or float), for the timing
 // model: convs (standard, pointwise, depthwise), Gemm, residual adds and
-// global pooling, in graph order. Other nodes cost nothing on the cluster.
+// global pooling, in graph order, each with its node's placement. Other
+// nodes cost nothing on the cluster.
 #include <vector>
 
 #include "engine/graph.h"

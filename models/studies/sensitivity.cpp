@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "engine/analog/placement.h"
 #include "engine/error.h"
 #include "engine/onnx_import.h"
 #include "engine/timing/graph_layers.h"
@@ -13,30 +12,14 @@
 namespace aimc::models {
 namespace {
 
-LayerKind kind_of(timing::LayerOp op) {
-  switch (op) {
-    case timing::LayerOp::kConv:
-      return LayerKind::kConv;
-    case timing::LayerOp::kPointwise:
-      return LayerKind::kPointwise;
-    case timing::LayerOp::kDepthwise:
-      return LayerKind::kDepthwise;
-    case timing::LayerOp::kGemm:
-      return LayerKind::kGemm;
-    default:
-      return LayerKind::kOther;
-  }
-}
-
 // The layers the configuration places on tiles, by name.
 std::vector<AnalogLayer> analog_layers(const Graph& graph, const SensitivitySetup& s) {
-  ModelOptions digital;
-  digital.kernels.flavor = s.kernels;
-  const Model reference = Model::from_graph(graph, digital);
+  ModelOptions analog;
+  analog.mode = ExecMode::kAnalog;
+  analog.analog = s.analog;
   std::vector<AnalogLayer> layers;
-  for (const auto& l : timing::layers_from_graph(reference.graph()))
-    if (placed_on_analog(s.analog.placement, l.name, kind_of(l.op)))
-      layers.push_back({l.name, timing::layer_op_name(l.op)});
+  for (const auto& l : timing::layers_from_graph(prepare_graph(graph, analog)))
+    if (on_crossbar(l.placement.unit)) layers.push_back({l.name, timing::layer_op_name(l.op)});
   if (layers.empty()) throw bad_input("--analog", "places no layer on the crossbar");
   return layers;
 }

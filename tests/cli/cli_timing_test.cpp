@@ -63,12 +63,14 @@ TEST(CliTiming, ModelReportAndTimingOfAnEvalRun) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("cluster  multi-array"), std::string::npos) << r.out;
   j = nlohmann::json::parse(slurp(json));
-  EXPECT_EQ(j["timing"]["scenario"], "multi-array");
-  EXPECT_NEAR(j["timing"]["latency_ms"].get<double>(), 8.75, 0.01);  // the Keras model
+  EXPECT_EQ(j["timing"]["system"], "multi-array");
+  // The Keras model as placed for the run: its classifier on the arrays too
+  // (8.75 ms with it on the cores, as the multi-array scenario maps it).
+  EXPECT_NEAR(j["timing"]["latency_ms"].get<double>(), 8.588, 0.01);
   EXPECT_GT(j["timing"]["latency_ms"].get<double>(), 0);
   r = run_aimc("eval --limit 1 --timing --json '" + json.string() + "'", dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(nlohmann::json::parse(slurp(json))["timing"]["scenario"], "cores");
+  EXPECT_EQ(nlohmann::json::parse(slurp(json))["timing"]["system"], "cores");
 }
 
 TEST(CliTiming, BadHardwareFilesAndOptionsAreRefusedNamingTheKey) {

@@ -49,7 +49,7 @@ void check(int blocks, bool scaled, KernelFlavor flavor) {
   AnalogConfig c;
   c.adc_bits = 28;  // ideal devices and a wide ADC
   Layer l = layer(blocks);
-  const TiledLayer t(l.blocks, l.channels, 0, c, true, c.dac.full_scale);
+  const TiledLayer t(l.blocks, l.channels, 0, "layer", c, true, c.dac.full_scale);
   auto scale_of = [&](int64_t p) { return scaled ? 0.25f * float(p % 5 + 1) : 1.0f; };
   const TiledLayer::Gather gather = [&](int b, int64_t first, int count, float* x, JobKey* keys,
                                         float* job_scale) {

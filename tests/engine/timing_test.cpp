@@ -1,10 +1,11 @@
-// The cluster timing and energy model (DESIGN §5): each formula, Tile&Pack,
-// and the paper's figures it must reproduce (issue 4 acceptance 1-4).
+// The cluster timing and energy model (docs/ARCHITECTURE.md, Cluster timing model): each formula,
+// Tile&Pack, and the paper's figures it must reproduce.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "engine/error.h"
+#include "engine/passes/scenarios.h"
 #include "engine/timing/cluster_model.h"
 #include "engine/timing/hardware.h"
 #include "engine/timing/tile_pack.h"
@@ -51,7 +52,7 @@ TEST(TimingFormulas, JobCyclesPipelinedAndSequential) {
   EXPECT_EQ(mvm_cycles(h), 33);  // 32.5 cycles, rounded up
 }
 
-// Acceptance 3: the roofline statements, one test each.
+// The roofline statements, one test each.
 bool memory_bound(double freq, int bus) {
   Hardware h;
   h.freq_mhz = freq;
@@ -89,7 +90,7 @@ TEST(TimingRoofline, PipeliningRemovesThe8To40PercentStreamingShare) {
 TEST(TimingPeak, FullPointwiseLayerAt250MHzPipelinedReaches958Gops) {
   Hardware h;
   h.freq_mhz = 250;
-  const TimingReport r = estimate({pointwise(256, 256, 14)}, h, Scenario::kMultiArray);
+  const TimingReport r = estimate_scenario({pointwise(256, 256, 14)}, h, Scenario::kMultiArray);
   const double gops = 2.0 * r.layers[0].macs / (r.latency_ms * 1e-3) / 1e9;
   EXPECT_NEAR(gops, 958, 0.05 * 958) << gops;
   EXPECT_LE(gops, 1008);  // below the 1.008 TOPS peak of one 256×256 MVM per 130 ns

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/analog/placement.h"
+#include "engine/analog/analog_backend.h"
+#include "engine/error.h"
 
 namespace aimc::floatk {
 namespace {
@@ -18,21 +19,28 @@ float normalize_job(const TiledLayer& tiles, float* x, int k) {
   return m;
 }
 
+// Whether the placement pass put the node on crossbar tiles (float layers
+// have no C_job mapping).
+bool on_tiles(const Node& n, const Graph& g, const KernelOptions& o) {
+  if (n.placement.unit == Unit::kCrossbarCjob) fail(g, n, "float layers have no C_job mapping");
+  if (n.placement.unit != Unit::kArrays) return false;
+  if (!o.analog) fail(g, n, "placed on the crossbar outside analog mode");
+  return true;
+}
+
 }  // namespace
 
 std::unique_ptr<TiledLayer> conv_tiles(const Node& n, const Graph& g, const KernelOptions& o,
                                        const Tensor& w, int64_t group) {
-  if (!o.analog || group != 1 || w.rank() < 3) return nullptr;
+  if (!on_tiles(n, g, o)) return nullptr;
+  if (group != 1 || w.rank() < 3)
+    fail(g, n, "placement '" + unit_name(n.placement.unit) + "' cannot run this conv");
   const int64_t out_c = w.dim(0), k = w.size() / out_c;
-  const int64_t kvol = k / w.dim(1);
-  const LayerKind kind = kvol == 1 ? LayerKind::kPointwise : LayerKind::kConv;
-  if (!placed_on_analog(o.analog->placement, n.name, kind)) return nullptr;
   std::vector<AnalogBlock> blocks(1);
   blocks[0] = {std::vector<float>(w.data<float>(), w.data<float>() + w.size()), static_cast<int>(k),
                static_cast<int>(out_c), 0};
-  return std::make_unique<TiledLayer>(std::move(blocks), static_cast<int>(out_c),
-                                      static_cast<uint32_t>(&n - g.nodes.data()), *o.analog, false,
-                                      1.0);
+  return std::make_unique<TiledLayer>(std::move(blocks), static_cast<int>(out_c), layer_index(g, n),
+                                      layer_name(n), o.analog->config, false, 1.0);
 }
 
 void run_conv_tiles(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor flavor,
@@ -81,8 +89,9 @@ void run_conv_tiles(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor
 
 std::unique_ptr<TiledLayer> gemm_tiles(const Node& n, const Graph& g, const KernelOptions& o,
                                        const Tensor& b, bool trans_b) {
-  if (!o.analog || b.rank() != 2 || b.dtype() != DType::kFloat32) return nullptr;
-  if (!placed_on_analog(o.analog->placement, n.name, LayerKind::kGemm)) return nullptr;
+  if (!on_tiles(n, g, o)) return nullptr;
+  if (b.rank() != 2 || b.dtype() != DType::kFloat32)
+    fail(g, n, "placement 'ima' needs a constant float matrix B");
   const int64_t k = trans_b ? b.dim(1) : b.dim(0), cols = trans_b ? b.dim(0) : b.dim(1);
   std::vector<AnalogBlock> blocks(1);
   blocks[0].k = static_cast<int>(k);
@@ -92,9 +101,8 @@ std::unique_ptr<TiledLayer> gemm_tiles(const Node& n, const Graph& g, const Kern
   for (int64_t j = 0; j < cols; ++j)
     for (int64_t i = 0; i < k; ++i)
       blocks[0].weights_nk[std::size_t(j) * k + i] = trans_b ? bd[j * k + i] : bd[i * cols + j];
-  return std::make_unique<TiledLayer>(std::move(blocks), static_cast<int>(cols),
-                                      static_cast<uint32_t>(&n - g.nodes.data()), *o.analog, false,
-                                      1.0);
+  return std::make_unique<TiledLayer>(std::move(blocks), static_cast<int>(cols), layer_index(g, n),
+                                      layer_name(n), o.analog->config, false, 1.0);
 }
 
 void run_gemm_tiles(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor flavor,

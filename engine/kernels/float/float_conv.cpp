@@ -5,6 +5,7 @@
 // for 1x1); a fused Clip runs on each tile as it is finished. Constant 1x1
 // weights take the fused kernel of float_pointwise.h instead, which also
 // adds a fused Add's operand as it stores; the other paths add it after.
+#include "engine/fused_attrs.h"
 #include "engine/kernels/float/float_analog.h"
 #include "engine/kernels/float/float_common.h"
 #include "engine/kernels/float/float_depthwise.h"
@@ -14,9 +15,6 @@
 #include "engine/kernels/float/float_kernels.h"
 #include "engine/kernels/float/float_pointwise.h"
 #include "engine/linalg/sgemm.h"
-#include "engine/passes/fuse_conv_add.h"
-#include "engine/passes/fuse_conv_clip.h"
-#include "engine/passes/fuse_depthwise_block.h"
 
 namespace aimc::floatk {
 namespace {

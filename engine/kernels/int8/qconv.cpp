@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "engine/analog/placement.h"
+#include "engine/analog/analog_backend.h"
 #include "engine/analog/tiled_layer.h"
 #include "engine/kernels/int8/analog_requant.h"
 #include "engine/kernels/int8/conv_int8_fast.h"
@@ -64,14 +64,22 @@ class QConvKernel : public Kernel {
       bias = b->data<int32_t>();
     }
     packed_ = pack_conv(geo, q, in_c, out_c, ohwi.data(), bias);
-    const LayerKind kind = conv_kind(geo.groups, in_c, out_c, kh, kw);
-    if (o.analog && placed_on_analog(o.analog->placement, n.name, kind)) {
+    // On the crossbar exactly when the placement pass put it there: the
+    // whole matrix (group 1), or C_job-channel blocks (depthwise).
+    if (on_crossbar(n.placement.unit)) {
+      const bool depthwise = geo.groups == in_c && geo.groups == out_c;
+      const int cjob = n.placement.unit == Unit::kCrossbarCjob ? n.placement.cjob : 0;
+      if (!o.analog) fail(g, n, "placed on the crossbar outside analog mode");
+      if (cjob > 0 ? !depthwise : geo.groups != 1)
+        fail(g, n, "placement '" + unit_name(n.placement.unit) + "' cannot run this conv");
+      if (n.placement.unit == Unit::kCrossbarCjob && cjob < 1) fail(g, n, "C_job must be positive");
+      const AnalogConfig& config = o.analog->config;
       requant_ = make_channel_requant(q.per_channel, q.output_zero_point, q.range);
       requant_.offset = packed_.bias;
-      analog_ = std::make_unique<TiledLayer>(
-          analog_blocks(kind, ohwi, kh * kw, cin_g, out_c, depthwise_cjob(o.analog->placement)),
-          out_c, layer_index(g, n), *o.analog, true, o.analog->dac.full_scale);
-      cjob_ = kind == LayerKind::kDepthwise ? depthwise_cjob(o.analog->placement) : 0;
+      analog_ = std::make_unique<TiledLayer>(analog_blocks(ohwi, kh * kw, cin_g, out_c, cjob),
+                                             out_c, layer_index(g, n), layer_name(n), config, true,
+                                             config.dac.full_scale);
+      cjob_ = cjob;
       // The DAC output of every int8 input value (x − zp through the DAC):
       // one table lookup per gathered element instead of a call.
       std::array<float, 256> table;
@@ -108,12 +116,12 @@ class QConvKernel : public Kernel {
 
  private:
   // The crossbar's weight blocks: the whole OHWI matrix for a conv with
-  // group 1; for a depthwise conv, C_job-channel block-diagonal matrices
+  // group 1 (cjob 0); for a depthwise conv, C_job-channel block-diagonal matrices
   // (rows (ky, kx, c) of the block, column o holding channel o's taps).
-  static std::vector<AnalogBlock> analog_blocks(LayerKind kind, const std::vector<int8_t>& ohwi,
-                                                int taps, int cin_g, int out_c, int cjob) {
+  static std::vector<AnalogBlock> analog_blocks(const std::vector<int8_t>& ohwi, int taps,
+                                                int cin_g, int out_c, int cjob) {
     std::vector<AnalogBlock> blocks;
-    if (kind != LayerKind::kDepthwise) {
+    if (cjob == 0) {
       blocks.push_back({std::vector<float>(ohwi.begin(), ohwi.end()), taps * cin_g, out_c, 0});
       return blocks;
     }

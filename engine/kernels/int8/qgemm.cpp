@@ -1,7 +1,7 @@
 // QGemm: int8 fully-connected lowered from DQ -> Gemm(transB) -> Q.
 #include <algorithm>
 
-#include "engine/analog/placement.h"
+#include "engine/analog/analog_backend.h"
 #include "engine/analog/tiled_layer.h"
 #include "engine/kernels/int8/analog_requant.h"
 #include "engine/kernels/int8/fully_connected_fast.h"
@@ -52,7 +52,10 @@ class QGemmKernel : public Kernel {
                              static_cast<double>(qin.scale0()) * static_cast<double>(ws) /
                                  static_cast<double>(qout.scale0())));
     }
-    if (o.analog && placed_on_analog(o.analog->placement, n.name, LayerKind::kGemm)) {
+    if (n.placement.unit == Unit::kCrossbarCjob) fail(g, n, "a Gemm has no C_job mapping");
+    if (n.placement.unit == Unit::kArrays) {
+      if (!o.analog) fail(g, n, "placed on the crossbar outside analog mode");
+      const AnalogConfig& config = o.analog->config;
       std::vector<quant::QuantizedMultiplier> per_out(out_features_);
       for (int i = 0; i < out_features_; ++i) per_out[i] = q_.multiplier(i);
       requant_ = make_channel_requant(per_out, q_.output_zero_point, q_.range);
@@ -61,7 +64,7 @@ class QGemmKernel : public Kernel {
       blocks[0] = {std::vector<float>(weights_.begin(), weights_.end()), in_features_,
                    out_features_, 0};
       analog_ = std::make_unique<TiledLayer>(std::move(blocks), out_features_, layer_index(g, n),
-                                             *o.analog, true, o.analog->dac.full_scale);
+                                             layer_name(n), config, true, config.dac.full_scale);
     }
   }
 

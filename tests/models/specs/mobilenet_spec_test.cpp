@@ -1,10 +1,10 @@
-// Programmatic MobileNetV2 and the paper's figures on it (issue 4
-// acceptance 1 and 2): the multi-array mapping and the Bottleneck ratios.
+// Programmatic MobileNetV2 and the paper's figures on it: the multi-array mapping and the
+// Bottleneck ratios.
 #include "models/specs/mobilenet_spec.h"
 
 #include <gtest/gtest.h>
 
-#include "engine/timing/cluster_model.h"
+#include "engine/passes/scenarios.h"
 
 namespace aimc::models {
 namespace {
@@ -47,7 +47,7 @@ TEST(MobileNetSpec, WidthAndResolutionScaleTheNetwork) {
 TEST(MobileNetSpec, MultiArrayReproducesThePapersEndToEndFigures) {
   const auto layers = named_spec("mobilenetv2-paper");
   const timing::TimingReport r =
-      timing::estimate(layers, timing::Hardware{}, Scenario::kMultiArray);
+      timing::estimate_scenario(layers, timing::Hardware{}, Scenario::kMultiArray);
   EXPECT_NEAR(r.arrays, 34, 2);
   EXPECT_EQ(r.mapped_params, 2190784);
   EXPECT_NEAR(r.latency_ms, 10.1, 0.10 * 10.1);
@@ -76,10 +76,12 @@ TEST(MobileNetSpec, BottleneckSpeedupsMatchThePaper) {
   }
   EXPECT_NEAR(double(dw) / weights, 0.04, 0.006);  // "about 4 %"
   const timing::Hardware h;
-  const timing::TimingReport cores = timing::estimate(layers, h, Scenario::kCores);
-  auto speedup = [&](Scenario s) { return cores.cycles / timing::estimate(layers, h, s).cycles; };
+  const timing::TimingReport cores = timing::estimate_scenario(layers, h, Scenario::kCores);
+  auto speedup = [&](Scenario s) {
+    return cores.cycles / timing::estimate_scenario(layers, h, s).cycles;
+  };
   auto efficiency = [&](Scenario s) {
-    return cores.energy_uj / timing::estimate(layers, h, s).energy_uj;
+    return cores.energy_uj / timing::estimate_scenario(layers, h, s).energy_uj;
   };
   EXPECT_NEAR(speedup(Scenario::kImaDw), 11.5, 0.15 * 11.5);
   EXPECT_NEAR(speedup(Scenario::kHybrid), 4.6, 0.15 * 4.6);
