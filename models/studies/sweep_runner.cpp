@@ -113,6 +113,7 @@ nlohmann::json SweepRunner::run_item(int item) {
   }
   cached_seed_ = seed;
   opt.analog.draw_cache = draws_;
+  opt.placement = setup_.placement;
   Model model = Model::from_graph(graph_, opt);
   if (model.needs_calibration()) calibrate(model, opt.analog);
   const Classifier classifier(std::move(model));

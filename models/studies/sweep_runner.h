@@ -14,6 +14,7 @@
 
 #include "engine/analog/draw_cache.h"
 #include "engine/model.h"
+#include "engine/passes/place.h"
 #include "models/data/dataset.h"
 #include "models/studies/results_log.h"
 #include "models/studies/sweep_comm.h"
@@ -31,6 +32,8 @@ struct SweepSetup {
   // between points the calibration cannot tell apart (same results).
   bool reuse = true;
   std::string version;  // recorded in every result line
+  // A hand-edited placement (aimc place), applied at every point.
+  PlacementOverrides placement;
 };
 
 // The results file's first line: everything a result depends on.
