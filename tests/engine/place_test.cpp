@@ -209,3 +209,34 @@ TEST(Place, OverridesReplaceTheDecisionOrAreRefusedNamingLayerAndUnit) {
 
 }  // namespace
 }  // namespace aimc
+
+namespace aimc {
+namespace {
+
+// One layer moved off the crossbar, by the configuration's digital_layers or
+// by a placement override: the same outputs either way, other than with the
+// layer on the crossbar, and the layer itself then computes exactly what the
+// digital model computes from the same input.
+TEST(PlaceOutputs, MovingOneLayerToTheCoresByNameOrByFileGivesTheSameOutputs) {
+  const auto crops = testing::read_binary(testing::shared_path("reference/crops_u8.bin"));
+  const Tensor input = testing::reference_input_from_crops(crops.data(), 1);
+  ModelOptions o;
+  o.mode = ExecMode::kAnalog;
+  o.analog.device = "gaussian";
+  o.analog.seed = 3;
+  auto logits = [&](const ModelOptions& opt) {
+    const Tensor t = Model::from_graph(qdq_graph(), opt).run({input}).int8_outputs.at(0);
+    return std::string(reinterpret_cast<const char*>(t.raw()), t.byte_size());
+  };
+  const std::string on_crossbar = logits(o);
+  ModelOptions by_name = o;
+  by_name.analog.placement.digital_layers = {"Conv_1"};
+  ModelOptions by_file = o;
+  by_file.placement = {"p.json", {{"Conv_1", Unit::kCores, 0}}};
+  const std::string moved = logits(by_name);
+  EXPECT_EQ(logits(by_file), moved);
+  EXPECT_NE(moved, on_crossbar);
+}
+
+}  // namespace
+}  // namespace aimc
