@@ -54,6 +54,70 @@ double cores_cycles(const LayerShape& l, const Hardware& h) {
   return 0;
 }
 
+// The cost of layer `li` on its unit; its crossbar tiles go to `tiles` on
+// the multi-array system (for Tile&Pack).
+LayerCost cost_layer(const LayerShape& l, int li, const Hardware& h, bool multi,
+                     std::vector<Tile>& tiles) {
+  const double overhead = multi ? h.streamed_job_overhead_cycles : h.cluster_job_overhead_cycles;
+  const Unit unit = l.placement.unit;
+  LayerCost c;
+  c.name = l.name;
+  c.op = layer_op_name(l.op);
+  c.unit = unit_name(unit);
+  c.macs = l.macs();
+  c.params = l.weights();
+  double power_mw = h.cores_power_mw;  // of the unit while it runs
+  double job_energy_nj = 0;
+  double extra_energy_uj = 0;
+  // A K×N matrix on the crossbar, `jobs_per_tile` jobs on each of its tiles.
+  auto on_ima = [&](int64_t k, int64_t n, int64_t jobs_per_tile) {
+    for (const Tile& t : split_into_tiles(li, k, n, h.ima_rows, h.ima_cols)) {
+      c.cycles += double(jobs_per_tile) * ima_job_cycles(h, t.rows, t.cols, overhead).total;
+      c.jobs += jobs_per_tile;
+      if (multi) tiles.push_back(t);
+    }
+    // In the single-IMA cluster the cores program and synchronise every
+    // job; in the multi-array system a streamer issues them.
+    power_mw = multi ? h.idle_power_mw : h.cores_power_mw;
+    job_energy_nj = h.ima_job_energy_nj;
+  };
+  switch (unit) {
+    case Unit::kArrays:
+      on_ima(l.rows(), l.cols(), l.pixels());
+      break;
+    case Unit::kCrossbarCjob: {
+      // C_job channels per job: block-diagonal (kh·kw·C_job) × C_job matrices.
+      const int cjob = std::max(1, l.placement.cjob);
+      for (int c0 = 0; c0 < l.out_c; c0 += cjob) {
+        const int n = std::min(cjob, l.out_c - c0);
+        on_ima(int64_t{n} * l.kernel_h * l.kernel_w, n, l.pixels());
+      }
+      break;
+    }
+    case Unit::kCoresChw: {
+      // On the cores in CHW layout, after marshalling the IMA's HWC data and back.
+      const double elements = double(l.in_h) * l.in_w * l.in_c + double(l.output_elements());
+      c.cycles = double(c.macs) / h.sw_depthwise_chw_mac_per_cycle +
+                 elements * h.marshal_cycles_per_element;
+      extra_energy_uj = elements * h.marshal_energy_pj_per_element * 1e-6;
+      break;
+    }
+    case Unit::kDepthwiseAccel:
+      c.cycles = double(c.macs) / h.dw_accel_mac_per_cycle;
+      power_mw = h.dw_accel_power_mw + h.idle_power_mw;
+      break;
+    case Unit::kCores:
+      c.cycles = cores_cycles(l, h);
+      break;
+  }
+  const double us_per_cycle = 1.0 / h.freq_mhz;
+  c.latency_us = c.cycles * us_per_cycle;
+  c.energy_uj =
+      power_mw * c.latency_us * 1e-3 + double(c.jobs) * job_energy_nj * 1e-3 + extra_energy_uj;
+  c.overlapped = multi && h.multi_array_overlap_depthwise && unit == Unit::kDepthwiseAccel;
+  return c;
+}
+
 }  // namespace
 
 TimingReport estimate(const std::vector<LayerShape>& layers, const Hardware& h, System system) {
@@ -61,68 +125,13 @@ TimingReport estimate(const std::vector<LayerShape>& layers, const Hardware& h, 
   r.system = system;
   r.freq_mhz = h.freq_mhz;
   const bool multi = system == System::kMultiArray;
-  const double overhead = multi ? h.streamed_job_overhead_cycles : h.cluster_job_overhead_cycles;
-  const double us_per_cycle = 1.0 / h.freq_mhz;
   std::vector<Tile> all_tiles;
   double ima_cycles = 0, dw_cycles = 0, other_cycles = 0;
   bool any_crossbar = false;
   for (std::size_t li = 0; li < layers.size(); ++li) {
     const LayerShape& l = layers[li];
     const Unit unit = l.placement.unit;
-    LayerCost c;
-    c.name = l.name;
-    c.op = layer_op_name(l.op);
-    c.unit = unit_name(unit);
-    c.macs = l.macs();
-    c.params = l.weights();
-    double power_mw = h.cores_power_mw;  // of the unit while it runs
-    double job_energy_nj = 0;
-    double extra_energy_uj = 0;
-    // A K×N matrix on the crossbar, `jobs_per_tile` jobs on each of its tiles.
-    auto on_ima = [&](int64_t k, int64_t n, int64_t jobs_per_tile) {
-      for (const Tile& t : split_into_tiles(static_cast<int>(li), k, n, h.ima_rows, h.ima_cols)) {
-        c.cycles += double(jobs_per_tile) * ima_job_cycles(h, t.rows, t.cols, overhead).total;
-        c.jobs += jobs_per_tile;
-        if (multi) all_tiles.push_back(t);
-      }
-      // In the single-IMA cluster the cores program and synchronise every
-      // job; in the multi-array system a streamer issues them.
-      power_mw = multi ? h.idle_power_mw : h.cores_power_mw;
-      job_energy_nj = h.ima_job_energy_nj;
-    };
-    switch (unit) {
-      case Unit::kArrays:
-        on_ima(l.rows(), l.cols(), l.pixels());
-        break;
-      case Unit::kCrossbarCjob: {
-        // C_job channels per job: block-diagonal (kh·kw·C_job) × C_job matrices.
-        const int cjob = std::max(1, l.placement.cjob);
-        for (int c0 = 0; c0 < l.out_c; c0 += cjob) {
-          const int n = std::min(cjob, l.out_c - c0);
-          on_ima(int64_t{n} * l.kernel_h * l.kernel_w, n, l.pixels());
-        }
-        break;
-      }
-      case Unit::kCoresChw: {
-        // On the cores in CHW layout, after marshalling the IMA's HWC data and back.
-        const double elements = double(l.in_h) * l.in_w * l.in_c + double(l.output_elements());
-        c.cycles = double(c.macs) / h.sw_depthwise_chw_mac_per_cycle +
-                   elements * h.marshal_cycles_per_element;
-        extra_energy_uj = elements * h.marshal_energy_pj_per_element * 1e-6;
-        break;
-      }
-      case Unit::kDepthwiseAccel:
-        c.cycles = double(c.macs) / h.dw_accel_mac_per_cycle;
-        power_mw = h.dw_accel_power_mw + h.idle_power_mw;
-        break;
-      case Unit::kCores:
-        c.cycles = cores_cycles(l, h);
-        break;
-    }
-    c.latency_us = c.cycles * us_per_cycle;
-    c.energy_uj =
-        power_mw * c.latency_us * 1e-3 + double(c.jobs) * job_energy_nj * 1e-3 + extra_energy_uj;
-    c.overlapped = multi && h.multi_array_overlap_depthwise && unit == Unit::kDepthwiseAccel;
+    const LayerCost c = cost_layer(l, static_cast<int>(li), h, multi, all_tiles);
     // Every convolution's weights (on arrays, or in TCDM for depthwise layers
     // run elsewhere); the classifier is not part of the mapping.
     if (l.op == LayerOp::kConv || l.op == LayerOp::kPointwise || l.op == LayerOp::kDepthwise)
