@@ -1,7 +1,7 @@
 #pragma once
 // Counter-based random numbers (Random123 Philox4x32-10): every draw is a pure
 // function of its key, so results never depend on thread count, batch size
-// or evaluation order (DESIGN §4 "Randomness"). No generator state is shared.
+// or evaluation order (docs/ARCHITECTURE.md, Randomness). No generator state is shared.
 #include <cstdint>
 
 namespace aimc::noise {

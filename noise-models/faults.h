@@ -1,5 +1,5 @@
 #pragma once
-// Stuck-at faults (DESIGN §4 "Also"): a device that is stuck reads 0 or
+// Stuck-at faults (docs/ARCHITECTURE.md, Device models): a device that is stuck reads 0 or
 // g_max whatever it was programmed to. Which devices are stuck is decided by
 // one uniform per device, so the fault map is a pure function of its key.
 

@@ -1,5 +1,5 @@
 #pragma once
-// A generic device with Gaussian programming and read noise (DESIGN §4
+// A generic device with Gaussian programming and read noise (docs/ARCHITECTURE.md, Device models
 // "Also"): the simplest non-ideal device, for sweeps of σ without the
 // conductance dependence of a real technology. Conductances are in µS.
 

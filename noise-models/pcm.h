@@ -1,8 +1,8 @@
 #pragma once
 // The PCM device model of aihwkit's PCMLikeNoiseModel (Nandakumar 2019,
-// Joshi 2020), equation by equation as DESIGN §4 states it. Conductances are
-// in µS, times in seconds; each effect has its own scale factor (1 = the
-// published model, 0 = off).
+// Joshi 2020), equation by equation as docs/ARCHITECTURE.md, Device models states it. Conductances
+// are in µS, times in seconds; each effect has its own scale factor (1 = the published model, 0 =
+// off).
 #include <cstdint>
 
 namespace aimc::noise {

@@ -1,5 +1,5 @@
 #pragma once
-// A table-driven device (DESIGN §4 "Also"): programming σ, drift-exponent
+// A table-driven device (docs/ARCHITECTURE.md, Device models): programming σ, drift-exponent
 // statistics and relative read noise given at a few normalised conductances
 // and interpolated linearly between them. It serves the built-in "rram"
 // device and a user's "custom" device (whose JSON is parsed elsewhere:

@@ -1,8 +1,8 @@
 #pragma once
-// The crossbar's converters (docs/ARCHITECTURE.md, Analog MVM): the DAC that encodes an integer input
-// (q − zero point) as a signed pulse of `bits` magnitude bits, and the ADC that
-// digitises a column current on `bits` signed bits over a range. Both round
-// to nearest (half away from zero) and clip at their range ends.
+// The crossbar's converters (docs/ARCHITECTURE.md, Analog MVM): the DAC that encodes an integer
+// input (q − zero point) as a signed pulse of `bits` magnitude bits, and the ADC that digitises a
+// column current on `bits` signed bits over a range. Both round to nearest (half away from zero)
+// and clip at their range ends.
 #include <cstdint>
 
 namespace aimc::quant {

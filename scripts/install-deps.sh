@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs every build, test and plotting dependency of aimc from Debian's
-# packages, and nothing from anywhere else (DEVELOPERS.md: no downloads at build time).
+# packages, and nothing from anywhere else (no downloads at build time, nothing vendored).
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -1,5 +1,5 @@
 #pragma once
-// How a layer's matrix-vector products run on emulated crossbars (DESIGN §3,
+// How a layer's matrix-vector products run on emulated crossbars (docs/ARCHITECTURE.md,
 // §4): placement, tile size, converters, weight mapping, device model,
 // evaluation time and compensation.
 #include <cstdint>
@@ -16,7 +16,6 @@
 
 namespace aimc {
 
-enum class AnalogDevice { kIdeal, kPcm, kGaussian, kRram, kCustom };
 enum class AdcRangeMode { kMax, kFixed, kCalibrated, kBound };
 enum class WeightScaling { kColumn, kTile };
 enum class DriftCompensation { kNone, kGlobal, kColumn };
@@ -52,7 +51,8 @@ struct AnalogConfig {
   int weight_bits = 8;  // 8 keeps an int8 model's own weights
   WeightScaling weight_scaling = WeightScaling::kColumn;
   int slice_bits = 0;  // > 0: bit-slice each weight over devices of this many bits
-  AnalogDevice device = AnalogDevice::kIdeal;
+  // A name of noise-models/device_registry: a new device needs no change here.
+  std::string device = "ideal";
   noise::PcmParams pcm;
   noise::GaussianParams gaussian;
   noise::DeviceTable table;  // rram / custom

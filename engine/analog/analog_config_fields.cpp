@@ -6,6 +6,7 @@
 #include "engine/error.h"
 #include "engine/json_file.h"
 #include "engine/presets.h"
+#include "noise-models/device_registry.h"
 
 namespace aimc {
 namespace {
@@ -97,7 +98,7 @@ Field<C> device_table() {
         c.table = read_device_table(v, ctx);
       },
       [](const C& c) -> nlohmann::json {
-        if (c.device != AnalogDevice::kRram && c.device != AnalogDevice::kCustom) return nullptr;
+        if (c.device != "rram" && c.device != "custom") return nullptr;
         return fields::write(device_table_fields(), c.table);
       });
 }
@@ -110,6 +111,14 @@ Field<C> placement() {
         fields::read(placement_fields(), v, c.placement, {ctx.where, "placement.", ctx.base_dir});
       },
       [](const C& c) { return fields::write(placement_fields(), c.placement); });
+}
+
+// The device key takes the registry's names, so a new device needs no
+// change in this parser.
+std::vector<std::pair<std::string, std::string>> device_choices() {
+  std::vector<std::pair<std::string, std::string>> choices;
+  for (std::string_view name : noise::device_names()) choices.emplace_back(name, name);
+  return choices;
 }
 
 // The keys of a configuration whose values are plain members.
@@ -138,10 +147,7 @@ fields::Table<C> plain_fields() {
     choice<C, WeightScaling>("weight_scaling", fields::member(&C::weight_scaling),
         {{"column", WeightScaling::kColumn}, {"tile", WeightScaling::kTile}}, "code"),
     number("slice_bits", &C::slice_bits, 0, 8, "bit", "code: no bit-slicing"),
-    choice<C, AnalogDevice>("device", fields::member(&C::device),
-        {{"ideal", AnalogDevice::kIdeal}, {"pcm", AnalogDevice::kPcm},
-         {"gaussian", AnalogDevice::kGaussian}, {"rram", AnalogDevice::kRram},
-         {"custom", AnalogDevice::kCustom}}, "code"),
+    choice<C, std::string>("device", fields::member(&C::device), device_choices(), "code"),
     number<C>("t0", [](auto& c) -> auto& { return c.pcm.t0; }, 1e-9, kBig, "s",
               "aihwkit PCMLikeNoiseModel: 20 s"),
     number<C>("t_read", [](auto& c) -> auto& { return c.pcm.t_read; }, 1e-15, kBig, "s",

@@ -84,9 +84,9 @@ AnalogConfig analog_config_from_json(const nlohmann::json& j, const std::string&
   fields::read(analog_config_fields(), j, c, ctx);
   if (c.faults.p_stuck_zero + c.faults.p_stuck_gmax > 1)
     throw bad_input(where, "keys 'p_stuck_zero' + 'p_stuck_gmax' exceed 1");
-  if (c.device == AnalogDevice::kCustom && c.table.g.empty())
+  if (c.device == "custom" && c.table.g.empty())
     throw bad_input(where, "key 'device_table' is needed by device 'custom'");
-  if (c.device == AnalogDevice::kRram && c.table.g.empty()) c.table = noise::rram_default_table();
+  if (c.device == "rram" && c.table.g.empty()) c.table = noise::rram_default_table();
   return c;
 }
 

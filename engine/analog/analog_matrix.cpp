@@ -19,7 +19,7 @@
 namespace aimc {
 namespace {
 
-// The ADC of DESIGN §3 (quant::adc_code), written out so that the block path
+// The ADC of docs/ARCHITECTURE.md, Analog MVM (quant::adc_code), written out so that the block path
 // can hoist the LSB; both paths evaluate exactly this expression.
 double adc_value(double y, double lsb, double bottom, double top) {
   return std::clamp(quant::round_half_away(y / lsb), bottom, top) * lsb;

@@ -1,5 +1,5 @@
 #pragma once
-// One layer's weight matrix programmed onto crossbar tiles (DESIGN §3).
+// One layer's weight matrix programmed onto crossbar tiles (docs/ARCHITECTURE.md, Analog MVM).
 // W [K rows × N columns] is split into tiles of at most R×C; each weight is
 // quantized to its levels and held by a differential pair (G+, G−) — or by
 // one pair per bit slice — programmed once per (seed, layer) and drifted to

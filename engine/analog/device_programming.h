@@ -1,10 +1,10 @@
 #pragma once
 // The signed digits of a weight mapping onto differential pairs of devices
-// (docs/ARCHITECTURE.md, Analog MVM and Device models): digit q is held by G+ = g_max·max(q, 0)/q_full and
-// G− = g_max·max(−q, 0)/q_full, each device programmed by the configured
-// device model, drifted to t_inf and read back as (G+ − G−)/g_max·q_full.
-// The device holding the level draws under key extra 2·slice, its partner
-// 2·slice + 1; the tile of a key is row tile · column tiles + column tile.
+// (docs/ARCHITECTURE.md, Analog MVM and Device models): digit q is held by G+ = g_max·max(q,
+// 0)/q_full and G− = g_max·max(−q, 0)/q_full, each device programmed by the configured device
+// model, drifted to t_inf and read back as (G+ − G−)/g_max·q_full. The device holding the level
+// draws under key extra 2·slice, its partner 2·slice + 1; the tile of a key is row tile · column
+// tiles + column tile.
 #include <cstdint>
 #include <vector>
 

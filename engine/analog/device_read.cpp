@@ -1,20 +1,9 @@
 #include "engine/analog/device_read.h"
 
-#include <array>
-
 namespace aimc {
-namespace {
-
-// The registry's names of AnalogDevice's values, in the enum's order.
-constexpr std::array<std::string_view, 5> kDeviceNames = {"ideal", "pcm", "gaussian", "rram",
-                                                          "custom"};
-
-}  // namespace
-
-std::string_view device_name(AnalogDevice d) { return kDeviceNames.at(static_cast<int>(d)); }
 
 std::unique_ptr<const noise::DeviceModel> device_model(const AnalogConfig& c) {
-  return noise::make_device(device_name(c.device), {c.pcm, c.gaussian, c.table});
+  return noise::make_device(c.device, {c.pcm, c.gaussian, c.table});
 }
 
 bool has_faults(const AnalogConfig& c) {

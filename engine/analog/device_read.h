@@ -15,8 +15,6 @@ namespace aimc {
 
 using DeviceRead = noise::Conductance;
 
-// The registry's name of a configured device.
-std::string_view device_name(AnalogDevice d);
 // The model the configuration selects, made from its parameters.
 std::unique_ptr<const noise::DeviceModel> device_model(const AnalogConfig& c);
 bool has_faults(const AnalogConfig& c);

@@ -71,7 +71,7 @@ Hardware load_hardware(const std::string& spec);
 Hardware hardware_from_json(const nlohmann::json& j, const std::string& where);
 nlohmann::json hardware_to_json(const Hardware& h);
 
-// The former spelling, kept until engine/timing/hardware.h is removed.
+// The names the timing model uses for the same description.
 namespace timing {
 using aimc::Hardware;
 using aimc::hardware_from_json;

@@ -1,7 +1,7 @@
 #pragma once
-// The paper's mapping scenarios (DESIGN §5, `aimc timing --scenario`), each
-// a placement policy on one system: the placement pass decides the units,
-// the cluster model costs them.
+// The paper's mapping scenarios (`aimc timing --scenario`; docs/ARCHITECTURE.md, Cluster timing
+// model), each a placement policy on one system: the placement pass decides the units, the cluster
+// model costs them.
 #include <string>
 #include <vector>
 

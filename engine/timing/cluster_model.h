@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/timing/hardware.h"
+#include "engine/hardware/hardware.h"
 #include "engine/timing/layer_shape.h"
 #include "engine/timing/tile_pack.h"
 

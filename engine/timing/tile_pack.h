@@ -1,10 +1,9 @@
 #pragma once
-// Tile&Pack (DESIGN §5 "multi-array"): every analog layer's matrix is split
-// into tiles of at most R×C, and the tiles are packed into as few R×C arrays
-// as a best-fit rectangle packing finds (MaxRects, best short side fit;
-// tiles are not rotated: rows are inputs, columns outputs). Any
-// non-overlapping placement works on a crossbar whose arrays run one tile
-// at a time: idle rows get zero input and idle columns are not read.
+// Tile&Pack (the multi-array system, docs/ARCHITECTURE.md, Cluster timing model): every analog
+// layer's matrix is split into tiles of at most R×C, and the tiles are packed into as few R×C
+// arrays as a best-fit rectangle packing finds (MaxRects, best short side fit; tiles are not
+// rotated: rows are inputs, columns outputs). Any non-overlapping placement works on a crossbar
+// whose arrays run one tile at a time: idle rows get zero input and idle columns are not read.
 #include <cstdint>
 #include <vector>
 

@@ -1,5 +1,5 @@
 #pragma once
-// Labelled image sets, from the three sources of DESIGN §6:
+// Labelled image sets, from three sources:
 //  - a directory of files named after their synset ("n01440764_tench.JPEG");
 //  - an ImageFolder layout (DIR/<synset>/<any name>.jpg);
 //  - a CSV file of "file,index" lines (paths relative to the CSV's directory;

@@ -1,5 +1,5 @@
 #pragma once
-// A noise-sensitivity sweep's grid (DESIGN §6 `aimc sweep`): a base analog
+// A noise-sensitivity sweep's grid (`aimc sweep`): a base analog
 // configuration, lists of values for any configuration keys, and a number
 // of seeds. Points are the Cartesian product of the lists (keys in sorted
 // order), each run for seeds 1..seeds.

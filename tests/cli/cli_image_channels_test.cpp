@@ -1,4 +1,4 @@
-// Issue 2, acceptance 4 (image variants): 1-, 2- and 4-channel images and
+// Image variants: 1-, 2- and 4-channel images and
 // 16-bit PNGs are accepted and converted as Pillow's convert("RGB") does
 // (gray replicated, alpha dropped, 16-bit samples reduced to their high byte).
 // Each variant must give exactly the logits of its plain 8-bit RGB twin.

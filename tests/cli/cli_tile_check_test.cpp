@@ -41,8 +41,8 @@ TEST(CliTileCheck, IdealTilesAreExactAndPcmDriftIsCompensated) {
 TEST(CliTileCheck, EveryDeviceModelRuns) {
   ScratchDir dir("tilecheckdevices");
   const auto out = dir / "t.json";
-  for (const char* device : {"device=rram", "device=gaussian --set prog_sigma=0.5",
-                             "p_stuck_gmax=0.01"}) {
+  for (const char* device :
+       {"device=rram", "device=gaussian --set prog_sigma=0.5", "p_stuck_gmax=0.01"}) {
     const CliResult r = run_aimc(std::string("tile-check --analog ideal --times 0 --set ") +
                                      device + " --json '" + out.string() + "'",
                                  dir.path());

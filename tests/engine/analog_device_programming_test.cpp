@@ -37,7 +37,7 @@ TEST(DeviceProgramming, ExactDevicesKeepTheDigits) {
 
 TEST(DeviceProgramming, TheDeviceHoldingTheLevelDrawsUnderExtraZero) {
   AnalogConfig c;
-  c.device = AnalogDevice::kGaussian;
+  c.device = "gaussian";
   c.gaussian.prog_sigma = 1;  // µS, absolute; g_max 25
   c.seed = 9;
   // One column per tile: column 1 is tile 3 + 1.
@@ -56,7 +56,7 @@ TEST(DeviceProgramming, TheDeviceHoldingTheLevelDrawsUnderExtraZero) {
 
 TEST(DeviceProgramming, EachSliceDrawsUnderItsOwnPairOfExtras) {
   AnalogConfig c;
-  c.device = AnalogDevice::kGaussian;
+  c.device = "gaussian";
   c.gaussian.prog_sigma = 1;
   WeightMapping w;
   w.slices = 2;
@@ -78,7 +78,7 @@ TEST(DeviceProgramming, StuckDevicesIgnoreTheirTargets) {
 
 TEST(DeviceProgramming, PcmDriftShrinksTheReadNotTheProgrammedLevel) {
   AnalogConfig c;
-  c.device = AnalogDevice::kPcm;
+  c.device = "pcm";
   c.pcm.prog_noise_scale = 0;
   c.pcm.read_noise_scale = 0;
   c.t_inf = 86400;
@@ -97,7 +97,7 @@ TEST(DeviceProgramming, PcmDriftShrinksTheReadNotTheProgrammedLevel) {
 
 TEST(DeviceProgramming, SharedDrawsGiveTheSamePlanes) {
   AnalogConfig c;
-  c.device = AnalogDevice::kPcm;
+  c.device = "pcm";
   c.t_inf = 3600;
   c.faults.p_stuck_zero = 0.2;
   const ProgrammedPlanes alone = program_devices(row(), TileGrid(1, 2, 256, 256), c, 2, 0);

@@ -1,6 +1,6 @@
-// The exactness property (docs/ARCHITECTURE.md, Analog MVM) on MobileNetV2: with the ideal device, an
-// ADC wide enough with range `max` and an 8-bit DAC, the analog path equals
-// the digital path bit for bit, layer by layer.
+// The exactness property (docs/ARCHITECTURE.md, Analog MVM) on MobileNetV2: with the ideal device,
+// an ADC wide enough with range `max` and an 8-bit DAC, the analog path equals the digital path bit
+// for bit, layer by layer.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -35,7 +35,7 @@ TEST(AnalogExactness, IdealTilesEqualTheDigitalPathOnEveryLayer) {
   ModelOptions digital;
   ModelOptions analog;
   analog.mode = ExecMode::kAnalog;
-  analog.analog.device = AnalogDevice::kIdeal;
+  analog.analog.device = "ideal";
   analog.analog.adc_bits = 28;
   analog.analog.adc_range = AdcRangeMode::kMax;
   analog.analog.dac = {8, 255};
@@ -56,7 +56,7 @@ TEST(AnalogExactness, NoisyTilesDifferFromDigitalButAreReproducible) {
   const Tensor input = testing::reference_input_from_crops(crops.data(), 1);
   ModelOptions analog;
   analog.mode = ExecMode::kAnalog;
-  analog.analog.device = AnalogDevice::kPcm;
+  analog.analog.device = "pcm";
   analog.analog.t_inf = 3600;
   analog.analog.seed = 5;
   const Model m = Model::load(testing::qdq_model_path(), analog);
@@ -113,7 +113,7 @@ TEST(AnalogExactness, PlacementDecidesWhichLayersSeeTheDevices) {
   ASSERT_NE(first_dw, nullptr);
   ModelOptions o;
   o.mode = ExecMode::kAnalog;
-  o.analog.device = AnalogDevice::kPcm;
+  o.analog.device = "pcm";
   o.analog.adc_bits = 16;
   o.analog.seed = 3;
   // Only depthwise convs on the crossbar: the stem conv stays exact, the
@@ -188,7 +188,7 @@ TEST(AnalogCalibration, CalibratedAtProgrammingKeepsTheFreshChipsRanges) {
   const Tensor calib = testing::reference_input_from_crops(crops.data(), 1);
   ModelOptions o;
   o.mode = ExecMode::kAnalog;
-  o.analog.device = AnalogDevice::kPcm;
+  o.analog.device = "pcm";
   o.analog.seed = 3;
   o.analog.adc_range = AdcRangeMode::kCalibrated;
   o.analog.calibration_images = 1;

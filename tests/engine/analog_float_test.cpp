@@ -45,7 +45,7 @@ TEST(AnalogFloat, FineConvertersTrackTheFloatModelAndPcmDoesNot) {
   a.analog.adc_bound = 10;
   const Tensor coarse = logits(a, input);
   EXPECT_GT(relative_rms(coarse, want), relative_rms(fine, want));
-  a.analog.device = AnalogDevice::kPcm;
+  a.analog.device = "pcm";
   a.analog.t_inf = 86400;
   a.analog.seed = 4;
   const Tensor pcm = logits(a, input), again = logits(a, input);
@@ -60,7 +60,7 @@ TEST(AnalogFloat, PlacementCanKeepEveryLayerDigital) {
   f.mode = ExecMode::kFloat;
   ModelOptions a;
   a.mode = ExecMode::kAnalog;
-  a.analog.device = AnalogDevice::kPcm;
+  a.analog.device = "pcm";
   a.analog.placement = {false, false, false, 0, {}, {}};
   EXPECT_EQ(relative_rms(logits(a, input), logits(f, input)), 0.0);
 }

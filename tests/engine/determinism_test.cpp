@@ -39,7 +39,7 @@ TEST_P(Determinism, SameOutputsForThreadsOneAndTwoAndBatchOneAndEight) {
   opt.mode = GetParam();
   // Analog: PCM devices after an hour plus per-MVM output noise, so every
   // kind of draw (per device and per MVM) is exercised.
-  opt.analog.device = AnalogDevice::kPcm;
+  opt.analog.device = "pcm";
   opt.analog.t_inf = 3600;
   opt.analog.out_noise = 0.04;
   opt.analog.adc_bits = 12;
@@ -62,7 +62,7 @@ TEST(AnalogSeeds, DifferentSeedsGiveDifferentLogits) {
   for (uint64_t seed : {1, 2, 1}) {
     ModelOptions opt;
     opt.mode = ExecMode::kAnalog;
-    opt.analog.device = AnalogDevice::kPcm;
+    opt.analog.device = "pcm";
     opt.analog.t_inf = 86400;
     opt.analog.compensation = DriftCompensation::kGlobal;
     opt.analog.seed = seed;

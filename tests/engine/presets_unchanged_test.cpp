@@ -8,7 +8,7 @@
 #include <string>
 
 #include "engine/analog/analog_config_json.h"
-#include "engine/timing/hardware.h"
+#include "engine/hardware/hardware.h"
 
 namespace aimc {
 namespace {

@@ -5,9 +5,9 @@
 #include <cmath>
 
 #include "engine/error.h"
+#include "engine/hardware/hardware.h"
 #include "engine/passes/scenarios.h"
 #include "engine/timing/cluster_model.h"
-#include "engine/timing/hardware.h"
 #include "engine/timing/tile_pack.h"
 
 namespace aimc::timing {

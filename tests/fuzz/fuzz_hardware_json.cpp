@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "engine/error.h"
-#include "engine/timing/hardware.h"
+#include "engine/hardware/hardware.h"
 #include "fuzz_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,5 +1,5 @@
 #pragma once
-// Float layers on crossbar tiles (aihwkit style, DESIGN §3 last line): each
+// Float layers on crossbar tiles (aihwkit style, docs/ARCHITECTURE.md, Analog MVM): each
 // job's input vector is divided by its largest magnitude (aihwkit's "abs
 // max" noise management), put on the DAC's grid over [−1, 1], multiplied on
 // tiles whose weights are each column's (or tile's) full scale, digitised,

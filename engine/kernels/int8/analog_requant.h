@@ -1,7 +1,7 @@
 #pragma once
 // The integer end of an analog layer: the digitised accumulators, rounded
 // and saturated to int32 (accumulator_to_int32), go through the layer's bias
-// and requantization exactly as the digital path's do (DESIGN §2).
+// and requantization exactly as the digital path's do (docs/ARCHITECTURE.md, Digital kernels).
 #include <cstdint>
 
 #include "engine/analog/tiled_layer.h"

@@ -1,4 +1,4 @@
-// Labels files and the three labelled-image sources of DESIGN §6.
+// Labels files and the three labelled-image sources.
 #include <gtest/gtest.h>
 
 #include <filesystem>
