@@ -28,8 +28,12 @@ TEST(AdcRanges, MaxIsTheWorstColumnOfEachTileAtFullInput) {
   const AdcRanges split = adc_ranges(plane(), TileGrid(3, 2, 256, 1), c, 2.0);
   EXPECT_EQ(split.range, (std::vector<double>{18, 12}));
   EXPECT_EQ(split.unit, (std::vector<double>{14, 10}));
-  const AdcRanges rows = adc_ranges(plane(), TileGrid(3, 2, 2, 256), c, 1.0);
+  // Two row tiles: full scales are per row tile and column.
+  WeightMapping two_row_tiles = plane();
+  two_row_tiles.full_scale = {7, 5, 3, 4};
+  const AdcRanges rows = adc_ranges(two_row_tiles, TileGrid(3, 2, 2, 256), c, 1.0);
   EXPECT_EQ(rows.range, (std::vector<double>{6, 5}));  // rows 0-1: max(4, 6); row 2: 5
+  EXPECT_EQ(rows.unit, (std::vector<double>{7, 4}));   // max(7, 5); max(3, 4)
 }
 
 TEST(AdcRanges, ATileOfZerosGetsRangeOne) {
