@@ -15,7 +15,7 @@ source ./scripts/build-env.sh
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release "${AIMC_CMAKE_LAUNCHER[@]}"
 cmake --build build-release -j "$(nproc)" --target aimc
 B=./build-release/aimc
-# A glob, not `ls | head`: under pipefail, head closing the pipe early
+# A glob, not a pipe from ls into head: under pipefail, head closing the pipe early
 # kills ls with SIGPIPE and ends the script.
 images=(../shared/data/imagenet-sample/*.JPEG)
 if [ ! -f "${images[0]}" ]; then
