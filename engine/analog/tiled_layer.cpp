@@ -69,7 +69,7 @@ void chunk_loop(const Blocks& blocks, int channels, int threads, int64_t jobs, i
 TiledLayer::TiledLayer(std::vector<AnalogBlock> blocks, int channels, uint32_t layer,
                        std::string name, const AnalogConfig& config, bool integer_weights,
                        double x_max)
-    : channels_(channels), layer_(layer), name_(std::move(name)), config_(config) {
+    : channels_(channels), name_(std::move(name)), config_(config) {
   uint32_t tile_base = 0;
   int adc_offset = 0;
   for (auto& b : blocks) {

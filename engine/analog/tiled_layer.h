@@ -75,7 +75,6 @@ class TiledLayer {
   static int64_t chunk_size(int64_t jobs);
   std::vector<Programmed> blocks_;
   int channels_;
-  uint32_t layer_;
   std::string name_;
   AnalogConfig config_;
   std::vector<float> dac_table_;  // DAC outputs for integer inputs −kDacSpan..kDacSpan
