@@ -24,4 +24,13 @@ nlohmann::json read_json_file(const std::string& path, const std::string& where,
   }
 }
 
+bool nested_deeper_than(const nlohmann::json& j, int levels) {
+  if (!j.is_structured()) return false;
+  if (levels == 0) return true;
+  for (const auto& e : j) {
+    if (nested_deeper_than(e, levels - 1)) return true;
+  }
+  return false;
+}
+
 }  // namespace aimc

@@ -14,4 +14,9 @@ namespace aimc {
 nlohmann::json read_json_file(const std::string& path, const std::string& where,
                               const std::string& missing);
 
+// True when `j` holds arrays or objects more than `levels` deep. Parsers
+// refuse such documents before walking them, so a hostile file cannot
+// exhaust the stack (found by fuzzing).
+bool nested_deeper_than(const nlohmann::json& j, int levels);
+
 }  // namespace aimc

@@ -6,15 +6,15 @@
 namespace aimc::noise {
 
 // Each factory is defined next to its model, in the device's own file.
-DeviceFactory make_ideal_device, make_pcm_device, make_gaussian_device, make_rram_device,
-    make_custom_device;
+#define AIMC_DEVICE(name, factory) DeviceFactory factory;
+#include "noise-models/devices.def"
+#undef AIMC_DEVICE
 
 std::span<const DeviceEntry> device_registry() {
-  // One line per device: the name a configuration uses and the factory.
   static constexpr DeviceEntry kDevices[] = {
-      {"ideal", &make_ideal_device},       {"pcm", &make_pcm_device},
-      {"gaussian", &make_gaussian_device}, {"rram", &make_rram_device},
-      {"custom", &make_custom_device},
+#define AIMC_DEVICE(name, factory) {name, &factory},
+#include "noise-models/devices.def"
+#undef AIMC_DEVICE
   };
   return kDevices;
 }

@@ -2,7 +2,7 @@
 // The device models by name: a configuration names its device, and the
 // registry makes it from the configuration's parameters. The table is a
 // constant; a new device is one file defining its model and factory, plus
-// one line in the table (device_registry.cpp).
+// one line in noise-models/devices.def.
 #include <memory>
 #include <span>
 #include <string_view>

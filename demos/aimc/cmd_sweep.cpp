@@ -29,9 +29,7 @@ std::string option_or(const cxxopts::ParseResult& args, const std::string& key,
   return args.count(key) ? args[key].as<std::string>() : fallback;
 }
 
-}  // namespace
-
-int cmd_sweep(int argc, char** argv) {
+cxxopts::Options sweep_options() {
   cxxopts::Options options("aimc sweep",
                            "Accuracy over a grid of analog configurations and seeds (resumable)");
   // clang-format off
@@ -58,23 +56,28 @@ int cmd_sweep(int argc, char** argv) {
       ("progress", "show the progress bar even when stderr is not a terminal")
       ("h,help", "show this help");
   // clang-format on
-  const auto args = parse_options(options, argc, argv);
-  if (args.count("help")) {
-    std::printf("%s\n", options.help().c_str());
-    return 0;
-  }
+  return options;
+}
+
+// Everything a sweep needs, read from the options.
+struct SweepCommand {
+  models::SweepGrid grid;
+  models::SweepSetup setup;
+  std::vector<models::LabeledImage> images;
+  std::string out_path, summary_path;
+  nlohmann::json header;  // everything a result depends on identifies the results file
+};
+
+SweepCommand read_sweep_command(const cxxopts::ParseResult& args) {
   if (!args.count("grid")) throw bad_input("--grid", "is required");
   if (!args.count("out")) throw bad_input("--out", "is required");
-  models::SweepSetup setup;
+  SweepCommand c;
+  models::SweepSetup& setup = c.setup;
   setup.grid_where = args["grid"].as<std::string>();
-  models::SweepGrid grid = models::load_sweep_grid(setup.grid_where);
-  if (args.count("seeds")) grid.seeds = positive_int(args, "seeds");
-  const std::string out_path = args["out"].as<std::string>();
-  std::string summary_path = option_or(args, "summary", out_path);
-  if (!args.count("summary")) {
-    const auto dot = summary_path.rfind('.');
-    summary_path = (dot == std::string::npos ? summary_path : summary_path.substr(0, dot)) + ".csv";
-  }
+  c.grid = models::load_sweep_grid(setup.grid_where);
+  if (args.count("seeds")) c.grid.seeds = positive_int(args, "seeds");
+  c.out_path = args["out"].as<std::string>();
+  c.summary_path = option_or(args, "summary", models::default_summary_path(c.out_path));
   setup.model_path = option_or(args, "model", models::default_model_path());
   const std::string images_dir = option_or(args, "images", models::default_images_dir());
   const std::string labels_path = option_or(args, "labels", models::default_labels_path());
@@ -86,42 +89,45 @@ int cmd_sweep(int argc, char** argv) {
   setup.reuse = !args.count("no-reuse");
   setup.version = AIMC_VERSION;
   const models::Labels labels = models::load_labels(labels_path);
-  auto images = models::discover_images(images_dir, labels);
+  c.images = models::discover_images(images_dir, labels);
   if (args.count("limit")) {
     const int limit = positive_int(args, "limit");
-    if (static_cast<int>(images.size()) > limit) images.resize(limit);
+    if (static_cast<int>(c.images.size()) > limit) c.images.resize(limit);
   }
   if (args.count("placement"))
     setup.placement = load_placement(args["placement"].as<std::string>());
-  // Everything a result depends on identifies the results file.
-  nlohmann::json header =
-      models::sweep_header(grid, setup.model_path, images_dir, images.size(), setup.version);
-  for (const auto& e : setup.placement.entries)  // the placement's content, not its file name
-    header["sweep"]["placement"].push_back({e.layer, unit_name(e.unit), e.cjob});
+  c.header = models::sweep_header(c.grid, setup.model_path, images_dir, c.images.size(),
+                                  setup.version, setup.placement);
+  return c;
+}
+
+}  // namespace
+
+int cmd_sweep(int argc, char** argv) {
+  cxxopts::Options options = sweep_options();
+  const auto args = parse_options(options, argc, argv);
+  if (args.count("help")) {
+    std::printf("%s\n", options.help().c_str());
+    return 0;
+  }
+  SweepCommand c = read_sweep_command(args);
   // Under mpirun, rank 0 owns the files; every rank computes its share.
   const MpiSession mpi;
   std::optional<models::ResultsLog> log;
-  if (mpi.root()) log.emplace(out_path, header);
-  models::SweepRunner runner(std::move(grid), std::move(setup), std::move(images));
+  if (mpi.root()) log.emplace(c.out_path, c.header);
+  models::SweepRunner runner(std::move(c.grid), std::move(c.setup), std::move(c.images));
   if (!mpi.root()) {
-    models::run_sweep(runner, mpi, nullptr, summary_path);
+    models::run_sweep(runner, mpi, nullptr, c.summary_path);
     return 0;
   }
   ProgressBar bar("sweep", args.count("progress") > 0);
   const models::SweepRunStats run = models::run_sweep(
-      runner, mpi, &*log, summary_path, [&](int done, int total, int64_t images, int64_t left) {
+      runner, mpi, &*log, c.summary_path, [&](int done, int total, int64_t images, int64_t left) {
         bar.update_items(done, total, "points", images, left);
       });
-  const int n = runner.image_count();
-  std::printf("sweep: %zu points x %d seeds on %d rank(s), %zu results in %s, summary in %s\n",
-              runner.points().size(), runner.grid().seeds, mpi.size(), log->results().size(),
-              out_path.c_str(), summary_path.c_str());
-  // Throughput of this run (rank 0's calibration count; every rank has its own).
-  std::printf(
-      "sweep: this run computed %d items, %lld inferences in %.2f s (%.1f inferences/s), "
-      "%d calibration run(s) on rank 0\n",
-      run.computed, static_cast<long long>(run.computed) * n, run.seconds,
-      run.seconds > 0 ? double(run.computed) * n / run.seconds : 0.0, runner.calibration_runs());
+  std::printf("%s", models::sweep_run_report(runner, run, mpi.size(), log->results().size(),
+                                             c.out_path, c.summary_path)
+                        .c_str());
   return 0;
 }
 

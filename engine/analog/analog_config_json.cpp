@@ -16,15 +16,6 @@ namespace {
 // kilobytes of brackets would overflow the stack (found by fuzzing).
 constexpr int kMaxNesting = 32;
 
-bool nested_deeper_than(const nlohmann::json& j, int levels) {
-  if (!j.is_structured()) return false;
-  if (levels == 0) return true;
-  for (const auto& e : j) {
-    if (nested_deeper_than(e, levels - 1)) return true;
-  }
-  return false;
-}
-
 const nlohmann::json& checked(const nlohmann::json& j, const std::string& key,
                               const std::string& where) {
   const nlohmann::json& v = j[key];

@@ -19,15 +19,6 @@ constexpr int kMaxNesting = 32;
 // before any of them was checked (found by fuzzing).
 constexpr std::size_t kMaxPoints = 10000;
 
-bool nested_deeper_than(const nlohmann::json& j, int levels) {
-  if (!j.is_structured()) return false;
-  if (levels == 0) return true;
-  for (const auto& e : j) {
-    if (nested_deeper_than(e, levels - 1)) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::vector<nlohmann::json> SweepGrid::points() const {

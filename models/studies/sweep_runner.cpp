@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 #include <utility>
 
@@ -37,13 +38,43 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 nlohmann::json sweep_header(const SweepGrid& grid, const std::string& model_path,
                             const std::string& images_source, std::size_t image_count,
-                            const std::string& version) {
-  return {{"sweep",
-           {{"grid", grid.identity()},
-            {"model", model_path},
-            {"images", images_source},
-            {"image_count", image_count}}},
-          {"aimc", version}};
+                            const std::string& version, const PlacementOverrides& placement) {
+  nlohmann::json header = {{"sweep",
+                            {{"grid", grid.identity()},
+                             {"model", model_path},
+                             {"images", images_source},
+                             {"image_count", image_count}}},
+                           {"aimc", version}};
+  for (const auto& e : placement.entries)
+    header["sweep"]["placement"].push_back({e.layer, unit_name(e.unit), e.cjob});
+  return header;
+}
+
+std::string default_summary_path(const std::string& results_path) {
+  const auto dot = results_path.rfind('.');
+  const auto slash = results_path.find_last_of('/');
+  const bool has_extension =
+      dot != std::string::npos && (slash == std::string::npos || dot > slash);
+  return (has_extension ? results_path.substr(0, dot) : results_path) + ".csv";
+}
+
+std::string sweep_run_report(const SweepRunner& runner, const SweepRunStats& run, int ranks,
+                             std::size_t results, const std::string& out_path,
+                             const std::string& summary_path) {
+  const int n = runner.image_count();
+  char line[1024];
+  std::snprintf(line, sizeof line,
+                "sweep: %zu points x %d seeds on %d rank(s), %zu results in %s, summary in %s\n",
+                runner.points().size(), runner.grid().seeds, ranks, results, out_path.c_str(),
+                summary_path.c_str());
+  std::string report = line;
+  std::snprintf(line, sizeof line,
+                "sweep: this run computed %d items, %lld inferences in %.2f s (%.1f "
+                "inferences/s), %d calibration run(s) on rank 0\n",
+                run.computed, static_cast<long long>(run.computed) * n, run.seconds,
+                run.seconds > 0 ? double(run.computed) * n / run.seconds : 0.0,
+                runner.calibration_runs());
+  return report + line;
 }
 
 std::string sweep_summary_csv(const SweepGrid& grid, const std::vector<nlohmann::json>& results) {

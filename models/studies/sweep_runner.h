@@ -37,9 +37,14 @@ struct SweepSetup {
 };
 
 // The results file's first line: everything a result depends on.
+// A hand-edited placement is recorded by its content, not its file name.
 nlohmann::json sweep_header(const SweepGrid& grid, const std::string& model_path,
                             const std::string& images_source, std::size_t image_count,
-                            const std::string& version);
+                            const std::string& version, const PlacementOverrides& placement = {});
+
+// The summary CSV beside a results file: its name with the extension
+// replaced by .csv ("runs/a.jsonl" -> "runs/a.csv").
+std::string default_summary_path(const std::string& results_path);
 
 // Mean and sample standard deviation of top-1 and top-5 over the seeds of
 // each point, in the grid's point order; points without results are left out.
@@ -94,5 +99,11 @@ using SweepProgress = std::function<void(int, int, int64_t, int64_t)>;
 // every result and rewrites the summary CSV at `summary_path` after each.
 SweepRunStats run_sweep(SweepRunner& runner, const SweepComm& comm, ResultsLog* log,
                         const std::string& summary_path, const SweepProgress& progress = nullptr);
+
+// The two lines a finished run prints: what was swept and where the results
+// are, then this run's throughput (calibration runs counted on this rank).
+std::string sweep_run_report(const SweepRunner& runner, const SweepRunStats& run, int ranks,
+                             std::size_t results, const std::string& out_path,
+                             const std::string& summary_path);
 
 }  // namespace aimc::models

@@ -64,5 +64,23 @@ TEST(SweepHeader, NamesEverythingAResultDependsOn) {
   EXPECT_EQ(h["aimc"], "1.2.3");
 }
 
+TEST(SweepHeader, RecordsAHandEditedPlacementByItsContent) {
+  PlacementOverrides placement;
+  placement.entries.push_back({"conv_1", Unit::kCores, 0});
+  const nlohmann::json h = sweep_header(two_point_grid(), "m.onnx", "images/", 16, "1.2.3",
+                                        placement);
+  ASSERT_EQ(h["sweep"]["placement"].size(), 1u);
+  EXPECT_EQ(h["sweep"]["placement"][0][0], "conv_1");
+  EXPECT_EQ(h["sweep"]["placement"][0][1], unit_name(Unit::kCores));
+  EXPECT_FALSE(sweep_header(two_point_grid(), "m.onnx", "images/", 16, "1.2.3")["sweep"]
+                   .contains("placement"));
+}
+
+TEST(SweepSummaryPath, ReplacesTheResultsExtensionWithCsv) {
+  EXPECT_EQ(default_summary_path("runs/a.jsonl"), "runs/a.csv");
+  EXPECT_EQ(default_summary_path("runs/a"), "runs/a.csv");
+  EXPECT_EQ(default_summary_path("runs.v2/a"), "runs.v2/a.csv");
+}
+
 }  // namespace
 }  // namespace aimc::models
