@@ -35,8 +35,11 @@ void add_common_options(cxxopts::Options& options) {
        "aihwkit-standard) or a JSON file", cxxopts::value<std::string>()->default_value("ideal"))
       ("set", "override one analog configuration key, key=value (repeatable), e.g. t_inf=86400",
        cxxopts::value<std::vector<std::string>>())
-      ("calibration", "images for calibrated ADC ranges: a directory (its first "
-       "calibration_images files in path order) or an image (default: the shared images)",
+      ("calibration", "calibration set for calibrated ADC ranges: a directory of images (its "
+       "first calibration_images files in path order), an image, a .npy of N samples or a "
+       "directory of .npy files (default: the shared images)", cxxopts::value<std::string>())
+      ("preprocess", "image preprocessing: keras-mobilenet (default), torchvision, caffe or a "
+       "JSON file (default: MODEL.preprocess.json beside the model when present)",
        cxxopts::value<std::string>())
       ("placement", "placement JSON (from aimc place, hand-edited): each listed layer runs on "
        "its unit instead of the one the placement pass chose", cxxopts::value<std::string>())
@@ -97,6 +100,8 @@ CommonSettings common_settings(const cxxopts::ParseResult& args) {
   s.seed = args.count("seed") ? args["seed"].as<uint64_t>() : s.analog.seed;
   if (args.count("json")) s.json_path = args["json"].as<std::string>();
   if (args.count("placement")) s.placement_path = args["placement"].as<std::string>();
+  s.preprocessing = models::resolve_preprocessing(
+      args.count("preprocess") ? args["preprocess"].as<std::string>() : "", s.model_path);
   if (args.count("calibration"))
     s.calibration_source = args["calibration"].as<std::string>();
   else if (s.mode == ExecMode::kAnalog && s.analog.adc_range == AdcRangeMode::kCalibrated)
@@ -115,8 +120,8 @@ LoadedModel load_model(const CommonSettings& s) {
   opt.analog = s.analog;
   opt.placement = placement_overrides(s);
   LoadedModel m{Model::load(s.model_path, opt), {}};
-  m.calibration_images = models::calibrate_on_images(m.model, s.calibration_source,
-                                                     s.analog.calibration_images, s.threads);
+  m.calibration_images = models::calibrate_on_images(
+      m.model, s.calibration_source, s.analog.calibration_images, s.threads, s.preprocessing);
   return m;
 }
 

@@ -6,11 +6,12 @@
 #include <string>
 
 #include "engine/model.h"
+#include "models/data/preprocessing.h"
 
 namespace aimc::cli {
 
-// Adds --model, --mode, --analog, --set, --calibration, --placement, --seed,
-// --kernels, --threads, --json, --help.
+// Adds --model, --mode, --analog, --set, --calibration, --preprocess,
+// --placement, --seed, --kernels, --threads, --json, --help.
 void add_common_options(cxxopts::Options& options);
 
 // Parses argv; throws BadInput on unknown/ill-typed options.
@@ -24,8 +25,11 @@ struct CommonSettings {
   AnalogConfig analog;  // effective configuration in analog mode
   uint64_t seed = 0;
   std::string json_path;           // empty: no JSON file
-  std::string calibration_source;  // images for `calibrated` ADC ranges
-  std::string placement_path;      // --placement: a hand-edited placement (empty: none)
+  std::string calibration_source;  // images or .npy for `calibrated` ADC ranges
+  // How images become the model's input: --preprocess, else the model's
+  // sidecar <model>.preprocess.json, else keras-mobilenet.
+  models::Preprocessing preprocessing;
+  std::string placement_path;  // --placement: a hand-edited placement (empty: none)
 };
 
 // Resolves defaults: the shared QDQ model (the fp32 one for --mode float),
@@ -36,7 +40,7 @@ CommonSettings common_settings(const cxxopts::ParseResult& args);
 PlacementOverrides placement_overrides(const CommonSettings& s);
 
 // Loads the model; in analog mode with calibrated ADC ranges, also calibrates
-// it on the first calibration_images images of --calibration.
+// it on the first calibration_images samples of --calibration.
 struct LoadedModel {
   Model model;
   std::vector<std::string> calibration_images;  // used for the ADC ranges

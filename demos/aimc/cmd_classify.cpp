@@ -5,10 +5,9 @@
 #include "demos/aimc/commands.h"
 #include "demos/aimc/run_timing.h"
 #include "engine/error.h"
-#include "models/data/crops.h"
 #include "models/data/labels.h"
 #include "models/data/shared_paths.h"
-#include "models/studies/classifier.h"
+#include "models/studies/evaluate.h"
 #include "models/studies/topk.h"
 
 namespace aimc::cli {
@@ -36,9 +35,9 @@ int cmd_classify(int argc, char** argv) {
       args.count("labels") ? args["labels"].as<std::string>() : models::default_labels_path();
   const models::Labels labels = models::load_labels(labels_path);
   LoadedModel loaded = load_model(s);
+  models::check_preprocessing_fits(s.preprocessing, loaded.model);
   const models::Classifier classifier(std::move(loaded.model));
-  const auto crops = models::load_crops(paths, s.threads);
-  const auto scores = classifier.scores(crops, static_cast<int>(paths.size()), s.threads);
+  const auto scores = models::image_scores(classifier.model(), paths, s.preprocessing, s.threads);
   nlohmann::json results = nlohmann::json::array();
   for (std::size_t i = 0; i < paths.size(); ++i) {
     if (static_cast<int>(scores[i].size()) != labels.size()) {
@@ -57,7 +56,9 @@ int cmd_classify(int argc, char** argv) {
   }
   const nlohmann::json cluster = report_run_timing(args, classifier.model());
   if (!s.json_path.empty()) {
-    nlohmann::json j = {{"results", results}, {"mode", exec_mode_name(s.mode)}};
+    nlohmann::json j = {{"results", results},
+                        {"mode", exec_mode_name(s.mode)},
+                        {"preprocess", models::preprocessing_to_json(s.preprocessing)}};
     if (!cluster.is_null()) j["timing"] = cluster;
     if (s.mode == ExecMode::kAnalog)
       j["analog"] = analog_record(s, classifier.model(), loaded.calibration_images);

@@ -43,20 +43,24 @@ int cmd_eval(int argc, char** argv) {
   eo.batch = positive_int(args, "batch");
   eo.threads = s.threads;
   LoadedModel loaded = load_model(s);
+  models::check_preprocessing_fits(s.preprocessing, loaded.model);
   const models::Classifier classifier(std::move(loaded.model));
   models::EvalResult r;
   {
     ProgressBar bar("eval");
-    r = models::evaluate(classifier, images, eo,
-                         [&](int done, int total) { bar.update(done, total); });
+    r = models::evaluate(
+        classifier, images, eo, [&](int done, int total) { bar.update(done, total); },
+        s.preprocessing);
   }
   const double top1 = r.images ? double(r.top1) / r.images : 0;
   const double top5 = r.images ? double(r.top5) / r.images : 0;
   std::printf(
-      "model   %s\nmode    %s\nimages  %d\ntop-1   %d/%d = %.4f\ntop-5   %d/%d = %.4f\nspeed   "
+      "model   %s\nmode    %s\npreproc %s (%s)\nimages  %d\ntop-1   %d/%d = %.4f\ntop-5   %d/%d = "
+      "%.4f\nspeed   "
       "%.1f images/s (%d threads, batch %d, incl. decoding)\n",
-      s.model_path.c_str(), exec_mode_name(s.mode).c_str(), r.images, r.top1, r.images, top1,
-      r.top5, r.images, top5, r.images_per_second(), s.threads, eo.batch);
+      s.model_path.c_str(), exec_mode_name(s.mode).c_str(), s.preprocessing.name.c_str(),
+      s.preprocessing.origin.c_str(), r.images, r.top1, r.images, top1, r.top5, r.images, top5,
+      r.images_per_second(), s.threads, eo.batch);
   const nlohmann::json cluster = report_run_timing(args, classifier.model());
   if (!s.json_path.empty()) {
     nlohmann::json j = {{"model", s.model_path},
@@ -72,7 +76,8 @@ int cmd_eval(int argc, char** argv) {
                          {{"threads", s.threads},
                           {"batch", eo.batch},
                           {"labels", labels_path},
-                          {"images_source", images_dir}}}};
+                          {"images_source", images_dir},
+                          {"preprocess", models::preprocessing_to_json(s.preprocessing)}}}};
     // The full effective analog configuration and calibration, so a result
     // can be reproduced.
     if (s.mode == ExecMode::kAnalog) {

@@ -53,6 +53,11 @@ int cmd_sensitivity(int argc, char** argv) {
   const int batch = positive_int(args, "batch");
   if (!s.placement_path.empty())
     throw bad_input("--placement", "sensitivity places one layer at a time itself");
+  // The study decodes its images (and calibration images) once, the Keras way.
+  if (!s.preprocessing.is_keras_mobilenet())
+    throw bad_input(s.preprocessing.name,
+                    "sensitivity runs keras-mobilenet preprocessing only, not '" +
+                        s.preprocessing.name + "' (" + s.preprocessing.origin + ")");
   const models::LayerSensitivity study(
       s.model_path, std::move(images),
       {s.analog, s.kernels, s.calibration_source, s.threads, batch});

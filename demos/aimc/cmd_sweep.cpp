@@ -16,6 +16,7 @@
 #include "engine/passes/placement_file.h"
 #include "models/data/dataset.h"
 #include "models/data/labels.h"
+#include "models/data/preprocessing.h"
 #include "models/data/shared_paths.h"
 #include "models/studies/results_log.h"
 #include "models/studies/sweep_grid.h"
@@ -45,8 +46,10 @@ cxxopts::Options sweep_options() {
       ("summary", "summary CSV (default: OUT with .csv)", cxxopts::value<std::string>())
       ("limit", "only the first N images", cxxopts::value<int>())
       ("seeds", "seeds per point (overrides the grid's)", cxxopts::value<int>())
-      ("calibration", "images for calibrated ADC ranges (default: the shared images)",
-       cxxopts::value<std::string>())
+      ("calibration", "calibration set for calibrated ADC ranges: images, a .npy of N samples or "
+       "a directory of .npy files (default: the shared images)", cxxopts::value<std::string>())
+      ("preprocess", "image preprocessing (keras-mobilenet only; default: MODEL.preprocess.json "
+       "beside the model when present)", cxxopts::value<std::string>())
       ("placement", "placement JSON (aimc place, hand-edited) applied at every point",
        cxxopts::value<std::string>())
       ("threads", "OpenMP threads (default: all cores)", cxxopts::value<int>())
@@ -82,6 +85,12 @@ SweepCommand read_sweep_command(const cxxopts::ParseResult& args) {
   const std::string images_dir = option_or(args, "images", models::default_images_dir());
   const std::string labels_path = option_or(args, "labels", models::default_labels_path());
   setup.calibration = option_or(args, "calibration", models::default_images_dir());
+  // The sweep decodes its images once, the Keras way.
+  const models::Preprocessing prep =
+      models::resolve_preprocessing(option_or(args, "preprocess", ""), setup.model_path);
+  if (!prep.is_keras_mobilenet())
+    throw bad_input(prep.name, "sweep runs keras-mobilenet preprocessing only, not '" + prep.name +
+                                   "' (" + prep.origin + ")");
   setup.threads = args.count("threads")
                       ? positive_int(args, "threads")
                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

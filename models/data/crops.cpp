@@ -9,13 +9,19 @@
 namespace aimc::models {
 
 std::vector<uint8_t> load_crops(const std::vector<std::string>& paths, int threads) {
-  std::vector<uint8_t> crops(paths.size() * kCropBytes);
+  return load_crops(paths, threads, Preprocessing{});
+}
+
+std::vector<uint8_t> load_crops(const std::vector<std::string>& paths, int threads,
+                                const Preprocessing& p) {
+  const std::size_t bytes = std::size_t(p.input_height()) * p.input_width() * 3;
+  std::vector<uint8_t> crops(paths.size() * bytes);
   std::vector<std::exception_ptr> errors(paths.size());
 #pragma omp parallel for num_threads(threads) schedule(dynamic)
   for (std::size_t i = 0; i < paths.size(); ++i) {
     try {
-      const RgbImage crop = preprocess_reference(decode_image_file(paths[i]));
-      std::copy(crop.pixels.begin(), crop.pixels.end(), crops.begin() + i * kCropBytes);
+      const RgbImage crop = preprocess_image(decode_image_file(paths[i]), p);
+      std::copy(crop.pixels.begin(), crop.pixels.end(), crops.begin() + i * bytes);
     } catch (...) {
       errors[i] = std::current_exception();  // exceptions must not cross the OpenMP region
     }

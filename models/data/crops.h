@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "models/data/preprocessing.h"
+
 namespace aimc::models {
 
 inline constexpr int64_t kCropBytes = 224 * 224 * 3;
@@ -13,6 +15,10 @@ inline constexpr int64_t kCropBytes = 224 * 224 * 3;
 // Decodes and preprocesses image files into crops (parallel over images;
 // each image's bytes are independent of the thread count).
 std::vector<uint8_t> load_crops(const std::vector<std::string>& paths, int threads);
+// The same with the resize and crop of `p`: input_height() × input_width()
+// RGB bytes per image.
+std::vector<uint8_t> load_crops(const std::vector<std::string>& paths, int threads,
+                                const Preprocessing& p);
 
 // Crops [first, first + count) of a packed crop buffer.
 inline std::span<const uint8_t> crop_range(std::span<const uint8_t> crops, int first, int count) {

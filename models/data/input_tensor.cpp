@@ -24,4 +24,45 @@ Tensor mobilenet_input_from_pixels(std::span<const uint8_t> pixels, int batch, i
   return t;
 }
 
+namespace {
+
+// Writes every element through `put(index, pixel, channel)`: the tensor's
+// channel c is the image's channel c, or 2 - c for BGR.
+template <typename Put>
+void scatter(std::span<const uint8_t> pixels, int batch, const Preprocessing& p, Put put) {
+  const int64_t plane = int64_t{p.input_height()} * p.input_width();
+  const bool nchw = p.layout == Layout::kNchw;
+  const bool bgr = p.channels == ChannelOrder::kBgr;
+  for (int64_t b = 0; b < batch; ++b) {
+    for (int64_t q = 0; q < plane; ++q) {
+      for (int c = 0; c < 3; ++c) {
+        const uint8_t v = pixels[(b * plane + q) * 3 + (bgr ? 2 - c : c)];
+        put(nchw ? (b * 3 + c) * plane + q : (b * plane + q) * 3 + c, v, c);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Tensor input_from_pixels(std::span<const uint8_t> pixels, int batch, const Preprocessing& p) {
+  const int64_t plane = int64_t{p.input_height()} * p.input_width();
+  if (static_cast<int64_t>(pixels.size()) != batch * plane * 3) {
+    throw std::invalid_argument("pixel buffer size does not match the batch");
+  }
+  Tensor t(p.dtype(), p.input_shape(batch));
+  if (p.raw_uint8) {
+    uint8_t* dst = t.data<uint8_t>();
+    scatter(pixels, batch, p, [&](int64_t i, uint8_t v, int) { dst[i] = v; });
+    return t;
+  }
+  float* dst = t.data<float>();
+  // float32 throughout, as Keras and torchvision compute it; dividing by a
+  // std of 1 is exact, so keras-mobilenet equals p / 127.5 - 1.
+  scatter(pixels, batch, p, [&](int64_t i, uint8_t v, int c) {
+    dst[i] = (static_cast<float>(v) / p.scale - p.mean[c]) / p.stddev[c];
+  });
+  return t;
+}
+
 }  // namespace aimc::models

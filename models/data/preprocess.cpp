@@ -141,25 +141,44 @@ RgbImage resize_shorter_side(const RgbImage& img, int shorter) {
   return resize_bilinear(img, w, h);
 }
 
-RgbImage center_crop(const RgbImage& img, int size) {
-  if (img.width < size || img.height < size) {
+RgbImage center_crop(const RgbImage& img, int size) { return center_crop(img, size, size); }
+
+RgbImage center_crop(const RgbImage& img, int height, int width) {
+  if (img.width < width || img.height < height) {
     throw bad_input("center crop", "image of " + std::to_string(img.width) + "x" +
                                        std::to_string(img.height) + " is smaller than " +
-                                       std::to_string(size) + "x" + std::to_string(size));
+                                       std::to_string(width) + "x" + std::to_string(height));
   }
-  // Python's round((h - size) / 2): half to even, which nearbyint does.
-  const int top = static_cast<int>(std::nearbyint((img.height - size) / 2.0));
-  const int left = static_cast<int>(std::nearbyint((img.width - size) / 2.0));
-  RgbImage out{size, size, std::vector<uint8_t>(std::size_t(size) * size * 3)};
-  for (int y = 0; y < size; ++y) {
+  // Python's round((h - size) / 2): half to even, which nearbyint does
+  // (torchvision's CenterCrop rounds the same way).
+  const int top = static_cast<int>(std::nearbyint((img.height - height) / 2.0));
+  const int left = static_cast<int>(std::nearbyint((img.width - width) / 2.0));
+  RgbImage out{width, height, std::vector<uint8_t>(std::size_t(width) * height * 3)};
+  for (int y = 0; y < height; ++y) {
     const uint8_t* src = &img.pixels[(std::size_t(top + y) * img.width + left) * 3];
-    std::copy(src, src + size * 3, &out.pixels[std::size_t(y) * size * 3]);
+    std::copy(src, src + width * 3, &out.pixels[std::size_t(y) * width * 3]);
   }
   return out;
 }
 
 RgbImage preprocess_reference(const RgbImage& img) {
   return center_crop(resize_shorter_side(img, 256), 224);
+}
+
+RgbImage preprocess_image(const RgbImage& img, const Preprocessing& p) {
+  RgbImage sized;
+  switch (p.resize) {
+    case ResizePolicy::kShorterSide:
+      sized = resize_shorter_side(img, p.resize_height);
+      break;
+    case ResizePolicy::kExact:
+      sized = resize_bilinear(img, p.resize_width, p.resize_height);
+      break;
+    case ResizePolicy::kNone:
+      sized = img;
+      break;
+  }
+  return p.crop_height > 0 ? center_crop(sized, p.crop_height, p.crop_width) : sized;
 }
 
 }  // namespace aimc::models

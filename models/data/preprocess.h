@@ -4,6 +4,7 @@
 // fixed-point coefficients, horizontal pass then vertical pass with 8-bit
 // rounding in between), then a center crop.
 #include "models/data/image_decode.h"
+#include "models/data/preprocessing.h"
 
 namespace aimc::models {
 
@@ -18,8 +19,14 @@ RgbImage resize_shorter_side(const RgbImage& img, int shorter = 256);
 // top = round((h - size) / 2), left likewise, rounding half to even (Python's
 // round). Throws BadInput when the image is smaller than the crop.
 RgbImage center_crop(const RgbImage& img, int size = 224);
+RgbImage center_crop(const RgbImage& img, int height, int width);
 
 // Resize the shorter side to 256, then center-crop 224.
 RgbImage preprocess_reference(const RgbImage& img);
+
+// The resize and crop `p` describes: an input_height() × input_width() RGB
+// image (channel order, layout and normalisation come after, in
+// input_tensor.h).
+RgbImage preprocess_image(const RgbImage& img, const Preprocessing& p);
 
 }  // namespace aimc::models

@@ -1,42 +1,126 @@
 #include "models/studies/calibration.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 
 #include "engine/error.h"
 #include "models/data/crops.h"
 #include "models/data/dataset.h"
 #include "models/data/input_tensor.h"
+#include "models/data/model_inputs.h"
+#include "models/data/npy.h"
 
 namespace aimc::models {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The files of `dir` (recursively) that `keep` accepts, in path order.
+template <typename Keep>
+std::vector<std::string> files_under(const std::string& dir, Keep keep) {
+  std::error_code ec;
+  std::vector<std::string> paths;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec))
+    if (e.is_regular_file() && keep(e.path().string())) paths.push_back(e.path().string());
+  if (ec) throw bad_input(dir, "cannot list the calibration set: " + ec.message());
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+bool sample_fits(const Shape& sample, const Shape& input) {
+  if (sample.size() + 1 != input.size()) return false;
+  for (std::size_t d = 0; d < sample.size(); ++d)
+    if (input[d + 1] >= 0 && input[d + 1] != sample[d]) return false;
+  return true;
+}
+
+}  // namespace
+
 std::vector<std::string> calibration_images(const std::string& source, int count) {
   std::error_code ec;
   std::vector<std::string> paths;
   if (fs::is_directory(source, ec)) {
-    for (const auto& e : fs::recursive_directory_iterator(source, ec))
-      if (e.is_regular_file() && is_image_file(e.path().string()))
-        paths.push_back(e.path().string());
-    if (ec) throw bad_input(source, "cannot list the calibration images: " + ec.message());
+    paths = files_under(source, is_image_file);
   } else if (fs::is_regular_file(source, ec) && is_image_file(source)) {
     paths.push_back(source);
   } else {
-    throw bad_input(source, "calibration images not found (expected a directory or an image)");
+    throw bad_input(source,
+                    "calibration set not found (expected a directory of images or .npy files, an "
+                    "image or a .npy file)");
   }
   if (paths.empty()) throw bad_input(source, "contains no calibration images");
-  std::sort(paths.begin(), paths.end());
   if (static_cast<int>(paths.size()) > count) paths.resize(count);
   return paths;
 }
 
+bool is_tensor_calibration_source(const std::string& source) {
+  std::error_code ec;
+  if (!fs::is_directory(source, ec)) return is_npy_path(source);
+  const bool npy = !files_under(source, is_npy_path).empty();
+  if (npy && !files_under(source, is_image_file).empty())
+    throw bad_input(source, "holds both images and .npy files; give a folder of one kind");
+  return npy;
+}
+
+Tensor calibration_tensors(const std::string& source, int count, const Model& model,
+                           std::vector<std::string>* files_used) {
+  const auto inputs = model_inputs(model);
+  if (inputs.size() != 1 || inputs[0].shape.empty()) {
+    throw bad_input(source,
+                    "calibration from .npy feeds one input with a batch axis; the model "
+                    "has " +
+                        std::to_string(inputs.size()) + " inputs");
+  }
+  const ModelInput& in = inputs[0];
+  std::error_code ec;
+  const std::vector<std::string> files =
+      fs::is_directory(source, ec) ? files_under(source, is_npy_path) : std::vector{source};
+  std::string bytes;
+  Shape sample;
+  int64_t n = 0;
+  for (const std::string& file : files) {
+    if (n >= count) break;
+    const Tensor t = read_npy_file(file);
+    // A file holds one sample (no batch axis) or several along its first axis.
+    const bool one = t.shape().size() + 1 == in.shape.size();
+    const Shape s =
+        one || t.shape().empty() ? t.shape() : Shape(t.shape().begin() + 1, t.shape().end());
+    if (t.dtype() != in.dtype || !sample_fits(s, in.shape) || (n > 0 && s != sample)) {
+      throw bad_input(file, "calibration samples of " + dtype_name(t.dtype()) + " " + shape_str(s) +
+                                " (the file holds " + shape_str(t.shape()) +
+                                ") do not fit the model input '" + in.name + "', " +
+                                dtype_name(in.dtype) + " " + shape_str(in.shape));
+    }
+    sample = s;
+    const int64_t have = one ? 1 : t.dim(0);
+    const int64_t take = std::min<int64_t>(have, count - n);
+    if (take == 0) continue;
+    bytes.append(reinterpret_cast<const char*>(t.raw()), t.byte_size() / have * take);
+    n += take;
+    if (files_used) files_used->push_back(file);
+  }
+  if (n == 0) throw bad_input(source, "contains no calibration samples");
+  Shape shape{n};
+  shape.insert(shape.end(), sample.begin(), sample.end());
+  Tensor out(in.dtype, shape);
+  std::memcpy(out.raw(), bytes.data(), bytes.size());
+  return out;
+}
+
 std::vector<std::string> calibrate_on_images(Model& model, const std::string& source, int count,
-                                             int threads) {
+                                             int threads, const Preprocessing& p) {
   if (!model.needs_calibration()) return {};
+  if (is_tensor_calibration_source(source)) {
+    std::vector<std::string> files;
+    model.calibrate({calibration_tensors(source, count, model, &files)}, threads);
+    return files;
+  }
+  check_preprocessing_fits(p, model);
   const auto paths = calibration_images(source, count);
-  const auto crops = load_crops(paths, threads);
-  model.calibrate({mobilenet_input_from_pixels(crops, static_cast<int>(paths.size()))}, threads);
+  const auto crops = load_crops(paths, threads, p);
+  model.calibrate({input_from_pixels(crops, static_cast<int>(paths.size()), p)}, threads);
   return paths;
 }
 

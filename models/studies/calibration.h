@@ -1,11 +1,15 @@
 #pragma once
-// ADC calibration of an analog model on real images (range mode
-// `calibrated`): the first N images of a directory (sorted by path, so the
-// set is reproducible) or the given image files.
+// ADC calibration of an analog model (range mode `calibrated`) on a
+// calibration set: the first N images of a directory (sorted by path, so
+// the set is reproducible) or an image file, preprocessed for the model; or,
+// for any model, tensors: a .npy file of N samples (first axis N, then the
+// model input's shape) or a directory of .npy files (each one sample, or
+// several along its first axis), in path order.
 #include <string>
 #include <vector>
 
 #include "engine/model.h"
+#include "models/data/preprocessing.h"
 
 namespace aimc::models {
 
@@ -13,8 +17,17 @@ namespace aimc::models {
 // one image file): its first `count` image files in path order.
 std::vector<std::string> calibration_images(const std::string& source, int count);
 
-// Runs the model's calibration on those images; returns the paths used.
+// True when `source` is a .npy file or a directory holding .npy files.
+bool is_tensor_calibration_source(const std::string& source);
+
+// The first `count` samples of a tensor source as one batch for the model's
+// input; BadInput names the file and both shapes when they do not fit.
+Tensor calibration_tensors(const std::string& source, int count, const Model& model,
+                           std::vector<std::string>* files_used = nullptr);
+
+// Runs the model's calibration on the source (a no-op unless the model
+// needs it); returns the image or .npy files used.
 std::vector<std::string> calibrate_on_images(Model& model, const std::string& source, int count,
-                                             int threads);
+                                             int threads, const Preprocessing& p = {});
 
 }  // namespace aimc::models

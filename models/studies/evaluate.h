@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/data/dataset.h"
+#include "models/data/preprocessing.h"
 #include "models/studies/classifier.h"
 #include "models/studies/topk.h"
 
@@ -23,10 +24,19 @@ struct EvalResult : TopKCounts {
   double images_per_second() const { return seconds > 0 ? images / seconds : 0; }
 };
 
-// progress(done, total) is called after each batch.
+// progress(done, total) is called after each batch; `preprocessing` makes
+// each image the model's input.
 EvalResult evaluate(const Classifier& classifier, const std::vector<LabeledImage>& images,
                     const EvalOptions& options,
-                    const std::function<void(int, int)>& progress = nullptr);
+                    const std::function<void(int, int)>& progress = nullptr,
+                    const Preprocessing& preprocessing = {});
+
+// The scores ([image][class]) of image files preprocessed by `p`; the first
+// image's index keys the analog noise, as Classifier::scores.
+std::vector<std::vector<float>> image_scores(const Model& model,
+                                             const std::vector<std::string>& paths,
+                                             const Preprocessing& p, int threads,
+                                             int64_t first_image = 0);
 
 // The same counts over `crops` (load_crops of the images, in order). Each
 // batch's first image index keys the analog noise, as in evaluate().
