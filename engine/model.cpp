@@ -9,6 +9,7 @@
 #include "engine/kernels/float/float_depthwise_block.h"
 #include "engine/onnx_import.h"
 #include "engine/passes/fold_batchnorm.h"
+#include "engine/passes/fold_constants.h"
 #include "engine/passes/fuse_conv_add.h"
 #include "engine/passes/fuse_conv_clip.h"
 #include "engine/passes/fuse_depthwise_block.h"
@@ -53,6 +54,8 @@ Graph prepare_graph(Graph graph, const ModelOptions& options, int* lowered_ops) 
   // Shapes first: contradictions are refused at load time, naming the node,
   // and every value carries its static shape (batch -1) for later passes.
   infer_shapes(graph);
+  // Constant and batch-shape subgraphs become initializers (shapes re-inferred).
+  fold_constants(graph);
   int lowered = 0;
   if (options.mode != ExecMode::kFloat) lowered = lower_qdq(graph).lowered_ops;
   fold_batchnorm_into_conv(graph);

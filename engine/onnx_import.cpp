@@ -191,6 +191,31 @@ AttrValue attr_from_proto(const onnx::AttributeProto& a, const std::string& wher
   }
 }
 
+// The tensor of a Constant node, from whichever of its value attributes it has.
+Tensor constant_value(const Node& n, const std::string& source) {
+  if (n.outputs.size() != 1 || n.attrs.size() != 1) {
+    throw bad_input(source, n.label() + ": a Constant needs one output and one value attribute");
+  }
+  if (n.has_attr("value")) return n.attr_tensor("value");
+  if (n.has_attr("value_float")) {
+    return Tensor::from<float>({}, std::vector<float>{n.attr_float("value_float", 0.0f)});
+  }
+  if (n.has_attr("value_int")) {
+    return Tensor::from<int64_t>({}, std::vector<int64_t>{n.attr_int("value_int", 0)});
+  }
+  if (n.has_attr("value_floats")) {
+    const auto v = n.attr_floats("value_floats");
+    return Tensor::from<float>({static_cast<int64_t>(v.size())}, v);
+  }
+  if (n.has_attr("value_ints")) {
+    const auto v = n.attr_ints("value_ints");
+    return Tensor::from<int64_t>({static_cast<int64_t>(v.size())}, v);
+  }
+  throw bad_input(source, n.label() +
+                              ": only tensor, float and int Constants are supported (not '" +
+                              n.attrs.begin()->first + "')");
+}
+
 ValueInfo value_info_from_proto(const onnx::ValueInfoProto& v, const std::string& where) {
   ValueInfo info;
   if (!v.type().has_tensor_type())
@@ -323,10 +348,8 @@ Graph import_model(const std::string& bytes, const ImportContext& ctx) {
     }
     // Constants become initializers so every later pass sees one kind of constant.
     if (n.op_type == "Constant") {
-      if (!n.has_attr("value") || n.outputs.size() != 1) {
-        throw bad_input(source, n.label() + ": only the 'value' form of Constant is supported");
-      }
-      g.initializers[n.outputs[0]] = n.attr_tensor("value");
+      Tensor value = constant_value(n, source);
+      g.initializers[n.outputs[0]] = std::move(value);
       available.insert(n.outputs[0]);
       continue;
     }

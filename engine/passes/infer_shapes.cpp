@@ -10,6 +10,7 @@
 
 #include "engine/error.h"
 #include "engine/limits.h"
+#include "engine/passes/infer_shapes_ops.h"
 
 namespace aimc {
 namespace {
@@ -672,6 +673,18 @@ Outputs infer_dequantize(const NodeCtx& c) {
 
 // ---- driver ----------------------------------------------------------------------
 
+// Shape, Gather, reductions, Resize, ... (engine/passes/infer_shapes_ops.h).
+Outputs infer_op(const NodeCtx& c) {
+  OpShapeView view{c.node(), c.opset(), {}, [&](std::size_t i) { return c.constant_ints(i); },
+                   [&](const std::string& w) { c.fail(w); }};
+  for (std::size_t i = 0; i < c.node().inputs.size(); ++i) {
+    view.inputs.push_back({c.dtype(i), c.shape(i)});
+  }
+  Outputs out;
+  for (ShapeFact& f : infer_op_shapes(view)) out.push_back({f.dtype, std::move(f.shape)});
+  return out;
+}
+
 using Rule = Outputs (*)(const NodeCtx&);
 
 const std::map<std::string, Rule>& rules() {
@@ -679,26 +692,49 @@ const std::map<std::string, Rule>& rules() {
       {"Add", infer_binary},
       {"AveragePool", infer_pool},
       {"BatchNormalization", infer_batchnorm},
+      {"Cast", infer_op},
       {"Clip", infer_unary},
       {"Concat", infer_concat},
+      {"ConstantOfShape", infer_op},
       {"Conv", infer_conv},
       {"DequantizeLinear", infer_dequantize},
       {"Div", infer_binary},
+      {"Dropout", infer_op},
+      {"Expand", infer_op},
       {"Flatten", infer_flatten},
+      {"Gather", infer_op},
       {"Gemm", infer_gemm},
       {"GlobalAveragePool", infer_global_pool},
+      {"HardSigmoid", infer_unary},
+      {"HardSwish", infer_unary},
       {"Identity", infer_unary},
+      {"LRN", infer_unary},
+      {"LeakyRelu", infer_unary},
+      {"LogSoftmax", infer_softmax},
       {"MatMul", infer_matmul},
       {"MaxPool", infer_pool},
+      {"Mean", infer_op},
       {"Mul", infer_binary},
       {"Pad", infer_pad},
       {"QuantizeLinear", infer_quantize},
+      {"ReduceMax", infer_op},
+      {"ReduceMean", infer_op},
+      {"ReduceSum", infer_op},
       {"Relu", infer_unary},
       {"Reshape", infer_reshape},
+      {"Resize", infer_op},
+      {"Shape", infer_op},
       {"Sigmoid", infer_unary},
+      {"Slice", infer_op},
       {"Softmax", infer_softmax},
+      {"Split", infer_op},
+      {"Squeeze", infer_op},
       {"Sub", infer_binary},
+      {"Sum", infer_op},
+      {"Tanh", infer_unary},
       {"Transpose", infer_transpose},
+      {"Unsqueeze", infer_op},
+      {"Upsample", infer_op},
   };
   return kRules;
 }

@@ -33,4 +33,33 @@ std::unique_ptr<Kernel> make_quantize_linear(const Node& n, const Graph& g, cons
 std::unique_ptr<Kernel> make_dequantize_linear(const Node& n, const Graph& g,
                                                const KernelOptions& o);
 
+// Shapes and element types (float_dims.cpp), selection (float_index_ops.cpp).
+std::unique_ptr<Kernel> make_shape(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_unsqueeze(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_squeeze(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_expand(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_identity(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_dropout(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_constant(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_constant_of_shape(const Node& n, const Graph& g,
+                                               const KernelOptions& o);
+std::unique_ptr<Kernel> make_cast(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_gather(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_slice(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_split(const Node& n, const Graph& g, const KernelOptions& o);
+// Reductions (float_reduce.cpp).
+std::unique_ptr<Kernel> make_reduce_sum(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_reduce_mean(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_reduce_max(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_sum(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_mean(const Node& n, const Graph& g, const KernelOptions& o);
+// Activations (float_activations.cpp, float_softmax.cpp) and Resize.
+std::unique_ptr<Kernel> make_leaky_relu(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_tanh(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_hard_sigmoid(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_hard_swish(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_lrn(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_log_softmax(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_resize(const Node& n, const Graph& g, const KernelOptions& o);
+
 }  // namespace aimc::floatk

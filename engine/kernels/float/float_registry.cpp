@@ -26,6 +26,31 @@ void add_float_kernels(std::vector<std::pair<std::string, KernelFactory>>& table
   table.emplace_back("BatchNormalization", make_batch_normalization);
   table.emplace_back("QuantizeLinear", make_quantize_linear);
   table.emplace_back("DequantizeLinear", make_dequantize_linear);
+  table.emplace_back("Shape", make_shape);
+  table.emplace_back("Unsqueeze", make_unsqueeze);
+  table.emplace_back("Squeeze", make_squeeze);
+  table.emplace_back("Expand", make_expand);
+  table.emplace_back("Identity", make_identity);
+  table.emplace_back("Dropout", make_dropout);
+  table.emplace_back("Constant", make_constant);
+  table.emplace_back("ConstantOfShape", make_constant_of_shape);
+  table.emplace_back("Cast", make_cast);
+  table.emplace_back("Gather", make_gather);
+  table.emplace_back("Slice", make_slice);
+  table.emplace_back("Split", make_split);
+  table.emplace_back("ReduceSum", make_reduce_sum);
+  table.emplace_back("ReduceMean", make_reduce_mean);
+  table.emplace_back("ReduceMax", make_reduce_max);
+  table.emplace_back("Sum", make_sum);
+  table.emplace_back("Mean", make_mean);
+  table.emplace_back("LeakyRelu", make_leaky_relu);
+  table.emplace_back("Tanh", make_tanh);
+  table.emplace_back("HardSigmoid", make_hard_sigmoid);
+  table.emplace_back("HardSwish", make_hard_swish);
+  table.emplace_back("LRN", make_lrn);
+  table.emplace_back("LogSoftmax", make_log_softmax);
+  table.emplace_back("Resize", make_resize);
+  table.emplace_back("Upsample", make_resize);
 }
 
 }  // namespace aimc

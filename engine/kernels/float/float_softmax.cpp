@@ -1,5 +1,6 @@
-// Softmax. Opset >= 13 normalises along one axis (default -1); older opsets
+// Softmax and LogSoftmax. Opset >= 13 normalises along one axis (default -1); older opsets
 // coerce the input to 2-D at `axis` (default 1) and normalise each row.
+#include <cmath>
 #include <limits>
 
 #include "engine/kernels/float/float_common.h"
@@ -10,7 +11,7 @@ namespace {
 
 class SoftmaxKernel : public Kernel {
  public:
-  SoftmaxKernel(const Node& n, const Graph& g) : node_(n), graph_(g) {
+  SoftmaxKernel(const Node& n, const Graph& g, bool log) : node_(n), graph_(g), log_(log) {
     coerce_2d_ = g.opset > 0 && g.opset < 13;
     axis_ = n.attr_int("axis", coerce_2d_ ? 1 : -1);
   }
@@ -50,8 +51,12 @@ class SoftmaxKernel : public Kernel {
         py[base + i * stride] = e;
         sum += e;
       }
+      // log(e / sum) as (x - max) - log(sum): exact where the quotient underflows.
+      const double log_sum = log_ ? std::log(sum) : 0.0;
       for (int64_t i = 0; i < len; ++i) {
-        py[base + i * stride] = static_cast<float>(py[base + i * stride] / sum);
+        float& y = py[base + i * stride];
+        y = log_ ? static_cast<float>((px[base + i * stride] - mx) - log_sum)
+                 : static_cast<float>(y / sum);
       }
     }
   }
@@ -59,6 +64,7 @@ class SoftmaxKernel : public Kernel {
  private:
   const Node& node_;
   const Graph& graph_;
+  bool log_ = false;
   bool coerce_2d_ = false;
   int64_t axis_ = -1;
 };
@@ -66,7 +72,10 @@ class SoftmaxKernel : public Kernel {
 }  // namespace
 
 std::unique_ptr<Kernel> make_softmax(const Node& n, const Graph& g, const KernelOptions&) {
-  return std::make_unique<SoftmaxKernel>(n, g);
+  return std::make_unique<SoftmaxKernel>(n, g, /*log=*/false);
+}
+std::unique_ptr<Kernel> make_log_softmax(const Node& n, const Graph& g, const KernelOptions&) {
+  return std::make_unique<SoftmaxKernel>(n, g, /*log=*/true);
 }
 
 }  // namespace aimc::floatk
