@@ -11,6 +11,7 @@
 #include "engine/error.h"
 #include "engine/limits.h"
 #include "engine/passes/infer_shapes_ops.h"
+#include "engine/passes/infer_shapes_recurrent.h"
 
 namespace aimc {
 namespace {
@@ -673,6 +674,17 @@ Outputs infer_dequantize(const NodeCtx& c) {
 
 // ---- driver ----------------------------------------------------------------------
 
+// LSTM, GRU and RNN (engine/passes/infer_shapes_recurrent.h).
+Outputs infer_recurrent(const NodeCtx& c) {
+  std::vector<std::optional<Shape>> in;
+  for (std::size_t i = 0; i < c.node().inputs.size(); ++i) in.push_back(c.shape(i));
+  Outputs out;
+  for (Shape& s : infer_recurrent_shapes(c.node(), in, [&](const std::string& w) { c.fail(w); })) {
+    out.push_back({c.dtype(0), std::move(s)});
+  }
+  return out;
+}
+
 // Shape, Gather, reductions, Resize, ... (engine/passes/infer_shapes_ops.h).
 Outputs infer_op(const NodeCtx& c) {
   OpShapeView view{c.node(), c.opset(), {}, [&](std::size_t i) { return c.constant_ints(i); },
@@ -702,6 +714,7 @@ const std::map<std::string, Rule>& rules() {
       {"Dropout", infer_op},
       {"Expand", infer_op},
       {"Flatten", infer_flatten},
+      {"GRU", infer_recurrent},
       {"Gather", infer_op},
       {"Gemm", infer_gemm},
       {"GlobalAveragePool", infer_global_pool},
@@ -709,6 +722,7 @@ const std::map<std::string, Rule>& rules() {
       {"HardSwish", infer_unary},
       {"Identity", infer_unary},
       {"LRN", infer_unary},
+      {"LSTM", infer_recurrent},
       {"LeakyRelu", infer_unary},
       {"LogSoftmax", infer_softmax},
       {"MatMul", infer_matmul},
@@ -717,6 +731,7 @@ const std::map<std::string, Rule>& rules() {
       {"Mul", infer_binary},
       {"Pad", infer_pad},
       {"QuantizeLinear", infer_quantize},
+      {"RNN", infer_recurrent},
       {"ReduceMax", infer_op},
       {"ReduceMean", infer_op},
       {"ReduceSum", infer_op},

@@ -32,6 +32,10 @@ std::unique_ptr<Kernel> make_batch_normalization(const Node& n, const Graph& g,
 std::unique_ptr<Kernel> make_quantize_linear(const Node& n, const Graph& g, const KernelOptions& o);
 std::unique_ptr<Kernel> make_dequantize_linear(const Node& n, const Graph& g,
                                                const KernelOptions& o);
+// LSTM, GRU and RNN (recurrent_*.cpp).
+std::unique_ptr<Kernel> make_lstm(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_gru(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_rnn(const Node& n, const Graph& g, const KernelOptions& o);
 
 // Shapes and element types (float_dims.cpp), selection (float_index_ops.cpp).
 std::unique_ptr<Kernel> make_shape(const Node& n, const Graph& g, const KernelOptions& o);

@@ -51,6 +51,9 @@ void add_float_kernels(std::vector<std::pair<std::string, KernelFactory>>& table
   table.emplace_back("LogSoftmax", make_log_softmax);
   table.emplace_back("Resize", make_resize);
   table.emplace_back("Upsample", make_resize);
+  table.emplace_back("LSTM", make_lstm);
+  table.emplace_back("GRU", make_gru);
+  table.emplace_back("RNN", make_rnn);
 }
 
 }  // namespace aimc

@@ -1,0 +1,107 @@
+#pragma once
+// What LSTM, GRU and RNN share at run time: the checked inputs and outputs of
+// one run with the index arithmetic of both layouts (RecurrentRun), and a
+// kernel base that prepares the weights and runs the directions, leaving each
+// op only its gate equations (RecurrentKernel::run_direction).
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "engine/kernel.h"
+#include "engine/kernels/float/recurrent_attrs.h"
+#include "engine/kernels/float/recurrent_weights.h"
+
+namespace aimc::floatk {
+
+class RecurrentRun {
+ public:
+  RecurrentRun(const RecurrentAttrs& a, const RecurrentDims& d,
+               std::span<const Tensor* const> inputs, std::span<float* const> outputs,
+               std::vector<int64_t> lengths);
+
+  int64_t seq() const { return seq_; }
+  int64_t batch() const { return batch_; }
+  int64_t hidden() const { return hidden_; }
+  int64_t max_length() const { return max_length_; }
+  int64_t length(int64_t b) const { return lengths_[b]; }
+  const float* x() const { return x_; }
+
+  // Time index of step s of sequence b in direction d (s < length(b)): a
+  // backwards direction walks each sequence from its own last valid step.
+  int64_t time(int d, int64_t s, int64_t b) const {
+    return attrs_.backwards(d) ? lengths_[b] - 1 - s : s;
+  }
+  // Row of X (and of the input projection) holding time t of sequence b.
+  int64_t x_row(int64_t t, int64_t b) const { return layout0() ? t * batch_ + b : b * seq_ + t; }
+
+  // The input projection of every row of X, [rows of X, gates·hidden].
+  std::vector<float> project_inputs(const RecurrentWeights& w) const;
+  // Wb + Rb of direction d (zeros without B), gates·hidden.
+  std::vector<float> summed_bias(int d) const;
+  // Direction d's slice of B: Wb then Rb, gates·hidden each; null if omitted.
+  const float* bias(int d) const;
+  // Direction d's peepholes (P: i, o, f); null if omitted.
+  const float* peepholes(int d) const;
+  // initial_h (which = kInInitialH) or initial_c of direction d as [batch, hidden]; zeros if
+  // omitted.
+  std::vector<float> initial_state(std::size_t which, int d) const;
+
+  // Stores h of time t of sequence b in Y (when Y is wanted).
+  void store_step(int d, int64_t t, int64_t b, const float* h) const;
+  // Stores the final hidden (and cell) states of direction d, [batch, hidden]
+  // each: zero for an empty sequence, as onnxruntime.
+  void store_final(int d, const float* h, const float* c) const;
+
+  float clip(float v) const { return clip_on_ ? (v < -clip_ ? -clip_ : v > clip_ ? clip_ : v) : v; }
+
+ private:
+  bool layout0() const { return attrs_.layout == 0; }
+  int64_t state_offset(int d, int64_t b) const {
+    return (layout0() ? d * batch_ + b : b * attrs_.directions + d) * hidden_;
+  }
+
+  const RecurrentAttrs& attrs_;
+  int64_t seq_, batch_, hidden_, max_length_ = 0;
+  std::span<const Tensor* const> inputs_;
+  const float* x_;
+  float *y_, *y_h_, *y_c_;
+  std::vector<int64_t> lengths_;
+  bool clip_on_;
+  float clip_;
+};
+
+class RecurrentKernel : public Kernel {
+ public:
+  RecurrentKernel(const Node& n, const Graph& g, RecurrentAttrs a);
+  void run(const RunContext& ctx, std::span<const Tensor* const> inputs,
+           std::span<Tensor> outputs) const final;
+
+ protected:
+  const RecurrentAttrs& attrs() const { return attrs_; }
+  // Runs direction d over every sequence of the run: the op's equations.
+  virtual void run_direction(const RecurrentRun& run, int d, const RecurrentWeights& w) const = 0;
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const;
+  std::vector<int64_t> sequence_lengths(const Tensor* lens, const RecurrentDims& d) const;
+  std::vector<RecurrentWeights> weights_of(const Tensor& w, const Tensor& r, int64_t input) const;
+
+  const Node& node_;
+  const Graph& graph_;
+  RecurrentAttrs attrs_;
+  // Packed at load when W and R are initializers, else at every run.
+  std::optional<std::vector<RecurrentWeights>> prepared_;
+};
+
+// The kernels of the three ops for attributes already read (tests set
+// activations the graph IR cannot carry); make_lstm, make_gru and make_rnn
+// (float_kernels.h) read them from the node.
+std::unique_ptr<Kernel> make_lstm_kernel(const Node& n, const Graph& g, RecurrentAttrs a);
+std::unique_ptr<Kernel> make_gru_kernel(const Node& n, const Graph& g, RecurrentAttrs a);
+std::unique_ptr<Kernel> make_rnn_kernel(const Node& n, const Graph& g, RecurrentAttrs a);
+
+// Reads a node's attributes for a kernel, refusing them with BadInput naming the node.
+RecurrentAttrs kernel_recurrent_attrs(const Node& n, const Graph& g);
+
+}  // namespace aimc::floatk
