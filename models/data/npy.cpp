@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -204,6 +205,11 @@ Tensor parse_npy(std::string_view bytes, const std::string& where) {
 }
 
 Tensor read_npy_file(const std::string& path) {
+  // Refused from its size before reading: no tensor is larger (2^28 elements of 8 bytes).
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > (uint64_t(kMaxTensorElements) << 3) + (uint64_t{1} << 20))
+    throw bad_input(path, "a .npy of " + std::to_string(size) + " bytes is larger than any tensor");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw bad_input(path, "cannot open the .npy file");
   std::ostringstream ss;

@@ -117,6 +117,14 @@ std::vector<std::string> calibrate_on_images(Model& model, const std::string& so
     model.calibrate({calibration_tensors(source, count, model, &files)}, threads);
     return files;
   }
+  const auto inputs = model_inputs(model);
+  if (inputs.size() != 1 || inputs[0].shape.size() != 4) {
+    const std::string first = inputs.empty() ? "none" : shape_str(inputs[0].shape);
+    throw bad_input(source, "calibration images (" + shape_str(p.input_shape(-1)) +
+                                ") do not fit a model of " + std::to_string(inputs.size()) +
+                                " input(s), the first " + first +
+                                "; give --calibration a .npy of samples");
+  }
   check_preprocessing_fits(p, model);
   const auto paths = calibration_images(source, count);
   const auto crops = load_crops(paths, threads, p);

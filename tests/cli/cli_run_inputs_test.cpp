@@ -119,6 +119,13 @@ TEST_F(CliRunInputs, AnalogMlpCalibratedFromNpy) {
   EXPECT_NE(bad.err.find("[8]"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("[-1,16]"), std::string::npos) << bad.err;
   EXPECT_FALSE(fs::exists(path("y.npy")));
+  // The default calibration set is images, which an MLP cannot take.
+  const CliResult images = run(
+      "--model '" + m + "' --analog ima-paper --input '" + x + "' --output '" + path("y.npy") + "'",
+      "analog");
+  EXPECT_EQ(images.exit_code, 2) << images.err;
+  EXPECT_NE(images.err.find("[-1,16]"), std::string::npos) << images.err;
+  EXPECT_NE(images.err.find(".npy"), std::string::npos) << images.err;
 }
 
 }  // namespace
