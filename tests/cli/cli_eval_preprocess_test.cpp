@@ -98,5 +98,21 @@ TEST_F(CliEvalPreprocess, BadJsonNamesTheFileAndTheKey) {
   EXPECT_NE(missing.err.find("none.json"), std::string::npos) << missing.err;
 }
 
+// Their image caches are decoded the Keras way: anything else is refused
+// up front rather than silently evaluated with the wrong inputs.
+TEST_F(CliEvalPreprocess, SweepAndSensitivityTakeKerasMobilenetOnly) {
+  write_bytes(dir / "grid.json", R"({"analog": "ideal", "grid": {"adc_bits": [8]}, "seeds": 1})");
+  const CliResult sweep = run_aimc("sweep --grid '" + (dir / "grid.json").string() + "' --out '" +
+                                       (dir / "s.jsonl").string() + "' --preprocess torchvision",
+                                   dir.path());
+  EXPECT_EQ(sweep.exit_code, 2) << sweep.err;
+  EXPECT_NE(sweep.err.find("'torchvision'"), std::string::npos) << sweep.err;
+  EXPECT_FALSE(fs::exists(dir / "s.jsonl"));
+  const CliResult sens =
+      run_aimc("sensitivity --analog ideal --limit 1 --preprocess caffe", dir.path());
+  EXPECT_EQ(sens.exit_code, 2) << sens.err;
+  EXPECT_NE(sens.err.find("'caffe'"), std::string::npos) << sens.err;
+}
+
 }  // namespace
 }  // namespace aimc::testing
