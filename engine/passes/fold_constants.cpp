@@ -93,22 +93,58 @@ struct SymInts {
 
 using SymMap = std::map<std::string, SymInts>;
 
-// An input as symbolic ints: a tracked value or a constant int tensor.
-std::optional<SymInts> sym_input(const Graph& g, const SymMap& sym, const std::string& name) {
-  if (const auto it = sym.find(name); it != sym.end()) return it->second;
+// The values of a constant int tensor of rank 0 or 1.
+std::optional<std::vector<int64_t>> constant_ints(const Graph& g, const std::string& name) {
   const Tensor* t = g.initializer(name);
   if (!t || t->rank() > 1) return std::nullopt;
-  SymInts s{{}, t->rank() == 0};
-  for (int64_t i = 0; i < t->size(); ++i) {
-    if (t->dtype() == DType::kInt64) {
-      s.v.push_back(t->data<int64_t>()[i]);
-    } else if (t->dtype() == DType::kInt32) {
-      s.v.push_back(t->data<int32_t>()[i]);
-    } else {
-      return std::nullopt;
-    }
+  if (t->dtype() == DType::kInt64) {
+    const auto v = t->values<int64_t>();
+    return std::vector<int64_t>(v.begin(), v.end());
   }
-  return s;
+  if (t->dtype() == DType::kInt32) {
+    const auto v = t->values<int32_t>();
+    return std::vector<int64_t>(v.begin(), v.end());
+  }
+  return std::nullopt;
+}
+
+// An input as symbolic ints: a tracked value or a constant int tensor (one
+// holding a symbol's value is not taken for the symbol).
+std::optional<SymInts> sym_input(const Graph& g, const SymMap& sym, const std::string& name) {
+  if (const auto it = sym.find(name); it != sym.end()) return it->second;
+  auto v = constant_ints(g, name);
+  if (!v || std::any_of(v->begin(), v->end(), [](int64_t d) { return d <= kUnknownDim; })) {
+    return std::nullopt;
+  }
+  return SymInts{std::move(*v), g.initializer(name)->rank() == 0};
+}
+
+// Slice of a 1-D symbolic value along axis 0 with constant starts and ends
+// (inputs from opset 10, attributes before) and step 1.
+std::optional<SymInts> sym_slice(const Graph& g, const Node& n, const SymInts& x) {
+  std::optional<std::vector<int64_t>> starts, ends, axes = std::vector<int64_t>{0}, steps;
+  if (g.opset < 10) {
+    starts = n.attr_ints("starts");
+    ends = n.attr_ints("ends");
+    axes = n.attr_ints("axes", {0});
+  } else {
+    if (n.inputs.size() < 3) return std::nullopt;
+    starts = constant_ints(g, n.inputs[1]);
+    ends = constant_ints(g, n.inputs[2]);
+    if (n.inputs.size() > 3 && !n.inputs[3].empty()) axes = constant_ints(g, n.inputs[3]);
+    if (n.inputs.size() > 4 && !n.inputs[4].empty()) steps = constant_ints(g, n.inputs[4]);
+  }
+  const bool unit_steps = !steps || *steps == std::vector<int64_t>{1};
+  if (x.scalar || !starts || !ends || !axes || starts->size() != 1 || ends->size() != 1 ||
+      (*axes != std::vector<int64_t>{0} && *axes != std::vector<int64_t>{-1}) || !unit_steps) {
+    return std::nullopt;
+  }
+  const auto size = static_cast<int64_t>(x.v.size());
+  auto clamp = [size](int64_t i) {
+    return std::clamp(i < 0 ? std::max(i, -size) + size : i, int64_t{0}, size);
+  };
+  const int64_t b = clamp((*starts)[0]), e = std::max(b, clamp((*ends)[0]));
+  return SymInts{{x.v.begin() + b, x.v.begin() + e}, false};
 }
 
 // The symbolic output of a Shape of a value whose dim 0 is the unknown batch.
@@ -157,6 +193,7 @@ std::optional<SymInts> sym_eval(const Graph& g, const SymMap& sym, const Node& n
       ((*axes)[0] == 0 || (*axes)[0] == -1)) {
     return SymInts{in[0].v, false};
   }
+  if (op == "Slice") return sym_slice(g, n, in[0]);
   if (op == "Squeeze" && !in[0].scalar && in[0].v.size() == 1) return SymInts{in[0].v, true};
   if (op == "Concat" && (n.attr_int("axis", 0) == 0 || n.attr_int("axis", 0) == -1)) {
     SymInts out;
@@ -212,7 +249,7 @@ int fold_batch_reshapes(Graph& g) {
 // subgraphs a folded Reshape left behind).
 int remove_unread(Graph& g) {
   static const std::set<std::string> kShapeOps = {"Shape",  "Gather", "Unsqueeze", "Squeeze",
-                                                  "Concat", "Cast",   "Identity"};
+                                                  "Concat", "Cast",   "Identity",  "Slice"};
   int removed = 0;
   for (bool again = true; again;) {
     again = false;

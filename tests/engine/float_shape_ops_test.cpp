@@ -3,6 +3,8 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
+#include <vector>
 
 #include "engine/executor.h"
 
@@ -54,6 +56,45 @@ TEST(FloatShapeOps, ShapeGatherAndConcatWorkOnInt64) {
   const Tensor last = run_node("Gather", {s, idx}, {});
   EXPECT_EQ(last.rank(), 0);
   EXPECT_EQ(last.data<int64_t>()[0], 6);
+}
+
+TEST(FloatShapeOps, MatMulBroadcastsBatchDims) {
+  // [2,1,2,3] x [3,3,2]: batch dims [2,1] and [3] broadcast to [2,3].
+  std::vector<float> a(12), b(18);
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<float>(i) - 5.0f;
+  for (std::size_t i = 0; i < b.size(); ++i) b[i] = 0.5f * static_cast<float>(i % 5) - 1.0f;
+  const Tensor y = run_node(
+      "MatMul", {Tensor::from<float>({2, 1, 2, 3}, a), Tensor::from<float>({3, 3, 2}, b)}, {});
+  ASSERT_EQ(y.shape(), (Shape{2, 3, 2, 2}));
+  for (int64_t i = 0; i < 2; ++i) {
+    for (int64_t j = 0; j < 3; ++j) {
+      for (int64_t r = 0; r < 2; ++r) {
+        for (int64_t c = 0; c < 2; ++c) {
+          float want = 0.0f;
+          for (int64_t k = 0; k < 3; ++k) want += a[(i * 2 + r) * 3 + k] * b[(j * 3 + k) * 2 + c];
+          EXPECT_FLOAT_EQ(y.data<float>()[((i * 3 + j) * 2 + r) * 2 + c], want);
+        }
+      }
+    }
+  }
+}
+
+TEST(FloatShapeOps, SliceCopiesRunsAndStrides) {
+  std::vector<int64_t> v(24);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int64_t>(i);
+  const auto ints = [](std::vector<int64_t> x) {
+    return Tensor::from<int64_t>({static_cast<int64_t>(x.size())}, x);
+  };
+  const Tensor x = Tensor::from<int64_t>({2, 3, 4}, v);
+  // x[:, 1:, ::-2]
+  const Tensor y =
+      run_node("Slice", {x, ints({1, -1}), ints({3, -5}), ints({1, 2}), ints({1, -2})}, {});
+  ASSERT_EQ(y.shape(), (Shape{2, 2, 2}));
+  EXPECT_EQ(std::vector<int64_t>(y.values<int64_t>().begin(), y.values<int64_t>().end()),
+            (std::vector<int64_t>{7, 5, 11, 9, 19, 17, 23, 21}));
+  const Tensor z = run_node("Slice", {x, ints({1}), ints({3}), ints({2})}, {});  // x[..., 1:3]
+  EXPECT_EQ(std::vector<int64_t>(z.values<int64_t>().begin(), z.values<int64_t>().begin() + 4),
+            (std::vector<int64_t>{1, 2, 5, 6}));
 }
 
 }  // namespace

@@ -154,6 +154,31 @@ TEST(FoldConstants, FoldedViewRunsAtAnyBatchWithTheSamePerImageResult) {
   }
 }
 
+TEST(FoldConstants, SliceOfTheShapeFoldsToo) {
+  // x.reshape(x.shape[:1] + (-1,)): Shape -> Slice(0:1) -> Concat([-1]) -> Reshape.
+  onnx::ModelProto m = model_proto();
+  auto* g = m.mutable_graph();
+  add_input(g, "X", {-1, 2, 3});
+  testing::add_float_value(g->add_output(), "Y", {});
+  g->mutable_output(0)->mutable_type()->mutable_tensor_type()->clear_shape();
+  add_node(g, "Shape", {"X"}, {"S"});
+  add_ints(g, "start", {0});
+  add_ints(g, "end", {1});
+  add_node(g, "Slice", {"S", "start", "end"}, {"B"});
+  add_ints(g, "minus_one", {-1});
+  auto* concat = add_node(g, "Concat", {"B", "minus_one"}, {"T"});
+  auto* axis = concat->add_attribute();
+  axis->set_name("axis");
+  axis->set_type(onnx::AttributeProto::INT);
+  axis->set_i(0);
+  add_node(g, "Reshape", {"X", "T"}, {"Y"});
+  Graph graph = import(m);
+  infer_shapes(graph);
+  EXPECT_EQ(fold_constants(graph).batch_reshapes, 1);
+  EXPECT_EQ(graph.nodes.size(), 1u);
+  EXPECT_EQ(graph.values.at("Y").shape, (Shape{-1, 6}));
+}
+
 TEST(FoldConstants, ABatchItCannotFoldStillRunsAsNodes) {
   // view(-1, size(0)) puts the batch last: no constant target says that, so
   // the shape subgraph stays and runs.

@@ -73,7 +73,9 @@ void run_expand(const Graph& g, const Node& n, Inputs inputs, Outputs outputs) {
   if (std::any_of(target.begin(), target.end(), [](int64_t d) { return d < 0; })) {
     fail(g, n, "shape " + shape_str(target) + " has a negative dim");
   }
-  outputs[0] = broadcast_to(x, broadcast_shapes(g, n, x.shape(), target));
+  const Shape out = broadcast_shapes(g, n, x.shape(), target);
+  check_output_size(g, n, out);
+  outputs[0] = broadcast_to(x, out);
 }
 
 void run_identity(const Graph& g, const Node& n, Inputs inputs, Outputs outputs) {
@@ -103,6 +105,7 @@ void run_constant_of_shape(const Graph& g, const Node& n, Inputs inputs, Outputs
   Tensor value = Tensor::from<float>({1}, std::vector<float>{0.0f});
   if (n.has_attr("value")) value = n.attr_tensor("value");
   if (value.size() != 1) fail(g, n, "value must hold one element");
+  check_output_size(g, n, dims);
   outputs[0] = Tensor(value.dtype(), dims);
   const std::size_t width = dtype_size(value.dtype());
   for (int64_t i = 0; i < outputs[0].size(); ++i) {

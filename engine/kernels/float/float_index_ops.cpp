@@ -112,25 +112,39 @@ SliceDims slice_dims(const Graph& g, const Node& n, Inputs inputs, const Shape& 
   return r;
 }
 
+// Copies the selected elements row by row: a row is the run along the last
+// axis, one memcpy when its step is 1.
 void run_slice(const Graph& g, const Node& n, Inputs inputs, Outputs outputs) {
   const Tensor& x = required_input(g, n, inputs, 0);
   const Shape& s = x.shape();
   const SliceDims sd = slice_dims(g, n, inputs, s);
   outputs[0] = Tensor(x.dtype(), sd.count);
-  const int64_t total = outputs[0].size();
-  if (total == 0) return;
+  if (outputs[0].size() == 0 || s.empty()) {
+    if (s.empty()) outputs[0] = x;
+    return;
+  }
   std::vector<int64_t> in_stride(s.size(), 1);
   for (std::size_t d = s.size(); d-- > 1;) in_stride[d - 1] = in_stride[d] * s[d];
-  const std::size_t width = dtype_size(x.dtype());
-  std::vector<int64_t> i(s.size(), 0);
+  const std::size_t width = dtype_size(x.dtype()), last = s.size() - 1;
+  const int64_t run = sd.count[last], rows = outputs[0].size() / run;
+  std::vector<int64_t> i(last, 0);
   std::byte* dst = outputs[0].raw();
-  for (int64_t k = 0; k < total; ++k) {
-    int64_t off = 0;
-    for (std::size_t d = 0; d < s.size(); ++d)
-      off += (sd.start[d] + i[d] * sd.step[d]) * in_stride[d];
-    std::memcpy(dst + static_cast<std::size_t>(k) * width,
-                x.raw() + static_cast<std::size_t>(off) * width, width);
-    for (std::size_t d = s.size(); d-- > 0;) {
+  for (int64_t r = 0; r < rows; ++r) {
+    int64_t off = sd.start[last];
+    for (std::size_t d = 0; d < last; ++d) off += (sd.start[d] + i[d] * sd.step[d]) * in_stride[d];
+    const std::byte* src = x.raw() + static_cast<std::size_t>(off) * width;
+    if (sd.step[last] == 1) {
+      std::memcpy(dst, src, static_cast<std::size_t>(run) * width);
+    } else {
+      for (int64_t k = 0; k < run; ++k) {
+        std::memcpy(dst + static_cast<std::size_t>(k) * width,
+                    src + static_cast<std::ptrdiff_t>(k * sd.step[last]) *
+                              static_cast<std::ptrdiff_t>(width),
+                    width);
+      }
+    }
+    dst += static_cast<std::size_t>(run) * width;
+    for (std::size_t d = last; d-- > 0;) {
       if (++i[d] < sd.count[d]) break;
       i[d] = 0;
     }

@@ -8,6 +8,7 @@
 
 #include "engine/kernels/float/float_kernels.h"
 #include "engine/kernels/float/float_tensor_ops.h"
+#include "engine/limits.h"
 
 namespace aimc::floatk {
 namespace {
@@ -165,6 +166,7 @@ class ResizeKernel : public Kernel {
     expect_dtype(graph_, node_, x, DType::kFloat32, "X");
     std::vector<double> scale, out_width;
     const Shape out = output_shape(x.shape(), inputs, scale, out_width);
+    check_output_size(graph_, node_, out);
     Tensor y = x;
     for (std::size_t d = 0; d < out.size(); ++d) {
       const AxisTaps taps =
@@ -226,6 +228,9 @@ class ResizeKernel : public Kernel {
         }
         scale[d] = scales[d];
         out_width[d] = scale[d] * static_cast<double>(in[d]);
+        if (out_width[d] > static_cast<double>(kMaxTensorElements)) {
+          fail(graph_, node_, "scales make an output beyond the tensor limit");
+        }
         out[d] = static_cast<int64_t>(out_width[d]);
       }
       return out;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "engine/limits.h"
+
 namespace aimc::floatk {
 
 std::optional<std::vector<int64_t>> ints_from_input_or_attr(const Graph& g, const Node& n,
@@ -59,6 +61,14 @@ std::vector<int64_t> broadcast_strides(const Shape& in, const Shape& out) {
     step *= d;
   }
   return strides;
+}
+
+void check_output_size(const Graph& g, const Node& n, const Shape& shape) {
+  if (!bounded_elements(shape)) {
+    fail(g, n,
+         "output shape " + shape_str(shape) + " has more than " +
+             std::to_string(kMaxTensorElements) + " elements (the tensor limit)");
+  }
 }
 
 Tensor broadcast_to(const Tensor& x, const Shape& out) {

@@ -1,7 +1,8 @@
 #pragma once
 // Helpers of the shape, index and reduction kernels: axes given as an
 // attribute or an input (the form changed across opsets), numpy broadcasting
-// and a strided copy of any element type.
+// of any element type, the output size limit, and a kernel that is a plain
+// function of its node and inputs.
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -32,12 +33,11 @@ Shape broadcast_shapes(const Graph& g, const Node& n, const Shape& a, const Shap
 // it repeats); `in` must broadcast to `out`.
 std::vector<int64_t> broadcast_strides(const Shape& in, const Shape& out);
 
+// Refuses a computed output shape beyond the tensor limit (engine/limits.h).
+void check_output_size(const Graph& g, const Node& n, const Shape& shape);
+
 // Copies `x` broadcast to `out` into a new tensor of x's dtype.
 Tensor broadcast_to(const Tensor& x, const Shape& out);
-
-}  // namespace aimc::floatk
-
-namespace aimc::floatk {
 
 // A kernel whose node needs no preparation beyond what its factory checks:
 // it runs a plain function of the node and its inputs.
