@@ -5,6 +5,7 @@
 // a sequence's result does not depend on the batch around it, nor on the
 // thread count; bad attributes are refused naming the node.
 #include <gtest/gtest.h>
+#include <onnx/onnx_pb.h>
 
 #include <algorithm>
 #include <cctype>
@@ -17,6 +18,7 @@
 #include "engine/error.h"
 #include "engine/kernels/float/recurrent_kernel.h"
 #include "engine/model.h"
+#include "engine/onnx_import.h"
 #include "support/graph_tests.h"
 
 namespace aimc {
@@ -582,6 +584,41 @@ TEST(Recurrent, BadAttributesAndShapesAreRefusedNamingTheNode) {
     EXPECT_NE(std::string(e.what()).find("node 'rec' (LSTM): unknown activation 'Swish'"),
               std::string::npos)
         << e.what();
+  }
+}
+
+// A model file that lists activations is refused with BadInput naming the
+// node (exit code 2), not run with the default functions.
+TEST(Recurrent, ActivationsInAModelFileAreRefusedNamingTheNode) {
+  onnx::ModelProto m;
+  m.set_ir_version(8);
+  m.add_opset_import()->set_version(14);
+  auto* g = m.mutable_graph();
+  g->set_name("test");
+  for (const char* name : {"X", "W", "R"}) {
+    auto* v = g->add_input();
+    v->set_name(name);
+    v->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
+  }
+  g->add_output()->set_name("Y");
+  auto* n = g->add_node();
+  n->set_op_type("RNN");
+  n->set_name("rnn");
+  for (const char* name : {"X", "W", "R"}) n->add_input(name);
+  n->add_output("Y");
+  auto* hidden = n->add_attribute();
+  hidden->set_name("hidden_size");
+  hidden->set_type(onnx::AttributeProto::INT);
+  hidden->set_i(2);
+  auto* acts = n->add_attribute();
+  acts->set_name("activations");
+  acts->set_type(onnx::AttributeProto::STRINGS);
+  acts->add_strings("Relu");
+  try {
+    Model::from_graph(import_onnx_bytes(m.SerializeAsString(), "mem.onnx"), testing::float_mode());
+    ADD_FAILURE() << "accepted";
+  } catch (const BadInput& e) {
+    EXPECT_NE(std::string(e.what()).find("node 'rnn' (RNN)"), std::string::npos) << e.what();
   }
 }
 

@@ -90,10 +90,6 @@ float Activation::operator()(float x) const {
   return x;
 }
 
-void Activation::apply(float* v, int64_t n) const {
-  for (int64_t i = 0; i < n; ++i) v[i] = (*this)(v[i]);
-}
-
 std::vector<Activation> resolve_activations(const std::vector<std::string>& names,
                                             const std::vector<float>& alphas,
                                             const std::vector<float>& betas,

@@ -27,8 +27,6 @@ struct Activation {
   float alpha = 0.0f, beta = 0.0f;
 
   float operator()(float x) const;
-  // In place over n values.
-  void apply(float* v, int64_t n) const;
 };
 
 // Called with a message when the attributes are refused; must throw.

@@ -102,6 +102,10 @@ RecurrentAttrs read_recurrent_attrs(const Node& n, const RecurrentRefusal& refus
     if (!(clip >= 0.0f)) refuse_with(refuse, "clip must be non-negative");
     a.clip = clip;
   }
+  // Never run a node's own list as the defaults.
+  if (activation_names.empty() && n.has_attr("activations")) {
+    refuse_with(refuse, "attribute activations cannot be read from the graph yet");
+  }
   a.activations = resolve_activations(activation_names, n.attr_floats("activation_alpha"),
                                       n.attr_floats("activation_beta"), default_activations(a.op),
                                       a.directions, refuse);

@@ -136,13 +136,15 @@ std::vector<RecurrentWeights> RecurrentKernel::weights_of(const Tensor& w, const
 
 void RecurrentKernel::run(const RunContext& ctx, std::span<const Tensor* const> inputs,
                           std::span<Tensor> outputs) const {
+  for (std::size_t i = kInX; i <= kInR; ++i) required_input(graph_, node_, inputs, i);
   std::vector<std::optional<Shape>> shapes(inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i]) continue;
-    if (i != kInSequenceLens) expect_dtype(graph_, node_, *inputs[i], DType::kFloat32, "input");
+    if (i != kInSequenceLens) {
+      expect_dtype(graph_, node_, *inputs[i], DType::kFloat32, "input '" + node_.inputs[i] + "'");
+    }
     shapes[i] = inputs[i]->shape();
   }
-  for (std::size_t i = kInX; i <= kInR; ++i) required_input(graph_, node_, inputs, i);
   const RecurrentDims d =
       check_recurrent_inputs(attrs_, shapes, [&](const std::string& what) { fail(what); });
   std::vector<int64_t> lengths = sequence_lengths(optional_input(inputs, kInSequenceLens), d);

@@ -25,7 +25,6 @@ class RecurrentRun {
   int64_t hidden() const { return hidden_; }
   int64_t max_length() const { return max_length_; }
   int64_t length(int64_t b) const { return lengths_[b]; }
-  const float* x() const { return x_; }
 
   // Time index of step s of sequence b in direction d (s < length(b)): a
   // backwards direction walks each sequence from its own last valid step.
@@ -43,8 +42,8 @@ class RecurrentRun {
   const float* bias(int d) const;
   // Direction d's peepholes (P: i, o, f); null if omitted.
   const float* peepholes(int d) const;
-  // initial_h (which = kInInitialH) or initial_c of direction d as [batch, hidden]; zeros if
-  // omitted.
+  // Direction d's rows of initial_h or initial_c (`which`), as [batch,
+  // hidden]; zeros when the input is omitted.
   std::vector<float> initial_state(std::size_t which, int d) const;
 
   // Stores h of time t of sequence b in Y (when Y is wanted).
