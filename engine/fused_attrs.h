@@ -6,6 +6,10 @@
 
 namespace aimc {
 
+// A QGemm lowered from a MatMul carries kLeadingRows (1): its input may have
+// any rank, every index but the last naming a row ([..., K] -> [..., N]).
+inline constexpr const char* kLeadingRows = "aimc_leading_rows";
+
 // A Conv with a fused Clip holds its bounds in these attributes.
 inline constexpr const char* kFusedClipMin = "aimc_clip_min";
 inline constexpr const char* kFusedClipMax = "aimc_clip_max";

@@ -65,6 +65,9 @@ using KernelFactory =
 std::unique_ptr<Kernel> make_kernel(const Node& node, const Graph& graph,
                                     const KernelOptions& options);
 bool is_supported_op(const std::string& op_type);
+// aimc's own integer ops (QConv, QAdd, ...), which only the lowering writes:
+// the integer path. Every other op runs in float.
+bool is_internal_op(const std::string& op_type);
 std::vector<std::string> supported_ops();
 
 // Each kernel family registers its factories through one of these functions,

@@ -8,6 +8,7 @@
 #include "engine/error.h"
 #include "engine/kernels/float/float_depthwise_block.h"
 #include "engine/onnx_import.h"
+#include "engine/passes/expand_qoperator.h"
 #include "engine/passes/fold_batchnorm.h"
 #include "engine/passes/fold_constants.h"
 #include "engine/passes/fuse_conv_add.h"
@@ -15,6 +16,7 @@
 #include "engine/passes/fuse_depthwise_block.h"
 #include "engine/passes/infer_shapes.h"
 #include "engine/passes/lower_qdq.h"
+#include "engine/passes/signed_activations.h"
 
 namespace aimc {
 
@@ -51,6 +53,10 @@ Model::Model(Executor executor, ExecMode mode, int lowered_ops, KernelOptions ke
 }
 
 Graph prepare_graph(Graph graph, const ModelOptions& options, int* lowered_ops) {
+  // One quantized form for every pass after this: the QOperator form
+  // becomes QDQ, and uint8 quantization int8 (both exact).
+  expand_qoperator(graph);
+  if (options.mode != ExecMode::kFloat) signed_activations(graph);
   // Shapes first: contradictions are refused at load time, naming the node,
   // and every value carries its static shape (batch -1) for later passes.
   infer_shapes(graph);
@@ -86,18 +92,66 @@ void refuse_shared_names(const Graph& g) {
                                     "': calibrated ADC ranges need unique layer names");
 }
 
+bool is_quantized(const Graph& g) {
+  static const std::set<std::string> kQuantizing = {"QuantizeLinear", "DequantizeLinear",
+                                                    "DynamicQuantizeLinear", "ConvInteger",
+                                                    "MatMulInteger"};
+  return std::any_of(g.nodes.begin(), g.nodes.end(), [](const Node& n) {
+    return kQuantizing.count(n.op_type) || n.op_type.rfind("QLinear", 0) == 0 ||
+           n.op_type.rfind("com.microsoft.", 0) == 0;
+  });
+}
+
+// Digital and analog mode never run a node in float unasked: the nodes the
+// integer path could not take are refused, naming the first, unless the
+// user allowed float islands. A float model in analog mode is aihwkit's
+// setting (matrix products on tiles, the rest in float) and is allowed; its
+// float nodes are listed like islands.
+std::vector<std::string> check_float_nodes(const Graph& g, const ModelOptions& options,
+                                           bool quantized) {
+  std::vector<std::string> names;
+  if (options.mode == ExecMode::kFloat) return names;
+  // An op aimc has no kernel for at all is refused as such, by the executor.
+  for (const Node& n : g.nodes)
+    if (!is_supported_op(n.op_type)) return names;
+  const Node* first = nullptr;
+  for (const Node& n : g.nodes) {
+    if (is_internal_op(n.op_type) || on_crossbar(n.placement.unit)) continue;
+    if (!first) first = &n;
+    names.push_back(n.name);
+  }
+  if (!first || options.allow_float || (options.mode == ExecMode::kAnalog && !quantized))
+    return names;
+  const std::string mode = exec_mode_name(options.mode);
+  throw bad_input(
+      g.source,
+      first->label() + " has no integer form here and would run in float (" +
+          std::to_string(names.size()) + " node(s) would); --mode " + mode +
+          " runs integer kernels only. " +
+          (quantized ? "Pass --allow-float to run such nodes in float (they are then listed)."
+                     : "The model is not quantized: use --mode float" +
+                           std::string(options.mode == ExecMode::kDigital
+                                           ? " or --mode analog (matrix products on tiles)"
+                                           : "") +
+                           ", or --allow-float."));
+}
+
 }  // namespace
 
 Model Model::from_graph(Graph graph, const ModelOptions& options) {
   int lowered = 0;
+  const bool quantized = is_quantized(graph);
   graph = prepare_graph(std::move(graph), options, &lowered);
+  std::vector<std::string> float_nodes = check_float_nodes(graph, options, quantized);
   KernelOptions kernels = options.kernels;
   if (options.mode == ExecMode::kAnalog) {
     kernels.analog = std::make_shared<const AnalogBackend>(AnalogBackend{options.analog});
     if (options.analog.adc_range == AdcRangeMode::kCalibrated) refuse_shared_names(graph);
   }
   Executor executor(std::move(graph), kernels);
-  return Model(std::move(executor), options.mode, lowered, std::move(kernels));
+  Model model(std::move(executor), options.mode, lowered, std::move(kernels));
+  model.float_nodes_ = std::move(float_nodes);
+  return model;
 }
 
 const AnalogConfig* Model::analog_config() const {

@@ -29,6 +29,10 @@ struct ModelOptions {
   AnalogConfig analog;  // used in ExecMode::kAnalog
   // A hand-edited placement (aimc place), applied over the placement pass's.
   PlacementOverrides placement;
+  // Digital and analog mode run integer kernels only: a node of a quantized
+  // model that has no integer form is refused, naming it, unless float
+  // islands are allowed; they are then listed in Model::float_nodes().
+  bool allow_float = false;
 };
 
 // The graph a Model with these options runs, without preparing kernels:
@@ -76,6 +80,9 @@ class Model {
   std::optional<QuantParams> input_quant() const;
   // Shape of input i with -1 for dynamic dimensions.
   Shape input_shape(std::size_t i = 0) const;
+  // Digital and analog mode: the nodes that run in float (float islands a
+  // user allowed, or a float model's digital periphery in analog mode).
+  const std::vector<std::string>& float_nodes() const { return float_nodes_; }
 
  private:
   Model(Executor executor, ExecMode mode, int lowered_ops, KernelOptions kernels);
@@ -84,6 +91,7 @@ class Model {
   ExecMode mode_;
   int lowered_ops_ = 0;
   std::vector<std::string> int8_output_names_;
+  std::vector<std::string> float_nodes_;
   AdcCalibration calibration_;
 };
 

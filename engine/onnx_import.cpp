@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "engine/error.h"
+#include "engine/kernel.h"
 #include "engine/limits.h"
 
 namespace aimc {
@@ -295,6 +296,29 @@ std::vector<Node> topo_sort(std::vector<Node> nodes, const std::set<std::string>
   return sorted;
 }
 
+// ONNX Runtime's quantized operators (the QOperator form its quantizer
+// writes) are the only ones aimc takes from outside the default domain. They
+// keep their domain in the op type ("com.microsoft.QGemm"), so that none can
+// be mistaken for an aimc integer op of the same name.
+std::string qualified_op_type(const onnx::NodeProto& np, Node& n, const std::string& source) {
+  static const std::set<std::string> kMicrosoftOps = {
+      "QLinearAdd",    "QLinearMul",     "QLinearAveragePool", "QLinearGlobalAveragePool",
+      "QLinearConcat", "QLinearSigmoid", "QLinearLeakyRelu",   "QGemm"};
+  const std::string& domain = np.domain();
+  if (domain.empty() || domain == "ai.onnx") {
+    if (is_internal_op(np.op_type()))
+      throw bad_input(source, n.label() + " is not an ONNX operator");
+    return np.op_type();
+  }
+  if (domain == "com.microsoft" && kMicrosoftOps.count(np.op_type()))
+    return domain + "." + np.op_type();
+  throw bad_input(source, n.label() + " is in unsupported domain '" + domain + "'" +
+                              (domain == "com.microsoft"
+                                   ? " (of ONNX Runtime's operators aimc takes the quantized "
+                                     "QLinear* ones and QGemm)"
+                                   : ""));
+}
+
 Graph import_model(const std::string& bytes, const ImportContext& ctx) {
   const std::string& source = ctx.source;
   if (bytes.empty()) throw bad_input(source, "empty file, not an ONNX model");
@@ -338,9 +362,7 @@ Graph import_model(const std::string& bytes, const ImportContext& ctx) {
     n.name = np.name().empty() ? np.op_type() + "_" + std::to_string(counter) : np.name();
     ++counter;
     n.op_type = np.op_type();
-    if (!np.domain().empty() && np.domain() != "ai.onnx") {
-      throw bad_input(source, n.label() + " is in unsupported domain '" + np.domain() + "'");
-    }
+    n.op_type = qualified_op_type(np, n, source);
     n.inputs.assign(np.input().begin(), np.input().end());
     n.outputs.assign(np.output().begin(), np.output().end());
     for (const auto& a : np.attribute()) {

@@ -13,7 +13,7 @@ PACKAGES=(
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   nlohmann-json3-dev librandom123-dev libgemmlowp-dev
   libopenmpi-dev openmpi-bin
-  python3 python3-matplotlib
+  python3 python3-matplotlib python3-numpy python3-onnx
   clang clang-format libclang-rt-14-dev libomp-dev
   ccache
 )

@@ -41,6 +41,8 @@ void add_common_options(cxxopts::Options& options) {
       ("preprocess", "image preprocessing: keras-mobilenet (default), torchvision, caffe or a "
        "JSON file (default: MODEL.preprocess.json beside the model when present)",
        cxxopts::value<std::string>())
+      ("allow-float", "digital/analog mode: run the nodes that have no integer form in float "
+       "instead of refusing the model (they are listed on stderr and in --json)")
       ("placement", "placement JSON (from aimc place, hand-edited): each listed layer runs on "
        "its unit instead of the one the placement pass chose", cxxopts::value<std::string>())
       ("seed", "random seed of the analog device and noise draws",
@@ -75,6 +77,7 @@ int positive_int(const cxxopts::ParseResult& args, const std::string& key) {
 CommonSettings common_settings(const cxxopts::ParseResult& args) {
   CommonSettings s;
   s.mode = parse_exec_mode(args["mode"].as<std::string>());
+  s.allow_float = args.count("allow-float") > 0;
   if (args.count("model")) {
     s.model_path = args["model"].as<std::string>();
   } else {
@@ -119,10 +122,23 @@ LoadedModel load_model(const CommonSettings& s) {
   opt.kernels.flavor = s.kernels;
   opt.analog = s.analog;
   opt.placement = placement_overrides(s);
+  opt.allow_float = s.allow_float;
   LoadedModel m{Model::load(s.model_path, opt), {}};
+  if (const auto& f = m.model.float_nodes(); !f.empty()) {
+    // Never silent: a digital or analog run that computes nodes in float says so.
+    std::string list;
+    for (std::size_t i = 0; i < f.size() && i < 8; ++i) list += (i ? ", " : "") + f[i];
+    std::fprintf(stderr, "aimc: %zu node(s) run in float in %s mode: %s%s\n", f.size(),
+                 exec_mode_name(s.mode).c_str(), list.c_str(), f.size() > 8 ? ", ..." : "");
+  }
   m.calibration_images = models::calibrate_on_images(
       m.model, s.calibration_source, s.analog.calibration_images, s.threads, s.preprocessing);
   return m;
+}
+
+nlohmann::json float_nodes_record(const Model& model) {
+  if (model.float_nodes().empty()) return nullptr;
+  return model.float_nodes();
 }
 
 nlohmann::json analog_record(const CommonSettings& s, const Model& model,

@@ -20,6 +20,7 @@ cxxopts::ParseResult parse_options(cxxopts::Options& options, int argc, char** a
 struct CommonSettings {
   std::string model_path;
   ExecMode mode = ExecMode::kDigital;
+  bool allow_float = false;  // --allow-float: float islands in digital/analog mode
   int threads = 1;
   KernelFlavor kernels = KernelFlavor::kOptimized;
   AnalogConfig analog;  // effective configuration in analog mode
@@ -46,6 +47,11 @@ struct LoadedModel {
   std::vector<std::string> calibration_images;  // used for the ADC ranges
 };
 LoadedModel load_model(const CommonSettings& s);
+
+// The nodes that run in float in digital or analog mode (allowed float
+// islands, or a float model's periphery in analog mode), for a results
+// JSON's "float_nodes"; null when there are none.
+nlohmann::json float_nodes_record(const Model& model);
 
 // What a JSON result records of an analog run: the full effective
 // configuration, the seed, the calibration images and every analog layer's

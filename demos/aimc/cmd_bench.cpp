@@ -79,6 +79,7 @@ int cmd_bench(int argc, char** argv) {
                         {"model", s.model_path},
                         {"kernels", kernels},
                         {"iterations", iterations}};
+    if (const auto f = float_nodes_record(model); !f.is_null()) j["float_nodes"] = f;
     if (s.mode == ExecMode::kAnalog) {
       j["analog"] = analog_record(s, model, loaded.calibration_images);
       j["digital_images_per_second"] = digital_ips;

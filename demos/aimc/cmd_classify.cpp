@@ -60,6 +60,7 @@ int cmd_classify(int argc, char** argv) {
                         {"mode", exec_mode_name(s.mode)},
                         {"preprocess", models::preprocessing_to_json(s.preprocessing)}};
     if (!cluster.is_null()) j["timing"] = cluster;
+    if (const auto f = float_nodes_record(classifier.model()); !f.is_null()) j["float_nodes"] = f;
     if (s.mode == ExecMode::kAnalog)
       j["analog"] = analog_record(s, classifier.model(), loaded.calibration_images);
     write_json(s.json_path, j);

@@ -86,6 +86,7 @@ int cmd_eval(int argc, char** argv) {
       if (a.contains("calibration")) j["config"]["calibration"] = a["calibration"];
     }
     if (!cluster.is_null()) j["timing"] = cluster;
+    if (const auto f = float_nodes_record(classifier.model()); !f.is_null()) j["float_nodes"] = f;
     write_json(s.json_path, j);
   }
   return 0;

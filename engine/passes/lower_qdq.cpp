@@ -7,13 +7,21 @@
 #include <set>
 
 #include "engine/error.h"
+#include "engine/fused_attrs.h"
 
 namespace aimc {
 namespace {
 
-const std::set<std::string> kLowerable = {"Conv",        "Gemm",    "Add", "GlobalAveragePool",
-                                          "AveragePool", "MaxPool", "Pad", "Concat",
-                                          "Reshape",     "Flatten"};
+const std::set<std::string> kLowerable = {
+    "Conv",        "Gemm",    "MatMul",    "Add",         "Mul",      "GlobalAveragePool",
+    "AveragePool", "MaxPool", "Pad",       "Concat",      "Reshape",  "Flatten",
+    "Sigmoid",     "Tanh",    "LeakyRelu", "HardSigmoid", "HardSwish"};
+
+// The ops whose second (and third) inputs are a constant weight matrix (and
+// int32 bias), symmetric as TFLite quantizes them.
+bool has_weight_slot(const std::string& op) {
+  return op == "Conv" || op == "Gemm" || op == "MatMul";
+}
 
 // A DequantizeLinear / QuantizeLinear node with constant parameters.
 struct QdqInfo {
@@ -185,11 +193,17 @@ class Lowering {
       auto dq = dq_by_output_.find(in);
       if (dq == dq_by_output_.end()) return;
       const QdqInfo& info = dq->second;
-      const bool weight_slot = (n.op_type == "Conv" || n.op_type == "Gemm") && k >= 1;
+      const bool weight_slot = has_weight_slot(n.op_type) && k >= 1;
       if (weight_slot) {
         const Tensor* w = g_.initializer(info.int_value);
         const DType want = k == 1 ? DType::kInt8 : DType::kInt32;
         if (!w || w->dtype() != want) return;
+        // A MatMul on the integer path is a fully-connected layer: a
+        // constant [K, N] matrix, scales per tensor or per column.
+        if (n.op_type == "MatMul" &&
+            (w->rank() != 2 ||
+             (info.params.scale.size() > 1 && info.params.axis != 1 && info.params.axis != -1)))
+          return;
         for (int32_t zp : info.params.zero_point) {
           if (zp != 0) return;  // TFLite: symmetric weights and bias
         }
@@ -245,6 +259,13 @@ class Lowering {
       if (auto it = matches_.find(idx); it != matches_.end()) {
         Node lowered = n;
         lowered.op_type = "Q" + n.op_type;
+        if (n.op_type == "MatMul") {
+          // x [..., K] · W [K, N]: the integer fully-connected kernel, with
+          // every leading dimension of x a row of the batch.
+          lowered.op_type = "QGemm";
+          lowered.attrs["transB"] = int64_t{0};
+          lowered.attrs[kLeadingRows] = int64_t{1};
+        }
         lowered.inputs = it->second.int_inputs;
         lowered.outputs = {it->second.int_output};
         lowered.attrs["act_min"] = int64_t{it->second.act_min};

@@ -9,6 +9,9 @@ namespace aimc::int8k {
 std::unique_ptr<Kernel> make_qconv(const Node& n, const Graph& g, const KernelOptions& o);
 std::unique_ptr<Kernel> make_qgemm(const Node& n, const Graph& g, const KernelOptions& o);
 std::unique_ptr<Kernel> make_qadd(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_qmul(const Node& n, const Graph& g, const KernelOptions& o);
+// QSigmoid, QTanh, QLeakyRelu, QHardSigmoid, QHardSwish: table lookups.
+std::unique_ptr<Kernel> make_qunary(const Node& n, const Graph& g, const KernelOptions& o);
 std::unique_ptr<Kernel> make_qglobal_average_pool(const Node& n, const Graph& g,
                                                   const KernelOptions& o);
 std::unique_ptr<Kernel> make_qaverage_pool(const Node& n, const Graph& g, const KernelOptions& o);

@@ -7,6 +7,9 @@ void add_integer_kernels(std::vector<std::pair<std::string, KernelFactory>>& tab
   table.emplace_back("QConv", make_qconv);
   table.emplace_back("QGemm", make_qgemm);
   table.emplace_back("QAdd", make_qadd);
+  table.emplace_back("QMul", make_qmul);
+  for (const char* op : {"QSigmoid", "QTanh", "QLeakyRelu", "QHardSigmoid", "QHardSwish"})
+    table.emplace_back(op, make_qunary);
   table.emplace_back("QGlobalAveragePool", make_qglobal_average_pool);
   table.emplace_back("QAveragePool", make_qaverage_pool);
   table.emplace_back("QMaxPool", make_qmax_pool);

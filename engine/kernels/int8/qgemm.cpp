@@ -3,6 +3,7 @@
 
 #include "engine/analog/analog_backend.h"
 #include "engine/analog/tiled_layer.h"
+#include "engine/fused_attrs.h"
 #include "engine/kernels/int8/analog_requant.h"
 #include "engine/kernels/int8/fully_connected_fast.h"
 #include "engine/kernels/int8/int8_common.h"
@@ -22,6 +23,7 @@ class QGemmKernel : public Kernel {
     const bool trans_b = n.attr_int("transB", 0) != 0;
     out_features_ = static_cast<int>(trans_b ? w->dim(0) : w->dim(1));
     in_features_ = static_cast<int>(trans_b ? w->dim(1) : w->dim(0));
+    if (in_features_ <= 0 || out_features_ <= 0) fail(g, n, "weight matrix is empty");
     // Stored as [out][in], the layout of TFLite's FULLY_CONNECTED.
     weights_.resize(w->size());
     for (int o = 0; o < out_features_; ++o)
@@ -71,12 +73,19 @@ class QGemmKernel : public Kernel {
   void run(const RunContext& ctx, std::span<const Tensor* const> inputs,
            std::span<Tensor> outputs) const override {
     const Tensor& x = *inputs[0];
-    if (x.dtype() != DType::kInt8 || x.rank() != 2 || x.dim(1) != in_features_) {
+    const bool any_rank = node_.attr_int(kLeadingRows, 0) != 0;
+    if (x.dtype() != DType::kInt8 || (any_rank ? x.rank() < 1 : x.rank() != 2) ||
+        x.dim(x.rank() - 1) != in_features_) {
       fail(graph_, node_,
-           "expects int8 [N," + std::to_string(in_features_) + "], got " + shape_str(x.shape()));
+           std::string("expects int8 [") + (any_rank ? "..." : "N") + "," +
+               std::to_string(in_features_) + "], got " + shape_str(x.shape()));
     }
-    const int batch = static_cast<int>(x.dim(0));
-    outputs[0] = Tensor(DType::kInt8, {batch, out_features_});
+    const int batch = static_cast<int>(x.size() / in_features_);
+    Shape out_shape = x.shape();
+    out_shape.back() = out_features_;
+    outputs[0] = Tensor(DType::kInt8, out_shape);
+    // Rows of one image share its noise stream, each row its own job.
+    const int64_t rows_per_image = x.rank() > 2 && x.dim(0) > 0 ? batch / x.dim(0) : 1;
     if (analog_) {
       // One job per row of the batch.
       const int8_t* in = x.data<int8_t>();
@@ -85,7 +94,8 @@ class QGemmKernel : public Kernel {
         std::fill(job_scale, job_scale + count, 1.0f);
         for (int p = 0; p < count; ++p) {
           const int64_t b = first + p;
-          keys[p] = {static_cast<uint32_t>(ctx.first_image + b), 0};
+          keys[p] = {static_cast<uint32_t>(ctx.first_image + b / rows_per_image),
+                     static_cast<uint32_t>(b % rows_per_image)};
           for (int i = 0; i < in_features_; ++i)
             v[std::size_t(p) * in_features_ + i] =
                 layer.dac(in[b * in_features_ + i] - q_.input_zero_point);

@@ -16,6 +16,14 @@ namespace fs = std::filesystem;
 
 namespace aimc::models {
 namespace {
+// A float model runs in float mode: digital mode refuses float nodes.
+ModelOptions float_mode() {
+  ModelOptions o;
+  o.mode = ExecMode::kFloat;
+  return o;
+}
+}  // namespace
+namespace {
 
 class InputFiles : public ::testing::Test {
  protected:
@@ -34,7 +42,7 @@ class InputFiles : public ::testing::Test {
   Model relu_model() const {  // X[1,4] -> Relu -> Y[1,4]
     std::string proto;
     testing::single_node_model("Relu").SerializeToString(&proto);
-    return Model::load(write("relu.onnx", proto));
+    return Model::load(write("relu.onnx", proto), float_mode());
   }
   fs::path dir_;
 };

@@ -14,6 +14,14 @@ namespace fs = std::filesystem;
 
 namespace aimc::models {
 namespace {
+// A float model runs in float mode: digital mode refuses float nodes.
+ModelOptions float_mode() {
+  ModelOptions o;
+  o.mode = ExecMode::kFloat;
+  return o;
+}
+}  // namespace
+namespace {
 
 Model relu_model() {  // X[1,4] -> Relu -> Y[1,4]
   const fs::path path = fs::temp_directory_path() /
@@ -22,7 +30,7 @@ Model relu_model() {  // X[1,4] -> Relu -> Y[1,4]
   std::string proto;
   testing::single_node_model("Relu").SerializeToString(&proto);
   std::ofstream(path, std::ios::binary) << proto;
-  Model m = Model::load(path.string());
+  Model m = Model::load(path.string(), float_mode());
   fs::remove(path);
   return m;
 }

@@ -16,6 +16,14 @@ namespace fs = std::filesystem;
 
 namespace aimc::models {
 namespace {
+// A float model runs in float mode: digital mode refuses float nodes.
+ModelOptions float_mode() {
+  ModelOptions o;
+  o.mode = ExecMode::kFloat;
+  return o;
+}
+}  // namespace
+namespace {
 
 class LayerDump : public ::testing::Test {
  protected:
@@ -30,7 +38,7 @@ class LayerDump : public ::testing::Test {
     std::ofstream(dir_ / "relu.onnx", std::ios::binary) << proto;
   }
   void TearDown() override { fs::remove_all(dir_); }
-  Model model() const { return Model::load((dir_ / "relu.onnx").string()); }
+  Model model() const { return Model::load((dir_ / "relu.onnx").string(), float_mode()); }
   fs::path dir_;
 };
 
