@@ -21,9 +21,11 @@ source ./scripts/build-env.sh
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release "${AIMC_CMAKE_LAUNCHER[@]}" >/dev/null
 cmake --build build-release -j "$(nproc)" --target aimc >/dev/null
 (cd benchmarks/peer && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund >/dev/null)
-aimc=build-release/aimc
 work=build-release/qoperator
 rm -rf "$work" && mkdir -p "$work/inputs" "$work/calibration-images"
+# Its own copy of the binary, so that a rebuild meanwhile cannot disturb the run.
+aimc="$work/aimc"
+cp build-release/aimc "$aimc"
 
 images=()
 while IFS= read -r f; do images+=("$f"); done < <(find "$shared/data/imagenet-sample" -name '*.JPEG' | sort)

@@ -30,8 +30,8 @@ Kind conv_kind(int64_t groups, int64_t in_c, int64_t out_c, int64_t kernel_volum
 }
 
 // The facts of a node the kernels could run on a crossbar: int8 QConv/QGemm
-// with constant int8 weights; float Conv (group 1) and Gemm with constant
-// float weights. A float depthwise conv has no crossbar kernel.
+// with constant int8 weights; float Conv (group 1), Gemm and MatMul with
+// constant float weights. A float depthwise conv has no crossbar kernel.
 LayerFacts facts_of(const Graph& g, const Node& node) {
   LayerFacts f;
   const std::string& op = node.op_type;
@@ -53,7 +53,8 @@ LayerFacts facts_of(const Graph& g, const Node& node) {
     f.taps = k / w->dim(1);
     f.crossbar_kernel = f.kind != Kind::kDepthwise;
   } else if ((op == "QGemm" && w->dtype() == DType::kInt8 && w->rank() == 2) ||
-             (op == "Gemm" && w->dtype() == DType::kFloat32 && w->rank() == 2)) {
+             ((op == "Gemm" || op == "MatMul") && w->dtype() == DType::kFloat32 &&
+              w->rank() == 2)) {
     const bool trans_b = node.attr_int("transB", 0) != 0;
     f.kind = Kind::kGemm;
     f.k = trans_b ? w->dim(1) : w->dim(0);

@@ -106,14 +106,15 @@ std::unique_ptr<TiledLayer> gemm_tiles(const Node& n, const Graph& g, const Kern
 }
 
 void run_gemm_tiles(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor flavor,
-                    const Tensor& a, bool trans_a, float* y) {
+                    const Tensor& a, bool trans_a, float* y, int64_t rows_per_image) {
   const int64_t m = trans_a ? a.dim(1) : a.dim(0), k = trans_a ? a.dim(0) : a.dim(1);
   const int64_t cols = tiles.channels();
   const float* ad = a.data<float>();
   auto gather = [&](int, int64_t first, int count, float* dst, JobKey* keys, float* scale) {
     for (int j = 0; j < count; ++j) {
       const int64_t row = first + j;
-      keys[j] = {static_cast<uint32_t>(ctx.first_image + row), 0};
+      keys[j] = {static_cast<uint32_t>(ctx.first_image + row / rows_per_image),
+                 static_cast<uint32_t>(row % rows_per_image)};
       float* x = dst + std::size_t(j) * k;
       for (int64_t i = 0; i < k; ++i) x[i] = trans_a ? ad[i * m + row] : ad[row * k + i];
       scale[j] = normalize_job(tiles, x, static_cast<int>(k));

@@ -25,7 +25,10 @@ std::unique_ptr<TiledLayer> gemm_tiles(const Node& n, const Graph& g, const Kern
                                        const Tensor& b, bool trans_b);
 
 // y [m, n] = A·B on the tiles (A [m, k], or [k, m] with trans_a).
+// With rows_per_image > 1 (a MatMul over a sequence), row r belongs to
+// image r / rows_per_image, whose noise stream keys it by r % rows_per_image:
+// results never depend on the batch size.
 void run_gemm_tiles(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor flavor,
-                    const Tensor& a, bool trans_a, float* y);
+                    const Tensor& a, bool trans_a, float* y, int64_t rows_per_image = 1);
 
 }  // namespace aimc::floatk

@@ -121,7 +121,12 @@ class GemmKernel : public Kernel {
 
 class MatMulKernel : public Kernel {
  public:
-  MatMulKernel(const Node& n, const Graph& g) : node_(n), graph_(g) {}
+  MatMulKernel(const Node& n, const Graph& g, const KernelOptions& o)
+      : node_(n), graph_(g), flavor_(o.flavor) {
+    // A constant matrix B (a linear layer's weight) can sit on crossbar tiles.
+    if (const Tensor* b = g.initializer(n.inputs.size() > 1 ? n.inputs[1] : ""))
+      tiles_ = gemm_tiles(n, g, o, *b, false);
+  }
 
   void run(const RunContext& ctx, std::span<const Tensor* const> inputs,
            std::span<Tensor> outputs) const override {
@@ -130,6 +135,10 @@ class MatMulKernel : public Kernel {
     expect_dtype(graph_, node_, a, DType::kFloat32, "A");
     expect_dtype(graph_, node_, b, DType::kFloat32, "B");
     if (a.rank() < 1 || b.rank() < 1) fail(graph_, node_, "inputs must have rank >= 1");
+    if (tiles_) {
+      run_on_tiles(ctx, a, b, outputs);
+      return;
+    }
     // 1-D operands are promoted to matrices and the added dim dropped again.
     Shape sa = a.shape(), sb = b.shape();
     if (a.rank() == 1) sa.insert(sa.begin(), 1);
@@ -182,8 +191,27 @@ class MatMulKernel : public Kernel {
   }
 
  private:
+  // x [..., K] · B [K, N]: every leading index of x is a row of the tiles.
+  void run_on_tiles(const RunContext& ctx, const Tensor& a, const Tensor& b,
+                    std::span<Tensor> outputs) const {
+    const int64_t k = b.dim(0), n = b.dim(1);
+    if (k <= 0 || a.dim(a.rank() - 1) != k)
+      fail(graph_, node_, shape_str(a.shape()) + " x " + shape_str(b.shape()) + " do not multiply");
+    Tensor rows = a;
+    rows.reshape({a.size() / k, k});
+    Shape out_shape = a.shape();
+    if (a.rank() == 1) out_shape.insert(out_shape.begin(), 1);
+    out_shape.back() = n;
+    outputs[0] = Tensor(DType::kFloat32, out_shape);
+    const int64_t rows_per_image = a.rank() > 2 && a.dim(0) > 0 ? rows.dim(0) / a.dim(0) : 1;
+    run_gemm_tiles(*tiles_, ctx, flavor_, rows, false, outputs[0].data<float>(), rows_per_image);
+    if (a.rank() == 1) outputs[0].reshape({n});
+  }
+
   const Node& node_;
   const Graph& graph_;
+  KernelFlavor flavor_;
+  std::unique_ptr<TiledLayer> tiles_;  // set when placed on analog tiles
 };
 
 }  // namespace
@@ -192,8 +220,8 @@ std::unique_ptr<Kernel> make_gemm(const Node& n, const Graph& g, const KernelOpt
   return std::make_unique<GemmKernel>(n, g, o);
 }
 
-std::unique_ptr<Kernel> make_matmul(const Node& n, const Graph& g, const KernelOptions&) {
-  return std::make_unique<MatMulKernel>(n, g);
+std::unique_ptr<Kernel> make_matmul(const Node& n, const Graph& g, const KernelOptions& o) {
+  return std::make_unique<MatMulKernel>(n, g, o);
 }
 
 }  // namespace aimc::floatk
