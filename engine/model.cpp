@@ -16,6 +16,7 @@
 #include "engine/passes/fuse_depthwise_block.h"
 #include "engine/passes/infer_shapes.h"
 #include "engine/passes/lower_qdq.h"
+#include "engine/passes/requantize_data_movement.h"
 #include "engine/passes/signed_activations.h"
 
 namespace aimc {
@@ -56,7 +57,10 @@ Graph prepare_graph(Graph graph, const ModelOptions& options, int* lowered_ops) 
   // One quantized form for every pass after this: the QOperator form
   // becomes QDQ, and uint8 quantization int8 (both exact).
   expand_qoperator(graph);
-  if (options.mode != ExecMode::kFloat) signed_activations(graph);
+  if (options.mode != ExecMode::kFloat) {
+    signed_activations(graph);
+    requantize_data_movement(graph);
+  }
   // Shapes first: contradictions are refused at load time, naming the node,
   // and every value carries its static shape (batch -1) for later passes.
   infer_shapes(graph);
