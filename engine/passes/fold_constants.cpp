@@ -89,6 +89,9 @@ constexpr int64_t kUnknownDim = std::numeric_limits<int64_t>::min() + 1;  // any
 struct SymInts {
   std::vector<int64_t> v;
   bool scalar = false;
+  // The value whose dim 0 a kBatch element is (followed back through ops
+  // that keep dim 0); empty when no element is kBatch.
+  std::string batch_of;
 };
 
 using SymMap = std::map<std::string, SymInts>;
@@ -116,7 +119,7 @@ std::optional<SymInts> sym_input(const Graph& g, const SymMap& sym, const std::s
   if (!v || std::any_of(v->begin(), v->end(), [](int64_t d) { return d <= kUnknownDim; })) {
     return std::nullopt;
   }
-  return SymInts{std::move(*v), g.initializer(name)->rank() == 0};
+  return SymInts{std::move(*v), g.initializer(name)->rank() == 0, {}};
 }
 
 // Slice of a 1-D symbolic value along axis 0 with constant starts and ends
@@ -144,7 +147,21 @@ std::optional<SymInts> sym_slice(const Graph& g, const Node& n, const SymInts& x
     return std::clamp(i < 0 ? std::max(i, -size) + size : i, int64_t{0}, size);
   };
   const int64_t b = clamp((*starts)[0]), e = std::max(b, clamp((*ends)[0]));
-  return SymInts{{x.v.begin() + b, x.v.begin() + e}, false};
+  return SymInts{{x.v.begin() + b, x.v.begin() + e}, false, x.batch_of};
+}
+
+// The value `v`'s dim 0 comes from: followed back through ops whose output
+// has their first input's dim 0, so view(x.size(0), -1) of relu(x) folds too.
+std::string batch_root(const Graph& g, std::string v) {
+  static const std::set<std::string> kKeepDim0 = {
+      "Relu",        "LeakyRelu", "Sigmoid", "Tanh",       "HardSigmoid",        "HardSwish",
+      "Clip",        "Identity",  "Dropout", "Conv",       "BatchNormalization", "MaxPool",
+      "AveragePool", "LRN",       "Softmax", "LogSoftmax", "GlobalAveragePool"};
+  for (int p = g.producer(v);
+       p >= 0 && kKeepDim0.count(g.nodes[static_cast<std::size_t>(p)].op_type); p = g.producer(v)) {
+    v = g.nodes[static_cast<std::size_t>(p)].inputs.at(0);
+  }
+  return v;
 }
 
 // The symbolic output of a Shape of a value whose dim 0 is the unknown batch.
@@ -157,7 +174,11 @@ std::optional<SymInts> sym_shape(const Graph& g, const Node& n) {
   for (std::size_t d = 0; d < dims.size(); ++d) {
     if (dims[d] < 0) dims[d] = d == 0 ? kBatch : kUnknownDim;
   }
-  return SymInts{shape_slice(n, dims), false};
+  SymInts out{shape_slice(n, dims), false, {}};
+  if (std::find(out.v.begin(), out.v.end(), kBatch) != out.v.end()) {
+    out.batch_of = batch_root(g, n.inputs[0]);
+  }
+  return out;
 }
 
 // The symbolic output of the ops a view subgraph is made of; nullopt for
@@ -179,7 +200,7 @@ std::optional<SymInts> sym_eval(const Graph& g, const SymMap& sym, const Node& n
     return in[0];
   }
   if (op == "Gather" && in.size() == 2 && !in[0].scalar && n.attr_int("axis", 0) == 0) {
-    SymInts out{{}, in[1].scalar};
+    SymInts out{{}, in[1].scalar, in[0].batch_of};
     const auto size = static_cast<int64_t>(in[0].v.size());
     for (int64_t i : in[1].v) {
       if (i < -size || i >= size) return std::nullopt;
@@ -191,14 +212,20 @@ std::optional<SymInts> sym_eval(const Graph& g, const SymMap& sym, const Node& n
                                  : (in.size() > 1 ? std::optional(in[1].v) : std::nullopt);
   if (op == "Unsqueeze" && in[0].scalar && axes && axes->size() == 1 &&
       ((*axes)[0] == 0 || (*axes)[0] == -1)) {
-    return SymInts{in[0].v, false};
+    return SymInts{in[0].v, false, in[0].batch_of};
   }
   if (op == "Slice") return sym_slice(g, n, in[0]);
-  if (op == "Squeeze" && !in[0].scalar && in[0].v.size() == 1) return SymInts{in[0].v, true};
+  if (op == "Squeeze" && !in[0].scalar && in[0].v.size() == 1)
+    return SymInts{in[0].v, true, in[0].batch_of};
   if (op == "Concat" && (n.attr_int("axis", 0) == 0 || n.attr_int("axis", 0) == -1)) {
     SymInts out;
     for (const auto& s : in) {
-      if (s.scalar) return std::nullopt;
+      // Batches of two different values may differ.
+      if (s.scalar ||
+          (!s.batch_of.empty() && !out.batch_of.empty() && s.batch_of != out.batch_of)) {
+        return std::nullopt;
+      }
+      if (out.batch_of.empty()) out.batch_of = s.batch_of;
       out.v.insert(out.v.end(), s.v.begin(), s.v.end());
     }
     return out;
@@ -216,7 +243,7 @@ std::optional<std::vector<int64_t>> batch_target(const Graph& g, const Node& n,
     return std::nullopt;
   }
   std::vector<int64_t> out = target.v;
-  if (out[0] != kBatch) return std::nullopt;
+  if (out[0] != kBatch || target.batch_of != batch_root(g, n.inputs[0])) return std::nullopt;
   out[0] = 0;
   for (int64_t d : out) {
     if (d == kBatch || d == kUnknownDim) return std::nullopt;

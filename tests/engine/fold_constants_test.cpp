@@ -132,6 +132,17 @@ TEST(FoldConstants, DynamicBatchViewFoldsToACopyOfTheBatch) {
   EXPECT_EQ(g.values.at("F").shape, (Shape{-1, 6}));  // static again after folding
 }
 
+TEST(FoldConstants, TheBatchIsFollowedBackThroughOpsThatKeepDim0) {
+  // view(relu(x), x.size(0), -1): the Shape reads X, the Reshape relu(X).
+  onnx::ModelProto m = view_model();
+  for (auto& n : *m.mutable_graph()->mutable_node()) {
+    if (n.op_type() == "Shape") n.set_input(0, "X");
+  }
+  Graph g = import(m);
+  infer_shapes(g);
+  EXPECT_EQ(fold_constants(g).batch_reshapes, 1);
+}
+
 TEST(FoldConstants, FoldedViewRunsAtAnyBatchWithTheSamePerImageResult) {
   ModelOptions options;
   options.mode = ExecMode::kFloat;
@@ -177,6 +188,37 @@ TEST(FoldConstants, SliceOfTheShapeFoldsToo) {
   EXPECT_EQ(fold_constants(graph).batch_reshapes, 1);
   EXPECT_EQ(graph.nodes.size(), 1u);
   EXPECT_EQ(graph.values.at("Y").shape, (Shape{-1, 6}));
+}
+
+TEST(FoldConstants, TheDim0OfAnotherValueIsNotTakenForTheBatch) {
+  // F1 = X viewed as [-1, 3] has dim 0 = 2 x batch: view(X, F1.size(0), -1)
+  // must not become a copy of X's batch.
+  onnx::ModelProto m = model_proto();
+  auto* g = m.mutable_graph();
+  add_input(g, "X", {-1, 2, 3});
+  testing::add_float_value(g->add_output(), "Y", {});
+  g->mutable_output(0)->mutable_type()->mutable_tensor_type()->clear_shape();
+  add_ints(g, "rows", {-1, 3});
+  add_node(g, "Reshape", {"X", "rows"}, {"F1"});
+  add_node(g, "Shape", {"F1"}, {"S"});
+  add_ints(g, "zero", {0}, /*scalar=*/true);
+  add_node(g, "Gather", {"S", "zero"}, {"B"});
+  add_ints(g, "axes0", {0});
+  add_node(g, "Unsqueeze", {"B", "axes0"}, {"B1"});
+  add_ints(g, "minus_one", {-1});
+  auto* concat = add_node(g, "Concat", {"B1", "minus_one"}, {"T"});
+  auto* axis = concat->add_attribute();
+  axis->set_name("axis");
+  axis->set_type(onnx::AttributeProto::INT);
+  axis->set_i(0);
+  add_node(g, "Reshape", {"X", "T"}, {"Y"});
+  Graph graph = import(m);
+  infer_shapes(graph);
+  EXPECT_EQ(fold_constants(graph).batch_reshapes, 0);
+  ModelOptions options;
+  options.mode = ExecMode::kFloat;
+  const Model model = Model::from_graph(import(m), options);
+  EXPECT_EQ(model.run({images(3)}).outputs.at(0).shape(), (Shape{6, 3}));
 }
 
 TEST(FoldConstants, ABatchItCannotFoldStillRunsAsNodes) {
