@@ -95,6 +95,8 @@ class Expansion {
   std::string scale_product(std::size_t a, std::size_t b, float factor = 1.f) {
     const Tensor& ta = constant(a, "scale");
     const Tensor& tb = constant(b, "scale");
+    if (ta.size() > 1 && tb.size() > 1 && ta.size() != tb.size())
+      refuse("scales '" + in(a) + "' and '" + in(b) + "' have different lengths");
     const Tensor& longer = ta.size() >= tb.size() ? ta : tb;
     Tensor out(DType::kFloat32, {longer.size()});
     for (int64_t i = 0; i < longer.size(); ++i)
@@ -106,7 +108,7 @@ class Expansion {
   }
 
   std::string scaled(std::size_t scale, float factor) {
-    if (factor == 1.f) return in(scale);
+    if (factor == 1.f) return required(scale, "scale");
     Tensor t = constant(scale, "scale");
     for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] *= factor;
     const std::string name = fresh("scale");

@@ -65,21 +65,23 @@ class QConvKernel : public Kernel {
     }
     packed_ = pack_conv(geo, q, in_c, out_c, ohwi.data(), bias);
     // On the crossbar exactly when the placement pass put it there: the
-    // whole matrix (group 1), or C_job-channel blocks (depthwise).
+    // whole matrix (group 1), one block per group (grouped), or C_job-channel
+    // blocks (depthwise).
     if (on_crossbar(n.placement.unit)) {
       const bool depthwise = geo.groups == in_c && geo.groups == out_c;
       const int cjob = n.placement.unit == Unit::kCrossbarCjob ? n.placement.cjob : 0;
       if (!o.analog) fail(g, n, "placed on the crossbar outside analog mode");
-      if (cjob > 0 ? !depthwise : geo.groups != 1)
+      if (cjob > 0 ? !depthwise : depthwise)
         fail(g, n, "placement '" + unit_name(n.placement.unit) + "' cannot run this conv");
       if (n.placement.unit == Unit::kCrossbarCjob && cjob < 1) fail(g, n, "C_job must be positive");
       const AnalogConfig& config = o.analog->config;
       requant_ = make_channel_requant(q.per_channel, q.output_zero_point, q.range);
       requant_.offset = packed_.bias;
-      analog_ = std::make_unique<TiledLayer>(analog_blocks(ohwi, kh * kw, cin_g, out_c, cjob),
-                                             out_c, layer_index(g, n), layer_name(n), config, true,
-                                             config.dac.full_scale);
+      analog_ = std::make_unique<TiledLayer>(
+          analog_blocks(ohwi, kh * kw, cin_g, out_c, cjob, geo.groups), out_c, layer_index(g, n),
+          layer_name(n), config, true, config.dac.full_scale);
       cjob_ = cjob;
+      cin_g_ = cin_g;
       // The DAC output of every int8 input value (x − zp through the DAC):
       // one table lookup per gathered element instead of a call.
       std::array<float, 256> table;
@@ -115,14 +117,20 @@ class QConvKernel : public Kernel {
   }
 
  private:
-  // The crossbar's weight blocks: the whole OHWI matrix for a conv with
-  // group 1 (cjob 0); for a depthwise conv, C_job-channel block-diagonal matrices
-  // (rows (ky, kx, c) of the block, column o holding channel o's taps).
+  // The crossbar's weight blocks: the OHWI matrix of each group (one block
+  // for group 1: output channel o's row holds its (ky, kx, c) weights); for a
+  // depthwise conv, C_job-channel block-diagonal matrices (rows (ky, kx, c)
+  // of the block, column o holding channel o's taps).
   static std::vector<AnalogBlock> analog_blocks(const std::vector<int8_t>& ohwi, int taps,
-                                                int cin_g, int out_c, int cjob) {
+                                                int cin_g, int out_c, int cjob, int groups) {
     std::vector<AnalogBlock> blocks;
     if (cjob == 0) {
-      blocks.push_back({std::vector<float>(ohwi.begin(), ohwi.end()), taps * cin_g, out_c, 0});
+      const int per_group = out_c / groups;
+      const std::size_t k = std::size_t(taps) * cin_g;
+      for (int gi = 0; gi < groups; ++gi)
+        blocks.push_back({std::vector<float>(ohwi.begin() + gi * per_group * k,
+                                             ohwi.begin() + (gi + 1) * per_group * k),
+                          static_cast<int>(k), per_group, gi * per_group});
       return blocks;
     }
     for (int c0 = 0; c0 < out_c; c0 += cjob) {
@@ -146,9 +154,9 @@ class QConvKernel : public Kernel {
     const auto& g = packed_.geometry;
     // A 1x1 conv with stride 1 and no padding reads its jobs' inputs as one
     // contiguous run of pixels.
-    const bool contiguous = cjob_ == 0 && g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 &&
-                            g.stride_w == 1 && g.pad_top == 0 && g.pad_left == 0 && out.h == in.h &&
-                            out.w == in.w;
+    const bool contiguous = cjob_ == 0 && g.groups == 1 && g.kernel_h == 1 && g.kernel_w == 1 &&
+                            g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
+                            g.pad_left == 0 && out.h == in.h && out.w == in.w;
     auto gather = [&](int block, int64_t first, int count, float* x, JobKey* keys,
                       float* job_scale) {
       std::fill(job_scale, job_scale + count, 1.0f);
@@ -172,11 +180,13 @@ class QConvKernel : public Kernel {
     const AnalogMatrix& m = analog_->matrix(block);
     float* dst = x + std::size_t(p) * m.rows();
     const DacTable& dac = dac_of_input_;
-    if (cjob_ == 0) {
+    if (cjob_ == 0 && g.groups == 1) {
       im2col_pixel<float>(g, in, input, b, oy, ox, 0.0f, dac, dst);
       return;
     }
-    const int c0 = block * cjob_, n = m.cols();
+    // A group's (or a C_job block's) own input channels, tap by tap.
+    const int c0 = cjob_ == 0 ? block * cin_g_ : block * cjob_;
+    const int n = cjob_ == 0 ? cin_g_ : m.cols();
     for (int ky = 0; ky < g.kernel_h; ++ky) {
       const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
       for (int kx = 0; kx < g.kernel_w; ++kx, dst += n) {
@@ -198,6 +208,7 @@ class QConvKernel : public Kernel {
   std::unique_ptr<TiledLayer> analog_;  // set when the conv is placed on analog tiles
   ChannelRequant requant_;              // its bias and requantization
   int cjob_ = 0;                        // > 0: a depthwise conv in C_job-channel blocks
+  int cin_g_ = 0;                       // input channels per group (grouped blocks)
   DacTable dac_of_input_;               // analog: DAC(x − zp) by the input byte
 };
 
