@@ -15,6 +15,7 @@
 #include "engine/passes/fuse_conv_clip.h"
 #include "engine/passes/fuse_depthwise_block.h"
 #include "engine/passes/infer_shapes.h"
+#include "engine/passes/lower_dynamic.h"
 #include "engine/passes/lower_qdq.h"
 #include "engine/passes/requantize_data_movement.h"
 #include "engine/passes/signed_activations.h"
@@ -68,6 +69,7 @@ Graph prepare_graph(Graph graph, const ModelOptions& options, int* lowered_ops) 
   fold_constants(graph);
   int lowered = 0;
   if (options.mode != ExecMode::kFloat) lowered = lower_qdq(graph).lowered_ops;
+  if (options.mode != ExecMode::kFloat) lowered += lower_dynamic(graph);
   fold_batchnorm_into_conv(graph);
   if (options.mode == ExecMode::kFloat) {
     fuse_conv_clip(graph);

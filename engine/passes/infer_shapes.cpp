@@ -10,6 +10,7 @@
 
 #include "engine/error.h"
 #include "engine/limits.h"
+#include "engine/passes/infer_shapes_dynamic.h"
 #include "engine/passes/infer_shapes_ops.h"
 #include "engine/passes/infer_shapes_recurrent.h"
 
@@ -697,6 +698,18 @@ Outputs infer_op(const NodeCtx& c) {
   return out;
 }
 
+// DynamicQuantizeLinear, MatMulInteger, ConvInteger (engine/passes/infer_shapes_dynamic.h).
+Outputs infer_dynamic(const NodeCtx& c) {
+  OpShapeView view{c.node(), c.opset(), {}, [&](std::size_t i) { return c.constant_ints(i); },
+                   [&](const std::string& w) { c.fail(w); }};
+  for (std::size_t i = 0; i < c.node().inputs.size(); ++i) {
+    view.inputs.push_back({c.dtype(i), c.shape(i)});
+  }
+  Outputs out;
+  for (ShapeFact& f : infer_dynamic_shapes(view)) out.push_back({f.dtype, std::move(f.shape)});
+  return out;
+}
+
 using Rule = Outputs (*)(const NodeCtx&);
 
 const std::map<std::string, Rule>& rules() {
@@ -709,9 +722,11 @@ const std::map<std::string, Rule>& rules() {
       {"Concat", infer_concat},
       {"ConstantOfShape", infer_op},
       {"Conv", infer_conv},
+      {"ConvInteger", infer_dynamic},
       {"DequantizeLinear", infer_dequantize},
       {"Div", infer_binary},
       {"Dropout", infer_op},
+      {"DynamicQuantizeLinear", infer_dynamic},
       {"Expand", infer_op},
       {"Flatten", infer_flatten},
       {"GRU", infer_recurrent},
@@ -726,6 +741,7 @@ const std::map<std::string, Rule>& rules() {
       {"LeakyRelu", infer_unary},
       {"LogSoftmax", infer_softmax},
       {"MatMul", infer_matmul},
+      {"MatMulInteger", infer_dynamic},
       {"MaxPool", infer_pool},
       {"Mean", infer_op},
       {"Mul", infer_binary},

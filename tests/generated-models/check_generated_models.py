@@ -10,6 +10,8 @@ against numpy references of the ONNX definitions:
   gru_classifier     GRU (linear_before_reset, as PyTorch exports) -> Gemm
   dynamic_batch_cnn  float CNN whose Flatten is a Shape/Gather/Concat/Reshape
                      subgraph of the dynamic batch
+  dynamic_mlp        ONNX Runtime's quantize_dynamic form: DynamicQuantizeLinear,
+                     MatMulInteger, Cast, Mul by x_scale * w_scale, Add, Relu
 
 Quantized models must run on the integer path in digital mode (no float
 node, within one output step per requantized layer of the reference) and
@@ -229,6 +231,55 @@ def dynamic_batch_cnn():
     return b.model("dynamic_batch_cnn", ["N", 2, 4, 4], ["N", 3]), ref, (3, 2, 4, 4), None, 0
 
 
+def dynamic_quantize(x):
+    """DynamicQuantizeLinear (onnx/reference), in float32."""
+    hi, lo = np.float32(max(0, x.max())), np.float32(min(0, x.min()))
+    scale = np.float32(1.0 if hi == lo else hi - lo) / np.float32(255)
+    zp = np.rint(np.clip(np.float32(0) - lo / scale, 0, 255))
+    return np.clip(np.rint(x / scale) + zp, 0, 255).astype(np.uint8), scale, zp
+
+
+def dynamic_mlp():
+    """As quantize_dynamic writes MatMul + Add: int8 weights (zero point 0,
+    one scale), uint8 activations quantized at run time; the reference
+    repeats the graph's float32 operations, so it is exact."""
+    b = Builder()
+    sizes = [(12, 16), (16, 4)]
+    layers = []
+    x = "X"
+    for i, (k, n) in enumerate(sizes):
+        w = RNG.integers(-127, 128, (k, n)).astype(np.int8)
+        ws = np.float32(RNG.uniform(0.002, 0.01))
+        bias = RNG.normal(0, 0.3, n).astype(np.float32)
+        layers.append((w, ws, bias))
+        p = f"fc{i}"
+        b.node("DynamicQuantizeLinear", [x], [x + "_quantized", x + "_scale", x + "_zero_point"])
+        b.node("MatMulInteger", [x + "_quantized", b.const(p + "_W_quantized", w), x + "_zero_point",
+                                 b.const(p + "_W_zero_point", np.array(0, np.int8))],
+               [p + "_output_quantized"])
+        b.node("Cast", [p + "_output_quantized"], [p + "_cast"], to=TensorProto.FLOAT)
+        b.node("Mul", [x + "_scale", b.const(p + "_W_scale", np.array(ws, np.float32))],
+               [p + "_scales_mul"])
+        b.node("Mul", [p + "_cast", p + "_scales_mul"], [p + "_matmul"])
+        out = "Y" if i == len(sizes) - 1 else p + "_add"
+        b.node("Add", [p + "_matmul", b.const(p + "_B", bias)], [out])
+        if i < len(sizes) - 1:
+            b.node("Relu", [out], [p + "_relu"])
+            x = p + "_relu"
+
+    def ref(xf):
+        h = xf.astype(np.float32)
+        for i, (w, ws, bias) in enumerate(layers):
+            q, scale, zp = dynamic_quantize(h)
+            acc = ((q.astype(np.int64) - int(zp)) @ w.astype(np.int64)).astype(np.int32)
+            h = acc.astype(np.float32) * (np.float32(scale) * ws) + bias
+            if i < len(layers) - 1:
+                h = np.maximum(h, np.float32(0))
+        return h
+
+    return b.model("dynamic_mlp", ["N", 12], ["N", 4]), ref, (5, 12), 1e-6, 1
+
+
 # ---- running aimc ------------------------------------------------------------
 def run_aimc(aimc, work, model, x, mode, *extra):
     np.save(os.path.join(work, "x.npy"), x)
@@ -245,7 +296,7 @@ def main():
     aimc = sys.argv[1]
     with tempfile.TemporaryDirectory() as work:
         for make in (uint8_qdq_cnn, qoperator_cnn, lambda: recurrent_classifier("LSTM"),
-                     lambda: recurrent_classifier("GRU"), dynamic_batch_cnn):
+                     lambda: recurrent_classifier("GRU"), dynamic_batch_cnn, dynamic_mlp):
             model, ref, shape, step, layers = make()
             name = model.graph.name
             path = os.path.join(work, name + ".onnx")
@@ -266,6 +317,9 @@ def main():
                 pf, fl = run_aimc(aimc, work, path, x, "float")
                 check(pf.returncode == 0 and np.abs(fl - want).max() / step <= layers,
                       f"{name}: float mode (dequantize, compute, quantize) near the reference")
+                if name == "dynamic_mlp":  # the integer ops repeat float mode's operations
+                    check(got is not None and fl is not None and np.array_equal(got, fl),
+                          f"{name}: digital equals float mode bit for bit")
             else:
                 pf, fl = run_aimc(aimc, work, path, x, "float")
                 err = np.abs(fl - want).max() if fl is not None else float("inf")

@@ -65,5 +65,10 @@ std::unique_ptr<Kernel> make_hard_swish(const Node& n, const Graph& g, const Ker
 std::unique_ptr<Kernel> make_lrn(const Node& n, const Graph& g, const KernelOptions& o);
 std::unique_ptr<Kernel> make_log_softmax(const Node& n, const Graph& g, const KernelOptions& o);
 std::unique_ptr<Kernel> make_resize(const Node& n, const Graph& g, const KernelOptions& o);
+// Dynamic quantization (float_integer_ops.cpp).
+std::unique_ptr<Kernel> make_dynamic_quantize_linear(const Node& n, const Graph& g,
+                                                     const KernelOptions& o);
+std::unique_ptr<Kernel> make_matmul_integer(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_conv_integer(const Node& n, const Graph& g, const KernelOptions& o);
 
 }  // namespace aimc::floatk

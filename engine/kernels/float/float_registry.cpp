@@ -54,6 +54,9 @@ void add_float_kernels(std::vector<std::pair<std::string, KernelFactory>>& table
   table.emplace_back("LSTM", make_lstm);
   table.emplace_back("GRU", make_gru);
   table.emplace_back("RNN", make_rnn);
+  table.emplace_back("DynamicQuantizeLinear", make_dynamic_quantize_linear);
+  table.emplace_back("MatMulInteger", make_matmul_integer);
+  table.emplace_back("ConvInteger", make_conv_integer);
 }
 
 }  // namespace aimc

@@ -21,5 +21,9 @@ std::unique_ptr<Kernel> make_qconcat(const Node& n, const Graph& g, const Kernel
 std::unique_ptr<Kernel> make_qreshape(const Node& n, const Graph& g, const KernelOptions& o);
 std::unique_ptr<Kernel> make_qquantize(const Node& n, const Graph& g, const KernelOptions& o);
 std::unique_ptr<Kernel> make_qdequantize(const Node& n, const Graph& g, const KernelOptions& o);
+// The dynamic-quantization pattern (engine/passes/lower_dynamic.h): float
+// in, float out, integer products.
+std::unique_ptr<Kernel> make_qdynamic_gemm(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_qdynamic_conv(const Node& n, const Graph& g, const KernelOptions& o);
 
 }  // namespace aimc::int8k

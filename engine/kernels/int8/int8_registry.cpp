@@ -19,6 +19,8 @@ void add_integer_kernels(std::vector<std::pair<std::string, KernelFactory>>& tab
   table.emplace_back("QFlatten", make_qreshape);
   table.emplace_back("QQuantize", make_qquantize);
   table.emplace_back("QDequantize", make_qdequantize);
+  table.emplace_back("QDynamicGemm", make_qdynamic_gemm);
+  table.emplace_back("QDynamicConv", make_qdynamic_conv);
 }
 
 }  // namespace aimc
