@@ -18,7 +18,7 @@ int cmd_timing(int argc, char** argv) {
   options.add_options()
       ("spec", "programmatic network: mobilenetv2, mobilenetv2-paper or bottleneck",
        cxxopts::value<std::string>())
-      ("model", "an ONNX model instead of a spec (its convs, Gemm, adds and pooling)",
+      ("model", "an ONNX model instead of a spec (every node; those it cannot cost are listed)",
        cxxopts::value<std::string>())
       ("hw", "hardware description JSON (defaults: the paper's values)",
        cxxopts::value<std::string>())

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 
 #include "engine/timing/cluster_model.h"
 #include "engine/timing/graph_layers.h"
@@ -24,19 +25,31 @@ nlohmann::json report_run_timing(const cxxopts::ParseResult& args, const Model& 
   const bool all_cores = std::all_of(
       layers.begin(), layers.end(), [](const auto& l) { return l.placement.unit == Unit::kCores; });
   const std::string system = all_cores ? "cores" : timing::system_name(r.system);
-  std::printf("cluster  %s at %.0f MHz: %.3f ms, %.1f uJ per image (%.1f MMAC)\n", system.c_str(),
-              r.freq_mhz, r.latency_ms, r.energy_uj, r.mmac);
+  std::string excluding;
+  if (!r.uncosted.empty())
+    excluding = ", excluding " + std::to_string(r.uncosted.size()) + " uncosted layer" +
+                (r.uncosted.size() == 1 ? "" : "s");
+  std::printf("cluster  %s at %.0f MHz: %.3f ms, %.1f uJ per image (%.1f MMAC%s)\n", system.c_str(),
+              r.freq_mhz, r.latency_ms, r.energy_uj, r.mmac, excluding.c_str());
+  // The report's layers are the costed ones, in their order.
   nlohmann::json per_layer = nlohmann::json::array();
-  for (std::size_t i = 0; i < r.layers.size(); ++i)
-    per_layer.push_back({{"name", r.layers[i].name},
-                         {"unit", r.layers[i].unit},
-                         {"cjob", layers[i].placement.cjob},
-                         {"arrays", r.layers[i].arrays},
-                         {"cycles", r.layers[i].cycles},
-                         {"energy_uj", r.layers[i].energy_uj}});
+  std::size_t i = 0;
+  for (const auto& l : layers) {
+    if (l.op == timing::LayerOp::kUncosted) continue;
+    const auto& c = r.layers.at(i++);
+    per_layer.push_back({{"name", c.name},
+                         {"unit", c.unit},
+                         {"cjob", l.placement.cjob},
+                         {"arrays", c.arrays},
+                         {"cycles", c.cycles},
+                         {"energy_uj", c.energy_uj}});
+  }
+  nlohmann::json uncosted = nlohmann::json::array();
+  for (const auto& u : r.uncosted)
+    uncosted.push_back({{"layer", u.name}, {"op", u.op}, {"reason", u.reason}});
   return {{"system", system},         {"freq_mhz", r.freq_mhz}, {"latency_ms", r.latency_ms},
           {"energy_uj", r.energy_uj}, {"mmac", r.mmac},         {"arrays", r.arrays},
-          {"layers", per_layer}};
+          {"layers", per_layer},      {"uncosted", uncosted}};
 }
 
 }  // namespace aimc::cli

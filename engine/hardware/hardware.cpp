@@ -63,6 +63,15 @@ const fields::Table<H>& table() {
              "assumed: residual add with requantization, about 4 cycles per element per core"),
       number("pool_cycles_per_element", &H::pool_cycles_per_element, 0, 1e6, "cycle",
              "assumed: global average pooling, 2 cycles per element per core"),
+      number("activation_cycles_per_element", &H::activation_cycles_per_element, 0, 1e6, "cycle",
+             "assumed: a float sigmoid, tanh, exp or division in software, about 16 cycles per "
+             "element per core (int8 ones are table lookups, costed at the add rate)"),
+      number("softmax_cycles_per_element", &H::softmax_cycles_per_element, 0, 1e6, "cycle",
+             "assumed: softmax's max pass, exp, sum and scaling, about 24 cycles per element per "
+             "core"),
+      number("copy_cycles_per_element", &H::copy_cycles_per_element, 0, 1e6, "cycle",
+             "assumed: Transpose, Concat, Pad, Slice, Gather and the like move each element with "
+             "a load and a store, 2 cycles per element per core"),
       flag("multi_array_overlap_depthwise", &H::multi_array_overlap_depthwise,
            "assumed: in the scaled-up system the depthwise accelerator has its own ports and "
            "works while the arrays compute"),

@@ -44,6 +44,9 @@ struct Hardware {
   double sw_gemm_mac_per_cycle = 0;
   double add_cycles_per_element = 0;
   double pool_cycles_per_element = 0;
+  double activation_cycles_per_element = 0;  // transcendental functions and divisions
+  double softmax_cycles_per_element = 0;
+  double copy_cycles_per_element = 0;  // Transpose, Concat, Pad, Slice, Gather, ...
   // Multi-array system
   bool multi_array_overlap_depthwise = false;
   // Power and energy at the operating point

@@ -42,10 +42,20 @@ struct LayerCost {
   bool overlapped = false;  // runs concurrently with the arrays (not on the critical path)
 };
 
+// A layer the model cannot cost (an op without a cost model, a shape only
+// known at run time): listed, and left out of the totals.
+struct UncostedLayer {
+  std::string name, op, reason;
+};
+
 struct TimingReport {
   System system = System::kSingleIma;
   double freq_mhz = 0;
   std::vector<LayerCost> layers;
+  std::vector<UncostedLayer> uncosted;
+  // Hardware keys of assumed per-element rates some layer was costed with
+  // beyond the residual add and the pooling (activation, softmax, copy).
+  std::vector<std::string> assumed_rates;
   double cycles = 0, latency_ms = 0, energy_uj = 0, inferences_per_second = 0;
   int arrays = 0;
   int64_t mapped_params = 0;  // weights on crossbars

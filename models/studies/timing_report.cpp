@@ -83,11 +83,26 @@ std::string timing_table(const timing::TimingReport& r, const std::string& label
             static_cast<long long>(l.params), l.arrays, static_cast<long long>(l.jobs), l.cycles,
             l.latency_us, l.energy_uj, tops_per_w(l), l.overlapped ? "  (overlapped)" : "");
   }
+  if (!r.uncosted.empty()) {
+    appendf(out, "uncosted (left out of the totals):\n");
+    for (const auto& u : r.uncosted)
+      appendf(out, "%-18s %-10s %s\n", u.name.c_str(), u.op.c_str(), u.reason.c_str());
+  }
+  std::string excluding;
+  if (!r.uncosted.empty())
+    appendf(excluding, ", excluding %zu uncosted layer%s", r.uncosted.size(),
+            r.uncosted.size() == 1 ? "" : "s");
   appendf(out,
-          "total: %.3f ms, %.1f uJ, %.1f inferences/s, %.2f MMAC, %lld conv weights mapped, %d "
+          "total%s: %.3f ms, %.1f uJ, %.1f inferences/s, %.2f MMAC, %lld conv weights mapped, %d "
           "arrays (utilisation %.1f %%)\n",
-          r.latency_ms, r.energy_uj, r.inferences_per_second, r.mmac,
+          excluding.c_str(), r.latency_ms, r.energy_uj, r.inferences_per_second, r.mmac,
           static_cast<long long>(r.mapped_params), r.arrays, 100.0 * r.array_utilization);
+  if (!r.assumed_rates.empty()) {
+    std::string keys;
+    for (const auto& k : r.assumed_rates) keys += (keys.empty() ? "" : ", ") + k;
+    appendf(out, "notes: assumed per-element rates (engine/hardware/hardware.cpp): %s\n",
+            keys.c_str());
+  }
   return out;
 }
 
@@ -107,10 +122,15 @@ nlohmann::json timing_json(const timing::TimingReport& r, const std::string& lab
                       {"tops_per_w", tops_per_w(l)},
                       {"overlapped", l.overlapped}});
   }
+  nlohmann::json uncosted = nlohmann::json::array();
+  for (const auto& u : r.uncosted)
+    uncosted.push_back({{"layer", u.name}, {"op", u.op}, {"reason", u.reason}});
   return {{"scenario", label},
           {"system", timing::system_name(r.system)},
           {"freq_mhz", r.freq_mhz},
           {"layers", layers},
+          {"uncosted", uncosted},
+          {"assumed_rates", r.assumed_rates},
           {"total",
            {{"cycles", r.cycles},
             {"latency_ms", r.latency_ms},
