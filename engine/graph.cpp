@@ -41,6 +41,11 @@ std::vector<float> Node::attr_floats(const std::string& key) const {
   return v ? *v : std::vector<float>{};
 }
 
+std::vector<std::string> Node::attr_strings(const std::string& key) const {
+  const auto* v = find_attr<std::vector<std::string>>(*this, key);
+  return v ? *v : std::vector<std::string>{};
+}
+
 const Tensor& Node::attr_tensor(const std::string& key) const {
   const auto* v = find_attr<Tensor>(*this, key);
   if (!v) throw bad_input(label(), "missing tensor attribute '" + key + "'");

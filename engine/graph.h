@@ -14,8 +14,8 @@
 
 namespace aimc {
 
-using AttrValue =
-    std::variant<int64_t, float, std::string, std::vector<int64_t>, std::vector<float>, Tensor>;
+using AttrValue = std::variant<int64_t, float, std::string, std::vector<int64_t>,
+                               std::vector<float>, Tensor, std::vector<std::string>>;
 
 struct Node {
   std::string name;
@@ -34,6 +34,8 @@ struct Node {
   std::vector<int64_t> attr_ints(const std::string& key,
                                  const std::vector<int64_t>& fallback = {}) const;
   std::vector<float> attr_floats(const std::string& key) const;
+  // A list of strings (ONNX STRINGS, e.g. a recurrent node's `activations`); empty when absent.
+  std::vector<std::string> attr_strings(const std::string& key) const;
   const Tensor& attr_tensor(const std::string& key) const;
   // "node 'name' (Op)" for error messages.
   std::string label() const;

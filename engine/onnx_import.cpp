@@ -187,6 +187,26 @@ AttrValue attr_from_proto(const onnx::AttributeProto& a, const std::string& wher
       return std::vector<float>(a.floats().begin(), a.floats().end());
     case onnx::AttributeProto::TENSOR:
       return tensor_from_proto(a.t(), where + " attribute '" + a.name() + "'");
+    case onnx::AttributeProto::STRINGS: {
+      // The lists aimc reads are short (a recurrent node's activations: six
+      // at most); a hostile file's millions of strings are refused before
+      // they are copied.
+      constexpr int kMaxStrings = 4096;
+      constexpr std::size_t kMaxStringBytes = 4096;
+      if (a.strings_size() > kMaxStrings) {
+        throw bad_input(where, "attribute '" + a.name() + "' lists " +
+                                   std::to_string(a.strings_size()) + " strings, more than " +
+                                   std::to_string(kMaxStrings));
+      }
+      for (const std::string& s : a.strings()) {
+        if (s.size() > kMaxStringBytes) {
+          throw bad_input(where, "attribute '" + a.name() + "' holds a string of " +
+                                     std::to_string(s.size()) + " bytes, more than " +
+                                     std::to_string(kMaxStringBytes));
+        }
+      }
+      return std::vector<std::string>(a.strings().begin(), a.strings().end());
+    }
     default:
       throw bad_input(where, "attribute '" + a.name() + "' has an unsupported type");
   }

@@ -30,8 +30,9 @@ Kind conv_kind(int64_t groups, int64_t in_c, int64_t out_c, int64_t kernel_volum
 }
 
 // The facts of a node the kernels could run on a crossbar: int8 QConv/QGemm
-// with constant int8 weights; float Conv (group 1), Gemm and MatMul with
-// constant float weights. A float depthwise conv has no crossbar kernel.
+// with constant int8 weights; float Conv (group 1), Gemm, MatMul, LSTM, GRU
+// and RNN with constant float weights. A float depthwise conv has no
+// crossbar kernel.
 LayerFacts facts_of(const Graph& g, const Node& node) {
   LayerFacts f;
   const std::string& op = node.op_type;
@@ -71,6 +72,17 @@ LayerFacts facts_of(const Graph& g, const Node& node) {
     f.k = trans_b ? w->dim(1) : w->dim(0);
     f.n = trans_b ? w->dim(0) : w->dim(1);
     f.crossbar_kernel = true;
+  } else if ((op == "LSTM" || op == "GRU" || op == "RNN") && w->dtype() == DType::kFloat32 &&
+             w->rank() == 3) {
+    // A recurrent layer's W and R ([directions, gates·hidden, input or
+    // hidden]) go on tiles like a Gemm's B; the grid is W's.
+    const Tensor* r = g.initializer(node.inputs.size() > 2 ? node.inputs[2] : "");
+    if (r && r->dtype() == DType::kFloat32 && r->rank() == 3) {
+      f.kind = Kind::kGemm;
+      f.k = w->dim(2);
+      f.n = w->dim(1);
+      f.crossbar_kernel = true;
+    }
   }
   return f;
 }

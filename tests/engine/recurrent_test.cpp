@@ -314,8 +314,7 @@ std::vector<Tensor> graph_inputs(const Graph& g, const Inputs& in) {
   return out;
 }
 
-// The kernel of the case's node, run directly: the only way to set
-// `activations`, which the graph IR cannot carry.
+// The kernel of the case's node, run directly, with the case's activations.
 std::vector<Tensor> run_kernel(const Case& c, const Inputs& in, int threads) {
   const Graph g = make_graph(c, in, /*constants=*/true);
   const Node& n = g.nodes[0];
@@ -571,8 +570,7 @@ TEST(Recurrent, BadAttributesAndShapesAreRefusedNamingTheNode) {
   refused([](Node& n, Graph&) { n.attrs["layout"] = int64_t{2}; }, "layout");
   refused([](Node&, Graph& g) { g.values["X"].shape = {4, 3}; }, "input X has shape");
 
-  // An unknown activation name (set on the attributes: the graph IR has no
-  // string lists) is refused when the kernel's attributes are read.
+  // An unknown activation name is refused when the kernel's attributes are read.
   const Graph g = make_graph(c, in, true);
   const Node& n = g.nodes[0];
   try {
@@ -587,9 +585,9 @@ TEST(Recurrent, BadAttributesAndShapesAreRefusedNamingTheNode) {
   }
 }
 
-// A model file that lists activations is refused with BadInput naming the
-// node (exit code 2), not run with the default functions.
-TEST(Recurrent, ActivationsInAModelFileAreRefusedNamingTheNode) {
+// A model file that lists an unknown activation is refused with BadInput
+// naming the node (exit code 2), not run with the default functions.
+TEST(Recurrent, UnknownActivationsInAModelFileAreRefusedNamingTheNode) {
   onnx::ModelProto m;
   m.set_ir_version(8);
   m.add_opset_import()->set_version(14);
@@ -600,7 +598,9 @@ TEST(Recurrent, ActivationsInAModelFileAreRefusedNamingTheNode) {
     v->set_name(name);
     v->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
   }
-  g->add_output()->set_name("Y");
+  auto* y = g->add_output();
+  y->set_name("Y");
+  y->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
   auto* n = g->add_node();
   n->set_op_type("RNN");
   n->set_name("rnn");
@@ -613,7 +613,7 @@ TEST(Recurrent, ActivationsInAModelFileAreRefusedNamingTheNode) {
   auto* acts = n->add_attribute();
   acts->set_name("activations");
   acts->set_type(onnx::AttributeProto::STRINGS);
-  acts->add_strings("Relu");
+  acts->add_strings("Swish");
   try {
     Model::from_graph(import_onnx_bytes(m.SerializeAsString(), "mem.onnx"), testing::float_mode());
     ADD_FAILURE() << "accepted";

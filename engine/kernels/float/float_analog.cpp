@@ -128,4 +128,41 @@ void run_gemm_tiles(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor
   tiles.run(ctx, m, gather, flavor, emit);
 }
 
+std::unique_ptr<TiledLayer> matrix_tiles(const Node& n, const Graph& g, const KernelOptions& o,
+                                         const float* weights_nk, int64_t cols, int64_t k,
+                                         int matrix, std::string name) {
+  if (!on_tiles(n, g, o)) return nullptr;
+  // Device draws are keyed by a 20-bit layer (noise-models/counter_rng.h):
+  // the node's index in the low 18 bits, the matrix in the top 2, so matrix
+  // 0 draws as the node's only matrix would.
+  constexpr uint32_t kIndexBits = 18;
+  const uint32_t index = layer_index(g, n);
+  if (index >= (1u << kIndexBits) || matrix < 0 || matrix > 3)
+    fail(g, n, "too many nodes before it to key its crossbar matrices apart");
+  std::vector<AnalogBlock> blocks(1);
+  blocks[0] = {std::vector<float>(weights_nk, weights_nk + cols * k), static_cast<int>(k),
+               static_cast<int>(cols), 0};
+  return std::make_unique<TiledLayer>(std::move(blocks), static_cast<int>(cols),
+                                      index | static_cast<uint32_t>(matrix) << kIndexBits,
+                                      std::move(name), o.analog->config, false, 1.0);
+}
+
+void run_row_jobs(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor flavor, int64_t jobs,
+                  const RowOfJob& row, const EmitJob& emit) {
+  const int k = tiles.matrix(0).rows();
+  const int64_t cols = tiles.channels();
+  auto gather = [&](int, int64_t first, int count, float* dst, JobKey* keys, float* scale) {
+    for (int j = 0; j < count; ++j) {
+      float* x = dst + std::size_t(j) * k;
+      const float* src = row(first + j, keys[j]);
+      std::copy_n(src, k, x);
+      scale[j] = normalize_job(tiles, x, k);
+    }
+  };
+  auto done = [&](int64_t first, int count, const double* acc) {
+    for (int j = 0; j < count; ++j) emit(first + j, acc + std::size_t(j) * cols);
+  };
+  tiles.run(ctx, jobs, gather, flavor, done);
+}
+
 }  // namespace aimc::floatk

@@ -3,8 +3,11 @@
 // job's input vector is divided by its largest magnitude (aihwkit's "abs
 // max" noise management), put on the DAC's grid over [−1, 1], multiplied on
 // tiles whose weights are each column's (or tile's) full scale, digitised,
-// and scaled back. Used by Conv (group 1) and Gemm with constant weights.
+// and scaled back. Used by Conv (group 1), Gemm and MatMul with constant
+// weights, and the W and R of LSTM, GRU and RNN.
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "engine/analog/tiled_layer.h"
 #include "engine/kernels/float/float_common.h"
@@ -30,5 +33,22 @@ std::unique_ptr<TiledLayer> gemm_tiles(const Node& n, const Graph& g, const Kern
 // results never depend on the batch size.
 void run_gemm_tiles(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor flavor,
                     const Tensor& a, bool trans_a, float* y, int64_t rows_per_image = 1);
+
+// The tiles of one of several constant matrices of a node (a recurrent
+// layer's W and R of each direction), or nullptr when placement keeps the
+// node digital. weights_nk holds `cols` rows of k weights, one row per
+// output. `matrix` (0..3) keeps the device draws of the node's matrices
+// apart, `name` their calibrated ADC ranges.
+std::unique_ptr<TiledLayer> matrix_tiles(const Node& n, const Graph& g, const KernelOptions& o,
+                                         const float* weights_nk, int64_t cols, int64_t k,
+                                         int matrix, std::string name);
+
+// Jobs of one input row each on the tiles: `row(job, key)` returns the job's
+// k inputs and sets its noise key; `emit(job, acc)` receives its channels()
+// results. Called from several threads at once.
+using RowOfJob = std::function<const float*(int64_t job, JobKey& key)>;
+using EmitJob = std::function<void(int64_t job, const double* acc)>;
+void run_row_jobs(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor flavor, int64_t jobs,
+                  const RowOfJob& row, const EmitJob& emit);
 
 }  // namespace aimc::floatk

@@ -102,13 +102,10 @@ RecurrentAttrs read_recurrent_attrs(const Node& n, const RecurrentRefusal& refus
     if (!(clip >= 0.0f)) refuse_with(refuse, "clip must be non-negative");
     a.clip = clip;
   }
-  // Never run a node's own list as the defaults.
-  if (activation_names.empty() && n.has_attr("activations")) {
-    refuse_with(refuse, "attribute activations cannot be read from the graph yet");
-  }
-  a.activations = resolve_activations(activation_names, n.attr_floats("activation_alpha"),
-                                      n.attr_floats("activation_beta"), default_activations(a.op),
-                                      a.directions, refuse);
+  a.activations = resolve_activations(
+      activation_names.empty() ? n.attr_strings("activations") : activation_names,
+      n.attr_floats("activation_alpha"), n.attr_floats("activation_beta"),
+      default_activations(a.op), a.directions, refuse);
   a.linear_before_reset = n.attr_int("linear_before_reset", 0) != 0;
   a.input_forget = n.attr_int("input_forget", 0) != 0;
   return a;

@@ -51,9 +51,9 @@ struct RecurrentAttrs {
   bool backwards(int d) const { return directions == 2 ? d == 1 : reverse; }
 };
 
-// Reads a node's attributes. `activation_names` stands in for the node's
-// `activations` (an ONNX list of strings, which the graph IR's attribute
-// values cannot hold): empty gives the defaults.
+// Reads a node's attributes. `activation_names`, when not empty, stands in
+// for the node's `activations` (tests set functions this way); the node's
+// own list, or else the op's defaults, otherwise.
 RecurrentAttrs read_recurrent_attrs(const Node& n, const RecurrentRefusal& refuse,
                                     const std::vector<std::string>& activation_names = {});
 

@@ -28,7 +28,8 @@ class GruKernel : public RecurrentKernel {
     std::vector<float> z(h.size()), rh(h.size(), 0.0f), r(h.size());
     std::vector<float> hproj(static_cast<std::size_t>(batch * gh));
     for (int64_t s = 0; s < run.max_length(); ++s) {
-      w.project_state(h.data(), batch, 0, 2, hproj.data(), gh);
+      // With linear_before_reset the hidden gate's product is on H too: one read.
+      run.project_state(w, d, s, h.data(), 0, lbr ? 3 : 2, hproj.data(), gh);
       for (int64_t b = 0; b < batch; ++b) {
         if (s >= run.length(b)) continue;  // this sequence has ended: its state stays
         const float* xp = &xproj[run.x_row(run.time(d, s, b), b) * gh];
@@ -39,8 +40,8 @@ class GruKernel : public RecurrentKernel {
           rh[j] = r[j] * h[j];
         }
       }
-      // The hidden gate's recurrent product: on H, or on r ⊙ H.
-      w.project_state(lbr ? h.data() : rh.data(), batch, 2, 1, hproj.data() + 2 * n, gh);
+      // Without linear_before_reset the hidden gate's product is on r ⊙ H.
+      if (!lbr) run.project_state(w, d, s, rh.data(), 2, 1, hproj.data() + 2 * n, gh, 1);
       for (int64_t b = 0; b < batch; ++b) {
         if (s >= run.length(b)) continue;
         const int64_t t = run.time(d, s, b);
@@ -62,12 +63,13 @@ class GruKernel : public RecurrentKernel {
 
 }  // namespace
 
-std::unique_ptr<Kernel> make_gru_kernel(const Node& n, const Graph& g, RecurrentAttrs a) {
-  return std::make_unique<GruKernel>(n, g, std::move(a));
+std::unique_ptr<Kernel> make_gru_kernel(const Node& n, const Graph& g, RecurrentAttrs a,
+                                        const KernelOptions& o) {
+  return std::make_unique<GruKernel>(n, g, std::move(a), o);
 }
 
-std::unique_ptr<Kernel> make_gru(const Node& n, const Graph& g, const KernelOptions&) {
-  return make_gru_kernel(n, g, kernel_recurrent_attrs(n, g));
+std::unique_ptr<Kernel> make_gru(const Node& n, const Graph& g, const KernelOptions& o) {
+  return make_gru_kernel(n, g, kernel_recurrent_attrs(n, g), o);
 }
 
 }  // namespace aimc::floatk

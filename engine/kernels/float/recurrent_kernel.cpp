@@ -1,15 +1,19 @@
 #include "engine/kernels/float/recurrent_kernel.h"
 
 #include <algorithm>
+#include <exception>
 
+#include "engine/analog/analog_backend.h"
+#include "engine/kernels/float/float_analog.h"
 #include "engine/kernels/float/float_common.h"
 
 namespace aimc::floatk {
 
 RecurrentRun::RecurrentRun(const RecurrentAttrs& a, const RecurrentDims& d,
                            std::span<const Tensor* const> inputs, std::span<float* const> outputs,
-                           std::vector<int64_t> lengths)
+                           std::vector<int64_t> lengths, const RunContext& ctx)
     : attrs_(a),
+      ctx_(ctx),
       seq_(d.seq),
       batch_(d.batch),
       hidden_(a.hidden_size),
@@ -74,7 +78,8 @@ RecurrentAttrs kernel_recurrent_attrs(const Node& n, const Graph& g) {
       n, [&](const std::string& what) { throw bad_input(g.source, n.label() + ": " + what); });
 }
 
-RecurrentKernel::RecurrentKernel(const Node& n, const Graph& g, RecurrentAttrs a)
+RecurrentKernel::RecurrentKernel(const Node& n, const Graph& g, RecurrentAttrs a,
+                                 const KernelOptions& o)
     : node_(n), graph_(g), attrs_(std::move(a)) {
   const Tensor* w = n.inputs.size() > kInW ? g.initializer(n.inputs[kInW]) : nullptr;
   const Tensor* r = n.inputs.size() > kInR ? g.initializer(n.inputs[kInR]) : nullptr;
@@ -83,14 +88,69 @@ RecurrentKernel::RecurrentKernel(const Node& n, const Graph& g, RecurrentAttrs a
     const RecurrentDims d =
         check_recurrent_inputs(attrs_, shapes, [&](const std::string& what) { fail(what); });
     prepared_ = weights_of(*w, *r, d.input);
+    put_on_tiles(*prepared_, *w, *r, d.input, o);
+  } else if (on_crossbar(n.placement.unit)) {
+    fail("placement '" + unit_name(n.placement.unit) + "' needs constant float W and R");
+  }
+}
+
+void RecurrentKernel::put_on_tiles(std::vector<RecurrentWeights>& weights, const Tensor& w,
+                                   const Tensor& r, int64_t input, const KernelOptions& o) const {
+  const int64_t gh = gate_count(attrs_.op) * attrs_.hidden_size, h = attrs_.hidden_size;
+  for (int d = 0; d < attrs_.directions; ++d) {
+    // Each matrix its own layer of draws and of calibrated ranges.
+    const std::string dir = attrs_.backwards(d) ? "_reverse" : "_forward";
+    RecurrentTiles t;
+    const std::string w_name = layer_name(node_) + "/W" + dir;
+    t.w =
+        matrix_tiles(node_, graph_, o, w.data<float>() + d * gh * input, gh, input, 2 * d, w_name);
+    if (!t.w) return;  // placement keeps the node digital
+    if (input == 0) fail("an input of size 0 cannot go on crossbar tiles");
+    t.r_name = layer_name(node_) + "/R" + dir;
+    t.r = matrix_tiles(node_, graph_, o, r.data<float>() + d * gh * h, gh, h, 2 * d + 1, t.r_name);
+    t.calibrated_ranges = o.analog->config.adc_range == AdcRangeMode::kCalibrated;
+    t.flavor = o.flavor;
+    weights[d].set_tiles(std::move(t));
   }
 }
 
 std::vector<float> RecurrentRun::project_inputs(const RecurrentWeights& w) const {
   const int64_t rows = seq_ * batch_;
-  std::vector<float> out(static_cast<std::size_t>(rows * w.gates() * hidden_));
-  w.project_inputs(x_, rows, out.data());
+  std::vector<float> out(static_cast<std::size_t>(rows * w.gates() * hidden_), 0.0f);
+  if (!w.on_tiles()) {
+    w.project_inputs(x_, rows, out.data());
+    return out;
+  }
+  std::vector<ProjectionJob> jobs;
+  for (int64_t t = 0; t < seq_; ++t)
+    for (int64_t b = 0; b < batch_; ++b)
+      if (t < lengths_[b])
+        jobs.push_back(
+            {x_row(t, b), {static_cast<uint32_t>(ctx_.first_image + b), static_cast<uint32_t>(t)}});
+  w.project_inputs(ctx_, x_, jobs, out.data());
   return out;
+}
+
+void RecurrentRun::project_state(const RecurrentWeights& w, int d, int64_t s, const float* h,
+                                 int64_t first, int64_t count, float* out, int64_t ldo,
+                                 int read) const {
+  std::vector<ProjectionJob> jobs;
+  for (int64_t b = 0; b < batch_; ++b)
+    if (s < lengths_[b])
+      jobs.push_back({b,
+                      {static_cast<uint32_t>(ctx_.first_image + b),
+                       static_cast<uint32_t>((1 + read) * seq_ + time(d, s, b))}});
+  if (w.on_tiles() && !recording_) {
+    w.project_state(ctx_, h, jobs, first, count, out, ldo);
+    return;
+  }
+  w.project_state(h, batch_, first, count, out, ldo);
+  if (!recording_) return;
+  for (ProjectionJob j : jobs) {
+    recording_->rows.insert(recording_->rows.end(), h + j.row * hidden_, h + (j.row + 1) * hidden_);
+    j.row = static_cast<int64_t>(recording_->jobs.size());
+    recording_->jobs.push_back(j);
+  }
 }
 
 std::vector<float> RecurrentRun::summed_bias(int d) const {
@@ -161,12 +221,45 @@ void RecurrentKernel::run(const RunContext& ctx, std::span<const Tensor* const> 
       prepared_ ? std::vector<RecurrentWeights>{}
                 : weights_of(*inputs[kInW], *inputs[kInR], d.input);
   const std::vector<RecurrentWeights>& weights = prepared_ ? *prepared_ : fresh;
-  const RecurrentRun run(attrs_, d, inputs, out_ptrs, std::move(lengths));
+  RecurrentRun run(attrs_, d, inputs, out_ptrs, std::move(lengths), ctx);
+  if (std::any_of(weights.begin(), weights.end(),
+                  [&](const RecurrentWeights& w) { return w.state_ranges_wanted(ctx); })) {
+    // One direction at a time: ranges are stored as they are measured.
+    for (int dir = 0; dir < attrs_.directions; ++dir) {
+      measure_state_ranges(run, dir, weights[dir], ctx);
+      run_direction(run, dir, weights[dir]);
+    }
+    return;
+  }
   // The directions are independent and write disjoint outputs, so running
   // them side by side changes no result.
   const int threads = attrs_.directions == 2 && ctx.threads > 1 ? 2 : 1;
+  // An exception may not leave a parallel region (tiles without their
+  // calibrated ranges throw): each direction's is rethrown after it.
+  std::exception_ptr failed[2];
 #pragma omp parallel for num_threads(threads) schedule(static)
-  for (int dir = 0; dir < attrs_.directions; ++dir) run_direction(run, dir, weights[dir]);
+  for (int dir = 0; dir < attrs_.directions; ++dir) {
+    try {
+      run_direction(run, dir, weights[dir]);
+    } catch (...) {
+      failed[dir] = std::current_exception();
+    }
+  }
+  for (const std::exception_ptr& e : failed)
+    if (e) std::rethrow_exception(e);
+}
+
+void RecurrentKernel::measure_state_ranges(RecurrentRun& run, int d, const RecurrentWeights& w,
+                                           const RunContext& ctx) const {
+  if (!w.state_ranges_wanted(ctx)) return;
+  // R's inputs are the states its own products make: a first pass with R
+  // digital collects them, then R's ranges are measured on all of them
+  // (docs/ARCHITECTURE.md, ADC calibration), and the direction runs again.
+  StateRecording states;
+  run.record_states(&states);
+  run_direction(run, d, w);
+  run.record_states(nullptr);
+  w.measure_state_ranges(ctx, states.rows.data(), states.jobs);
 }
 
 }  // namespace aimc::floatk

@@ -14,11 +14,18 @@
 
 namespace aimc::floatk {
 
+// The states a direction's R multiplied, collected in a calibration run
+// (RecurrentWeights::measure_state_ranges): rows of `hidden`.
+struct StateRecording {
+  std::vector<float> rows;
+  std::vector<ProjectionJob> jobs;
+};
+
 class RecurrentRun {
  public:
   RecurrentRun(const RecurrentAttrs& a, const RecurrentDims& d,
                std::span<const Tensor* const> inputs, std::span<float* const> outputs,
-               std::vector<int64_t> lengths);
+               std::vector<int64_t> lengths, const RunContext& ctx);
 
   int64_t seq() const { return seq_; }
   int64_t batch() const { return batch_; }
@@ -34,8 +41,19 @@ class RecurrentRun {
   // Row of X (and of the input projection) holding time t of sequence b.
   int64_t x_row(int64_t t, int64_t b) const { return layout0() ? t * batch_ + b : b * seq_ + t; }
 
-  // The input projection of every row of X, [rows of X, gates·hidden].
+  // The input projection of every row of X, [rows of X, gates·hidden]. On
+  // tiles, rows past a sequence's length are zero, and row (t, b) is image
+  // b's MVM number t.
   std::vector<float> project_inputs(const RecurrentWeights& w) const;
+  // The recurrent projection of step s of direction d (gates [first, first +
+  // count), see RecurrentWeights::project_state) for every sequence, from h
+  // [batch, hidden]. On tiles only the sequences still running are
+  // projected, sequence b's as image b's MVM number (1 + read)·seq + t:
+  // `read` 1 is GRU's second product of a step, on r ⊙ H.
+  void project_state(const RecurrentWeights& w, int d, int64_t s, const float* h, int64_t first,
+                     int64_t count, float* out, int64_t ldo, int read = 0) const;
+  // While set, project_state runs R digitally and collects its state rows.
+  void record_states(StateRecording* into) { recording_ = into; }
   // Wb + Rb of direction d (zeros without B), gates·hidden.
   std::vector<float> summed_bias(int d) const;
   // Direction d's slice of B: Wb then Rb, gates·hidden each; null if omitted.
@@ -61,6 +79,7 @@ class RecurrentRun {
   }
 
   const RecurrentAttrs& attrs_;
+  const RunContext& ctx_;
   int64_t seq_, batch_, hidden_, max_length_ = 0;
   std::span<const Tensor* const> inputs_;
   const float* x_;
@@ -68,11 +87,12 @@ class RecurrentRun {
   std::vector<int64_t> lengths_;
   bool clip_on_;
   float clip_;
+  StateRecording* recording_ = nullptr;
 };
 
 class RecurrentKernel : public Kernel {
  public:
-  RecurrentKernel(const Node& n, const Graph& g, RecurrentAttrs a);
+  RecurrentKernel(const Node& n, const Graph& g, RecurrentAttrs a, const KernelOptions& o);
   void run(const RunContext& ctx, std::span<const Tensor* const> inputs,
            std::span<Tensor> outputs) const final;
 
@@ -85,6 +105,13 @@ class RecurrentKernel : public Kernel {
   [[noreturn]] void fail(const std::string& what) const;
   std::vector<int64_t> sequence_lengths(const Tensor* lens, const RecurrentDims& d) const;
   std::vector<RecurrentWeights> weights_of(const Tensor& w, const Tensor& r, int64_t input) const;
+  // Analog mode, placed on a crossbar: W and R of each direction on tiles.
+  void put_on_tiles(std::vector<RecurrentWeights>& weights, const Tensor& w, const Tensor& r,
+                    int64_t input, const KernelOptions& o) const;
+  // A calibration run: measures direction d's R ranges on the states of a
+  // pass with R digital.
+  void measure_state_ranges(RecurrentRun& run, int d, const RecurrentWeights& w,
+                            const RunContext& ctx) const;
 
   const Node& node_;
   const Graph& graph_;
@@ -94,11 +121,14 @@ class RecurrentKernel : public Kernel {
 };
 
 // The kernels of the three ops for attributes already read (tests set
-// activations the graph IR cannot carry); make_lstm, make_gru and make_rnn
-// (float_kernels.h) read them from the node.
-std::unique_ptr<Kernel> make_lstm_kernel(const Node& n, const Graph& g, RecurrentAttrs a);
-std::unique_ptr<Kernel> make_gru_kernel(const Node& n, const Graph& g, RecurrentAttrs a);
-std::unique_ptr<Kernel> make_rnn_kernel(const Node& n, const Graph& g, RecurrentAttrs a);
+// activations directly); make_lstm, make_gru and make_rnn (float_kernels.h)
+// read them from the node.
+std::unique_ptr<Kernel> make_lstm_kernel(const Node& n, const Graph& g, RecurrentAttrs a,
+                                         const KernelOptions& o = {});
+std::unique_ptr<Kernel> make_gru_kernel(const Node& n, const Graph& g, RecurrentAttrs a,
+                                        const KernelOptions& o = {});
+std::unique_ptr<Kernel> make_rnn_kernel(const Node& n, const Graph& g, RecurrentAttrs a,
+                                        const KernelOptions& o = {});
 
 // Reads a node's attributes for a kernel, refusing them with BadInput naming the node.
 RecurrentAttrs kernel_recurrent_attrs(const Node& n, const Graph& g);

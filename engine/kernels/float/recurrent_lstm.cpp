@@ -56,7 +56,7 @@ class LstmKernel : public RecurrentKernel {
     std::vector<float> c = run.initial_state(kInInitialC, d);
     std::vector<float> hproj(static_cast<std::size_t>(batch * gh));
     for (int64_t s = 0; s < run.max_length(); ++s) {
-      w.project_state(h.data(), batch, 0, 4, hproj.data(), gh);
+      run.project_state(w, d, s, h.data(), 0, 4, hproj.data(), gh);
       for (int64_t b = 0; b < batch; ++b) {
         if (s >= run.length(b)) continue;  // this sequence has ended: its state stays
         const int64_t t = run.time(d, s, b);
@@ -70,12 +70,13 @@ class LstmKernel : public RecurrentKernel {
 
 }  // namespace
 
-std::unique_ptr<Kernel> make_lstm_kernel(const Node& n, const Graph& g, RecurrentAttrs a) {
-  return std::make_unique<LstmKernel>(n, g, std::move(a));
+std::unique_ptr<Kernel> make_lstm_kernel(const Node& n, const Graph& g, RecurrentAttrs a,
+                                         const KernelOptions& o) {
+  return std::make_unique<LstmKernel>(n, g, std::move(a), o);
 }
 
-std::unique_ptr<Kernel> make_lstm(const Node& n, const Graph& g, const KernelOptions&) {
-  return make_lstm_kernel(n, g, kernel_recurrent_attrs(n, g));
+std::unique_ptr<Kernel> make_lstm(const Node& n, const Graph& g, const KernelOptions& o) {
+  return make_lstm_kernel(n, g, kernel_recurrent_attrs(n, g), o);
 }
 
 }  // namespace aimc::floatk

@@ -19,7 +19,7 @@ class RnnKernel : public RecurrentKernel {
     std::vector<float> h = run.initial_state(kInInitialH, d);
     std::vector<float> hproj(static_cast<std::size_t>(batch * n));
     for (int64_t s = 0; s < run.max_length(); ++s) {
-      w.project_state(h.data(), batch, 0, 1, hproj.data(), n);
+      run.project_state(w, d, s, h.data(), 0, 1, hproj.data(), n);
       for (int64_t b = 0; b < batch; ++b) {
         if (s >= run.length(b)) continue;  // this sequence has ended: its state stays
         const int64_t t = run.time(d, s, b);
@@ -36,12 +36,13 @@ class RnnKernel : public RecurrentKernel {
 
 }  // namespace
 
-std::unique_ptr<Kernel> make_rnn_kernel(const Node& n, const Graph& g, RecurrentAttrs a) {
-  return std::make_unique<RnnKernel>(n, g, std::move(a));
+std::unique_ptr<Kernel> make_rnn_kernel(const Node& n, const Graph& g, RecurrentAttrs a,
+                                        const KernelOptions& o) {
+  return std::make_unique<RnnKernel>(n, g, std::move(a), o);
 }
 
-std::unique_ptr<Kernel> make_rnn(const Node& n, const Graph& g, const KernelOptions&) {
-  return make_rnn_kernel(n, g, kernel_recurrent_attrs(n, g));
+std::unique_ptr<Kernel> make_rnn(const Node& n, const Graph& g, const KernelOptions& o) {
+  return make_rnn_kernel(n, g, kernel_recurrent_attrs(n, g), o);
 }
 
 }  // namespace aimc::floatk

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/kernels/float/float_analog.h"
 #include "engine/kernels/float/float_gemm_core.h"
 
 namespace aimc::floatk {
@@ -39,6 +40,59 @@ void RecurrentWeights::project_state(const float* h, int64_t rows, int64_t first
     gemm_packed(a.data(), r_packed_[g].data(), rows, hidden_, hidden_, out + (g - first) * hidden_,
                 ldo, nullptr);
   }
+}
+
+void RecurrentWeights::project_inputs(const RunContext& ctx, const float* x,
+                                      std::span<const ProjectionJob> jobs, float* out) const {
+  if (jobs.empty()) return;
+  const int64_t n = gates_ * hidden_;
+  run_row_jobs(
+      *tiles_.w, ctx, tiles_.flavor, static_cast<int64_t>(jobs.size()),
+      [&](int64_t j, JobKey& key) {
+        key = jobs[j].key;
+        return x + jobs[j].row * input_;
+      },
+      [&](int64_t j, const double* acc) {
+        float* y = out + jobs[j].row * n;
+        for (int64_t c = 0; c < n; ++c) y[c] = static_cast<float>(acc[c]);
+      });
+}
+
+void RecurrentWeights::project_state(const RunContext& ctx, const float* h,
+                                     std::span<const ProjectionJob> jobs, int64_t first,
+                                     int64_t count, float* out, int64_t ldo) const {
+  if (jobs.empty()) return;
+  // The tiles read every gate's columns; the gates asked for are kept.
+  run_row_jobs(
+      *tiles_.r, ctx, tiles_.flavor, static_cast<int64_t>(jobs.size()),
+      [&](int64_t j, JobKey& key) {
+        key = jobs[j].key;
+        return h + jobs[j].row * hidden_;
+      },
+      [&](int64_t j, const double* acc) {
+        float* y = out + jobs[j].row * ldo;
+        for (int64_t c = 0; c < count * hidden_; ++c)
+          y[c] = static_cast<float>(acc[first * hidden_ + c]);
+      });
+}
+
+bool RecurrentWeights::state_ranges_wanted(const RunContext& ctx) const {
+  return on_tiles() && tiles_.calibrated_ranges && ctx.state.ranges_sink &&
+         !ctx.state.ranges_sink->find(tiles_.r_name);
+}
+
+void RecurrentWeights::measure_state_ranges(const RunContext& ctx, const float* h,
+                                            std::span<const ProjectionJob> jobs) const {
+  // TiledLayer measures a layer's ranges on its first run of a calibration
+  // run; the products themselves are not wanted.
+  if (jobs.empty()) return;
+  run_row_jobs(
+      *tiles_.r, ctx, tiles_.flavor, static_cast<int64_t>(jobs.size()),
+      [&](int64_t j, JobKey& key) {
+        key = jobs[j].key;
+        return h + j * hidden_;
+      },
+      [](int64_t, const double*) {});
 }
 
 }  // namespace aimc::floatk
