@@ -18,15 +18,18 @@ struct LayerFacts {
   Kind kind = Kind::kOther;
   int64_t k = 0, n = 0;
   int64_t taps = 0;
+  // > 1: a grouped conv, on the crossbar as `groups` block-diagonal blocks
+  // of k × n/groups (k counts one group's inputs).
+  int64_t groups = 1;
   bool crossbar_kernel = false;
 };
 
 // Kind of a conv from its geometry (groups == channels == outputs: depthwise;
-// other grouped convs have no crossbar mapping).
+// other grouped convs are convs whose matrix is block-diagonal).
 Kind conv_kind(int64_t groups, int64_t in_c, int64_t out_c, int64_t kernel_volume) {
   if (groups == 1) return kernel_volume == 1 ? Kind::kPointwise : Kind::kConv;
   if (groups == in_c && groups == out_c) return Kind::kDepthwise;
-  return Kind::kOther;
+  return Kind::kConv;
 }
 
 // The facts of a node the kernels could run on a crossbar: int8 QConv/QGemm
@@ -45,6 +48,7 @@ LayerFacts facts_of(const Graph& g, const Node& node) {
     f.k = taps * w->dim(1);
     f.n = w->dim(0);
     f.taps = taps;
+    if (f.kind != Kind::kDepthwise) f.groups = group;
     f.crossbar_kernel = true;
   } else if (op == "Conv" && w->dtype() == DType::kFloat32 && w->rank() >= 3) {
     const int64_t k = w->size() / w->dim(0);
@@ -52,7 +56,9 @@ LayerFacts facts_of(const Graph& g, const Node& node) {
     f.k = k;
     f.n = w->dim(0);
     f.taps = k / w->dim(1);
-    f.crossbar_kernel = f.kind != Kind::kDepthwise;
+    if (f.kind != Kind::kDepthwise) f.groups = group;
+    // The float crossbar kernel maps convs of group 1 only.
+    f.crossbar_kernel = group == 1;
   } else if (op == "QDynamicConv" && w->rank() >= 3 &&
              (w->dtype() == DType::kInt8 || w->dtype() == DType::kUInt8)) {
     // Float in and out, integer codes on the tiles; group 1 only.
@@ -120,9 +126,11 @@ NodePlacement placement_on(Unit unit, const LayerFacts& f, int cjob, const Place
   NodePlacement np;
   np.unit = unit;
   if (unit == Unit::kArrays) {
+    // One block per group (one block for an ungrouped layer).
+    const int64_t block_n = f.n / std::max<int64_t>(1, f.groups);
     np.row_tiles = static_cast<int>(ceil_div(f.k, p.tile_rows));
-    np.col_tiles = static_cast<int>(ceil_div(f.n, p.tile_cols));
-    np.arrays = np.row_tiles * np.col_tiles;
+    np.col_tiles = static_cast<int>(ceil_div(block_n, p.tile_cols));
+    np.arrays = static_cast<int>(f.groups) * np.row_tiles * np.col_tiles;
   } else if (unit == Unit::kCrossbarCjob) {
     // Block-diagonal blocks of C_job channels: (taps · C_job) × C_job each.
     np.cjob = cjob;
