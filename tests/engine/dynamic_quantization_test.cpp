@@ -110,6 +110,31 @@ TEST(ConvInteger, PadsWithTheZeroPointGroupsAndPerChannelWeightZeroPoints) {
   EXPECT_EQ(std::vector<int32_t>(y2.values<int32_t>().begin(), y2.values<int32_t>().end()), want);
 }
 
+// Bad inputs are refused naming the node, at load or at run time.
+TEST(DynamicQuantizationKernels, BadInputsAreRefusedNamingTheNode) {
+  auto refused = [](const std::string& op, const std::vector<Tensor>& inputs,
+                    std::map<std::string, AttrValue> attrs = {}) {
+    try {
+      run_node(op, inputs, op == "DynamicQuantizeLinear" ? 3 : 1, std::move(attrs));
+    } catch (const BadInput& e) {
+      return std::string(e.what()).find("node 'the_node' (" + op + ")") != std::string::npos;
+    }
+    return false;
+  };
+  EXPECT_TRUE(refused("DynamicQuantizeLinear", {tensor<int32_t>({2}, {1, 2})}));
+  const Tensor a = tensor<uint8_t>({2, 3}, {1, 2, 3, 4, 5, 6});
+  EXPECT_TRUE(refused("MatMulInteger", {a, tensor<int8_t>({2, 2}, {1, 2, 3, 4})}));  // K 3 vs 2
+  EXPECT_TRUE(refused("MatMulInteger", {a, tensor<int8_t>({3, 1}, {1, 2, 3}),
+                                        tensor<int8_t>({}, {0})}));  // zero point type
+  EXPECT_TRUE(
+      refused("MatMulInteger", {a, tensor<int8_t>({3, 1}, {1, 2, 3}),
+                                tensor<uint8_t>({3}, {0, 0, 0})}));  // 3 zero points, 2 rows
+  const Tensor x = tensor<uint8_t>({1, 2, 2, 2}, {1, 2, 3, 4, 5, 6, 7, 8});
+  EXPECT_TRUE(refused("ConvInteger", {x, tensor<uint8_t>({1, 1, 1, 1}, {1})}));  // 1 vs 2 channels
+  EXPECT_TRUE(
+      refused("ConvInteger", {x, tensor<uint8_t>({1, 2, 3, 3}, std::vector<uint8_t>(18, 1))}));
+}
+
 // ---- the lowered pattern ------------------------------------------------
 
 // One quantize_dynamic layer reading `in`, writing `out`: x_scale · w_scale
