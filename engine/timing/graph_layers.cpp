@@ -114,7 +114,7 @@ void read_conv(const Graph& g, const Node& n, LayerShape l, std::vector<LayerSha
 LayerShape read_matrix_product(const Graph& g, const Node& n, LayerShape l) {
   const Shape a = shape_of(g, n.inputs.at(0));
   const Shape w = shape_of(g, n.inputs.at(1));
-  const bool matmul = n.op_type == "MatMul";
+  const bool matmul = n.op_type == "MatMul" || n.op_type == "MatMulInteger";
   l.op = LayerOp::kGemm;
   if (matmul) l.label = "matmul";
   if (!matmul || (g.initializer(n.inputs[1]) && w.size() == 2)) {
@@ -203,8 +203,11 @@ void read_node(const Graph& g, const Node& n, std::vector<LayerShape>& out) {
   l.placement = n.placement;  // stages fused into the node (float mode) run on the cores
   const bool int8 = integer_op(n.op_type);
   const std::string op = int8 ? n.op_type.substr(1) : n.op_type;
-  if (op == "Conv") return read_conv(g, n, l, out);
-  if (op == "Gemm" || op == "MatMul") return out.push_back(read_matrix_product(g, n, l));
+  // The dynamically quantized forms (ConvInteger, MatMulInteger and their
+  // lowered QDynamicConv/QDynamicGemm) cost what their float op costs.
+  if (op == "Conv" || op == "ConvInteger" || op == "DynamicConv") return read_conv(g, n, l, out);
+  if (op == "Gemm" || op == "MatMul" || op == "MatMulInteger" || op == "DynamicGemm")
+    return out.push_back(read_matrix_product(g, n, l));
   if (op == "Add") {
     auto it = g.values.find(n.outputs.at(0));
     const std::optional<Chw> o = chw_of(g, n.outputs[0]);

@@ -54,7 +54,8 @@ const std::map<std::string, LayerOp>& kinds() {
                            "Quantize",
                            "Dequantize",
                            "QuantizeLinear",
-                           "DequantizeLinear"})
+                           "DequantizeLinear",
+                           "DynamicQuantizeLinear"})
       m[op] = LayerOp::kElementwise;
     for (const char* op :
          {"Sigmoid", "Tanh", "Exp", "Log", "Erf", "Softplus", "Softsign", "Gelu", "Elu", "Selu",

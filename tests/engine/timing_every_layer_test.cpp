@@ -190,6 +190,21 @@ TEST(TimingEveryLayer, CrossbarPlacementsOfTheNewKinds) {
                    128 * ima_job_cycles(h, 108, 24, h.cluster_job_overhead_cycles).total);
 }
 
+// Dynamically quantized layers cost what their float op costs.
+TEST(TimingEveryLayer, DynamicallyQuantizedLayersAreCostedLikeTheirFloatOps) {
+  Graph g;
+  g.inputs = {"S"};
+  value(g, "S", {kBatch, 10, 32});
+  weight(g, "Wm", {32, 16});
+  value(g, "M", {kBatch, 10, 16});
+  g.nodes = {node("qgemm", "QDynamicGemm", {"S", "Wm"}, {"M"}),
+             node("mmi", "MatMulInteger", {"S", "Wm"}, {"M"})};
+  const TimingReport r = estimate(layers_from_graph(g), Hardware{}, System::kSingleIma);
+  EXPECT_TRUE(r.uncosted.empty());
+  EXPECT_EQ(cost(r, "qgemm").macs, 10 * 32 * 16);
+  EXPECT_EQ(cost(r, "mmi").macs, 10 * 32 * 16);
+}
+
 // A ShuffleNet unit (g = 3, 240 channels at 28x28): 1x1 group conv to 60,
 // channel shuffle, 3x3 depthwise, 1x1 group conv back to 240, residual add.
 TEST(TimingEveryLayer, ShuffleNetUnitMacsEqualTheHandCount) {
