@@ -11,18 +11,8 @@ using Facts = std::vector<ShapeFact>;
 
 bool known(int64_t d) { return d >= 0; }
 
-const ShapeFact& in(const OpShapeView& v, std::size_t i) {
-  static const ShapeFact kNone;  // immutable: an omitted input
-  return v.has(i) && i < v.inputs.size() ? v.inputs[i] : kNone;
-}
-
-void require(const OpShapeView& v, std::size_t count) {
-  for (std::size_t i = 0; i < count; ++i)
-    if (!v.has(i)) v.refuse("input " + std::to_string(i) + " is required");
-}
-
 void require_8bit(const OpShapeView& v, std::size_t i, const std::string& what) {
-  const auto t = in(v, i).dtype;
+  const auto t = v.input(i).dtype;
   if (t && *t != DType::kInt8 && *t != DType::kUInt8)
     v.refuse(what + " must be int8 or uint8, got " + dtype_name(*t));
 }
@@ -30,25 +20,25 @@ void require_8bit(const OpShapeView& v, std::size_t i, const std::string& what) 
 // A zero point has its tensor's element type.
 void require_same_type(const OpShapeView& v, std::size_t x, std::size_t zp,
                        const std::string& what) {
-  const auto a = in(v, x).dtype, b = in(v, zp).dtype;
+  const auto a = v.input(x).dtype, b = v.input(zp).dtype;
   if (a && b && *a != *b)
     v.refuse(what + " is " + dtype_name(*a) + " but its zero point is " + dtype_name(*b));
 }
 
 Facts dynamic_quantize_linear(const OpShapeView& v) {
-  require(v, 1);
-  const auto t = in(v, 0).dtype;
+  v.require(1);
+  const auto t = v.input(0).dtype;
   if (t && *t != DType::kFloat32) v.refuse("x must be float32, got " + dtype_name(*t));
-  return {{DType::kUInt8, in(v, 0).shape}, {DType::kFloat32, Shape{}}, {DType::kUInt8, Shape{}}};
+  return {{DType::kUInt8, v.input(0).shape}, {DType::kFloat32, Shape{}}, {DType::kUInt8, Shape{}}};
 }
 
 Facts matmul_integer(const OpShapeView& v) {
-  require(v, 2);
+  v.require(2);
   require_8bit(v, 0, "A");
   require_8bit(v, 1, "B");
   require_same_type(v, 0, 2, "A");
   require_same_type(v, 1, 3, "B");
-  const auto a = in(v, 0).shape, b = in(v, 1).shape;
+  const auto a = v.input(0).shape, b = v.input(1).shape;
   if (!a || !b) return {{DType::kInt32, std::nullopt}};
   if (a->empty() || b->empty()) v.refuse("A and B must have rank >= 1");
   Shape sa = *a, sb = *b;
@@ -86,12 +76,12 @@ int64_t conv_extent(const OpShapeView& v, int64_t in, int64_t k, int64_t s, int6
 }
 
 Facts conv_integer(const OpShapeView& v) {
-  require(v, 2);
+  v.require(2);
   require_8bit(v, 0, "x");
   require_8bit(v, 1, "w");
   require_same_type(v, 0, 2, "x");
   require_same_type(v, 1, 3, "w");
-  const auto x = in(v, 0).shape, w = in(v, 1).shape;
+  const auto x = v.input(0).shape, w = v.input(1).shape;
   if (!x || !w) return {{DType::kInt32, std::nullopt}};
   if (x->size() < 3 || x->size() > 5 || w->size() != x->size())
     v.refuse("x " + shape_str(*x) + " and w " + shape_str(*w) +

@@ -11,6 +11,16 @@ void OpShapeView::refuse(const std::string& what) const {
   throw std::logic_error("OpShapeView::fail returned");  // fail always throws
 }
 
+const ShapeFact& OpShapeView::input(std::size_t i) const {
+  static const ShapeFact kNone;  // immutable: an omitted input
+  return has(i) && i < inputs.size() ? inputs[i] : kNone;
+}
+
+void OpShapeView::require(std::size_t count) const {
+  for (std::size_t i = 0; i < count; ++i)
+    if (!has(i)) refuse("input " + std::to_string(i) + " is required");
+}
+
 namespace {
 
 constexpr int64_t kUnknown = -1;
@@ -18,17 +28,6 @@ using Ints = std::vector<int64_t>;
 using Facts = std::vector<ShapeFact>;
 
 bool known(int64_t d) { return d >= 0; }
-
-const ShapeFact& in(const OpShapeView& v, std::size_t i) {
-  static const ShapeFact kNone;  // immutable: an omitted input
-  return v.has(i) && i < v.inputs.size() ? v.inputs[i] : kNone;
-}
-
-void require(const OpShapeView& v, std::size_t count) {
-  for (std::size_t i = 0; i < count; ++i) {
-    if (!v.has(i)) v.refuse("input " + std::to_string(i) + " is required");
-  }
-}
 
 int axis_in(const OpShapeView& v, int64_t axis, std::size_t rank) {
   const auto r = static_cast<int64_t>(rank);
@@ -75,8 +74,8 @@ Shape broadcast(const OpShapeView& v, const Shape& a, const Shape& b) {
 }
 
 Facts infer_shape(const OpShapeView& v) {
-  require(v, 1);
-  const auto& x = in(v, 0).shape;
+  v.require(1);
+  const auto& x = v.input(0).shape;
   if (!x) return {{DType::kInt64, std::nullopt}};
   const auto rank = static_cast<int64_t>(x->size());
   auto clamp = [rank](int64_t d) { return std::clamp(d < 0 ? d + rank : d, int64_t{0}, rank); };
@@ -86,9 +85,9 @@ Facts infer_shape(const OpShapeView& v) {
 }
 
 Facts infer_gather(const OpShapeView& v) {
-  require(v, 2);
-  const auto& data = in(v, 0);
-  const auto& idx = in(v, 1).shape;
+  v.require(2);
+  const auto& data = v.input(0);
+  const auto& idx = v.input(1).shape;
   if (!data.shape || !idx) return {{data.dtype, std::nullopt}};
   if (data.shape->empty()) v.refuse("data must have rank >= 1");
   const auto axis =
@@ -101,8 +100,8 @@ Facts infer_gather(const OpShapeView& v) {
 }
 
 Facts infer_unsqueeze(const OpShapeView& v) {
-  require(v, 1);
-  const auto& x = in(v, 0);
+  v.require(1);
+  const auto& x = v.input(0);
   const auto axes = ints_arg(v, 1, "axes", 13);
   if (!axes || !x.shape) return {{x.dtype, std::nullopt}};
   const std::size_t rank = x.shape->size() + axes->size();
@@ -114,8 +113,8 @@ Facts infer_unsqueeze(const OpShapeView& v) {
 }
 
 Facts infer_squeeze(const OpShapeView& v) {
-  require(v, 1);
-  const auto& x = in(v, 0);
+  v.require(1);
+  const auto& x = v.input(0);
   const auto axes = ints_arg(v, 1, "axes", 13, Ints{});
   if (!axes || !x.shape) return {{x.dtype, std::nullopt}};
   const auto set = axis_set(v, *axes, x.shape->size());
@@ -149,8 +148,8 @@ int64_t slice_count(const OpShapeView& v, int64_t dim, int64_t start, int64_t en
 }
 
 Facts infer_slice(const OpShapeView& v) {
-  require(v, v.opset < 10 ? 1 : 3);
-  const auto& x = in(v, 0);
+  v.require(v.opset < 10 ? 1 : 3);
+  const auto& x = v.input(0);
   if (!x.shape) return {{x.dtype, std::nullopt}};
   const bool attrs = v.opset < 10;
   const auto starts = attrs ? std::optional(v.node.attr_ints("starts")) : v.constant_ints(1);
@@ -180,8 +179,8 @@ Facts infer_slice(const OpShapeView& v) {
 }
 
 Facts infer_split(const OpShapeView& v) {
-  require(v, 1);
-  const auto& x = in(v, 0);
+  v.require(1);
+  const auto& x = v.input(0);
   const std::size_t parts = v.node.outputs.size();
   if (!x.shape || parts == 0) return {};
   const auto axis =
@@ -212,19 +211,19 @@ Facts infer_split(const OpShapeView& v) {
 }
 
 Facts infer_constant_of_shape(const OpShapeView& v) {
-  require(v, 1);
+  v.require(1);
   const DType dtype =
       v.node.has_attr("value") ? v.node.attr_tensor("value").dtype() : DType::kFloat32;
   const auto dims = v.constant_ints(0);
   if (dims) return {{dtype, *dims}};
-  const auto& s = in(v, 0).shape;
+  const auto& s = v.input(0).shape;
   if (s && s->size() == 1 && known((*s)[0]))
     return {{dtype, Shape(static_cast<std::size_t>((*s)[0]), kUnknown)}};
   return {{dtype, std::nullopt}};
 }
 
 Facts infer_cast(const OpShapeView& v) {
-  require(v, 1);
+  v.require(1);
   std::optional<DType> to;
   switch (v.node.attr_int("to", 0)) {
     case 1:
@@ -247,35 +246,35 @@ Facts infer_cast(const OpShapeView& v) {
       v.refuse("cannot cast to ONNX element type " + std::to_string(v.node.attr_int("to", 0)) +
                " (aimc has float32, int64, int32, int8, uint8 and bool)");
   }
-  return {{to, in(v, 0).shape}};
+  return {{to, v.input(0).shape}};
 }
 
 Facts infer_expand(const OpShapeView& v) {
-  require(v, 2);
-  const auto& x = in(v, 0);
+  v.require(2);
+  const auto& x = v.input(0);
   const auto target = v.constant_ints(1);
   if (!target || !x.shape) return {{x.dtype, std::nullopt}};
   return {{x.dtype, broadcast(v, *x.shape, *target)}};
 }
 
 Facts infer_dropout(const OpShapeView& v) {
-  require(v, 1);
-  return {in(v, 0), {DType::kUInt8, in(v, 0).shape}};
+  v.require(1);
+  return {v.input(0), {DType::kUInt8, v.input(0).shape}};
 }
 
 Facts infer_variadic(const OpShapeView& v) {
-  require(v, 1);
-  std::optional<Shape> out = in(v, 0).shape;
+  v.require(1);
+  std::optional<Shape> out = v.input(0).shape;
   for (std::size_t i = 1; i < v.node.inputs.size() && out; ++i) {
-    const auto& s = in(v, i).shape;
+    const auto& s = v.input(i).shape;
     out = s ? std::optional(broadcast(v, *out, *s)) : std::nullopt;
   }
-  return {{in(v, 0).dtype, out}};
+  return {{v.input(0).dtype, out}};
 }
 
 Facts infer_reduce(const OpShapeView& v) {
-  require(v, 1);
-  const auto& x = in(v, 0);
+  v.require(1);
+  const auto& x = v.input(0);
   const int64_t since = v.node.op_type == "ReduceSum" ? 13 : 18;
   const auto axes = ints_arg(v, 1, "axes", since, Ints{});
   if (!axes || !x.shape) return {{x.dtype, std::nullopt}};
@@ -297,8 +296,8 @@ Facts infer_reduce(const OpShapeView& v) {
 // Resize and Upsample: the output dims are known from constant sizes; with
 // scales (float) only the rank is.
 Facts infer_resize(const OpShapeView& v) {
-  require(v, 1);
-  const auto& x = in(v, 0);
+  v.require(1);
+  const auto& x = v.input(0);
   if (!x.shape) return {{x.dtype, std::nullopt}};
   const bool legacy = v.node.op_type == "Upsample" || v.opset < 11;
   if (!legacy && v.has(3)) {

@@ -32,6 +32,10 @@ struct OpShapeView {
 
   bool has(std::size_t i) const { return i < node.inputs.size() && !node.inputs[i].empty(); }
   [[noreturn]] void refuse(const std::string& what) const;
+  // Input i's fact; an empty one for an omitted input.
+  const ShapeFact& input(std::size_t i) const;
+  // Refuses the node unless its first `count` inputs are given.
+  void require(std::size_t count) const;
 };
 
 // The facts of the node's outputs (fewer than its outputs: the rest unknown).
