@@ -6,6 +6,7 @@
 
 #include "engine/kernels/float/float_common.h"
 #include "engine/kernels/float/float_kernels.h"
+#include "engine/kernels/float/float_tensor_ops.h"
 
 namespace aimc::floatk {
 namespace {
@@ -61,19 +62,6 @@ struct DivOp {
     }
   }
 };
-
-// Per output dim, the element stride of an input broadcast to `out` (0 where it repeats).
-std::vector<int64_t> broadcast_strides(const Shape& in, const Shape& out) {
-  std::vector<int64_t> strides(out.size(), 0);
-  int64_t step = 1;
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    const std::size_t o = out.size() - 1 - i;
-    const int64_t d = in[in.size() - 1 - i];
-    if (d != 1) strides[o] = step;
-    step *= d;
-  }
-  return strides;
-}
 
 template <typename Op>
 class BinaryKernel : public Kernel {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "engine/kernels/float/float_tensor_ops.h"
 #include "engine/kernels/int8/int8_common.h"
 #include "engine/kernels/int8/int8_kernels.h"
 #include "quant/add_ref.h"
@@ -30,18 +31,6 @@ Tensor to_nhwc(const Tensor& t) {
         for (int64_t x = 0; x < s[3]; ++x)
           dst[((n * s[2] + y) * s[3] + x) * s[1] + c] = src[((n * s[1] + c) * s[2] + y) * s[3] + x];
   return out;
-}
-
-// Strides of `s` seen in an output of rank `rank`: 0 along broadcast dims.
-std::vector<int64_t> broadcast_strides(const Shape& s, const Shape& out) {
-  std::vector<int64_t> strides(out.size(), 0);
-  int64_t stride = 1;
-  for (std::size_t k = 0; k < s.size(); ++k) {
-    const std::size_t d = s.size() - 1 - k, od = out.size() - 1 - k;
-    strides[od] = s[d] == 1 ? 0 : stride;
-    stride *= s[d];
-  }
-  return strides;
 }
 
 class QBinaryKernel : public Kernel {
@@ -76,7 +65,7 @@ class QBinaryKernel : public Kernel {
       same_shape(ctx, a.data<int8_t>(), b.data<int8_t>(), outputs[0].data<int8_t>(), a.size());
       return;
     }
-    const Shape out_shape = broadcast_shape(a.shape(), b.shape());
+    const Shape out_shape = floatk::broadcast_shapes(graph_, node_, a.shape(), b.shape());
     outputs[0] = new_output(ctx, DType::kInt8, out_shape, /*zero=*/false);
     broadcast(a, b, out_shape, outputs[0].data<int8_t>());
   }
@@ -93,22 +82,10 @@ class QBinaryKernel : public Kernel {
     for (int64_t i = 0; i < n; ++i) po[i] = table_[index(pa[i], pb[i])];
   }
 
-  Shape broadcast_shape(const Shape& a, const Shape& b) const {
-    Shape out(std::max(a.size(), b.size()), 1);
-    for (std::size_t k = 0; k < out.size(); ++k) {
-      const int64_t da = k < a.size() ? a[a.size() - 1 - k] : 1;
-      const int64_t db = k < b.size() ? b[b.size() - 1 - k] : 1;
-      if (da != db && da != 1 && db != 1)
-        fail(graph_, node_,
-             "inputs of shapes " + shape_str(a) + " and " + shape_str(b) + " do not broadcast");
-      out[out.size() - 1 - k] = da == 1 ? db : da;
-    }
-    return out;
-  }
-
   // An odometer over the output; the innermost dimension runs as a loop.
   void broadcast(const Tensor& a, const Tensor& b, const Shape& out, int8_t* po) const {
-    const auto sa = broadcast_strides(a.shape(), out), sb = broadcast_strides(b.shape(), out);
+    const auto sa = floatk::broadcast_strides(a.shape(), out),
+               sb = floatk::broadcast_strides(b.shape(), out);
     const std::size_t rank = out.size();
     const int64_t inner = out[rank - 1];
     const int8_t* pa = a.data<int8_t>();
