@@ -33,9 +33,9 @@ Kind conv_kind(int64_t groups, int64_t in_c, int64_t out_c, int64_t kernel_volum
 }
 
 // The facts of a node the kernels could run on a crossbar: int8 QConv/QGemm
-// with constant int8 weights; float Conv (group 1), Gemm, MatMul, LSTM, GRU
-// and RNN with constant float weights. A float depthwise conv has no
-// crossbar kernel.
+// with constant int8 weights; float Conv (any group count), Gemm, MatMul,
+// LSTM, GRU and RNN with constant float weights. A float depthwise conv has
+// no crossbar kernel.
 LayerFacts facts_of(const Graph& g, const Node& node) {
   LayerFacts f;
   const std::string& op = node.op_type;
@@ -57,8 +57,9 @@ LayerFacts facts_of(const Graph& g, const Node& node) {
     f.n = w->dim(0);
     f.taps = k / w->dim(1);
     if (f.kind != Kind::kDepthwise) f.groups = group;
-    // The float crossbar kernel maps convs of group 1 only.
-    f.crossbar_kernel = group == 1;
+    // The float crossbar kernel maps any group count as block-diagonal
+    // blocks; a depthwise conv (one input per block) stays on the cores.
+    f.crossbar_kernel = f.kind != Kind::kDepthwise;
   } else if (op == "QDynamicConv" && w->rank() >= 3 &&
              (w->dtype() == DType::kInt8 || w->dtype() == DType::kUInt8)) {
     // Float in and out, integer codes on the tiles; group 1 only.

@@ -1,9 +1,12 @@
 // A grouped convolution (neither group 1 nor depthwise, as in ShuffleNet or
-// ResNeXt) goes on the crossbar as one block per group: exact with ideal
-// tiles, noisy with PCM, and its array count is the blocks'.
+// ResNeXt), int8 or float, goes on the crossbar as one block per group:
+// exact (int8) or close to float with ideal tiles, noisy with PCM, and its
+// array count is the blocks'.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
+#include <stdexcept>
 
 #include "engine/analog/analog_config_json.h"
 #include "engine/model.h"
@@ -65,6 +68,67 @@ TEST(AnalogGroupedConv, PcmDevicesChangeIt) {
   const Tensor x = input(2);
   EXPECT_FALSE(testing::same_bits(a.run({x}).outputs.at(0),
                                   Model::from_graph(grouped_conv()).run({x}).outputs.at(0)));
+}
+
+// X[N,4,5,5] -> Conv(float, group 2, 6 outputs, 3x3, bias) -> Y.
+Graph float_grouped_conv() {
+  std::mt19937 rng(11);
+  testing::GraphBuilder b("float_grouped.onnx", {-1, 4, 5, 5});
+  std::vector<float> w(6 * 2 * 3 * 3);
+  std::normal_distribution<float> d(0.f, 0.4f);
+  for (float& v : w) v = d(rng);
+  b.constant<float>("w", {6, 2, 3, 3}, w);
+  b.constant<float>("bias", {6}, {0.1f, -0.2f, 0.3f, 0.f, -0.1f, 0.2f});
+  b.node("Conv", {"X", "w", "bias"}, {"Y"},
+         {{"group", int64_t{2}}, {"pads", std::vector<int64_t>{1, 1, 1, 1}}});
+  return b.finish("Y");
+}
+
+const Node& only_conv(const Model& m) {
+  for (const Node& n : m.graph().nodes)
+    if (n.op_type == "Conv") return n;
+  throw std::runtime_error("no Conv");
+}
+
+TEST(AnalogGroupedConv, FloatConvGoesOnTilesOneBlockPerGroupAndTracksFloat) {
+  // Converters and weights fine enough that only a mix-up of groups shows.
+  ModelOptions fine;
+  fine.mode = ExecMode::kAnalog;
+  fine.analog.dac.bits = 16;
+  fine.analog.adc_bits = 28;
+  fine.analog.weight_bits = 16;
+  const Model a = Model::from_graph(float_grouped_conv(), fine);
+  EXPECT_EQ(only_conv(a).placement.unit, Unit::kArrays);
+  EXPECT_EQ(only_conv(a).placement.arrays, 2);
+  ModelOptions f;
+  f.mode = ExecMode::kFloat;
+  const Model digital = Model::from_graph(float_grouped_conv(), f);
+  std::mt19937 rng(12);
+  const Tensor x5 = testing::random_tensor({2, 4, 5, 5}, rng, -1.f, 1.f);
+  const Tensor ya = a.run({x5}).outputs.at(0), yf = digital.run({x5}).outputs.at(0);
+  ASSERT_EQ(ya.shape(), yf.shape());
+  float worst = 0, largest = 0;
+  for (int64_t i = 0; i < yf.size(); ++i) {
+    worst = std::max(worst, std::fabs(ya.data<float>()[i] - yf.data<float>()[i]));
+    largest = std::max(largest, std::fabs(yf.data<float>()[i]));
+  }
+  EXPECT_LT(worst, 1e-3f * largest);
+  EXPECT_GT(worst, 0.f);  // ...but it did run on the tiles
+}
+
+TEST(AnalogGroupedConv, FloatConvReferenceAndOptimizedTilesAgreeAndPcmChangesIt) {
+  ModelOptions o = analog("aihwkit-standard");
+  o.analog.adc_range = AdcRangeMode::kMax;
+  std::mt19937 rng(13);
+  const Tensor x = testing::random_tensor({2, 4, 5, 5}, rng, -1.f, 1.f);
+  const Tensor optimized = Model::from_graph(float_grouped_conv(), o).run({x}).outputs.at(0);
+  o.kernels.flavor = KernelFlavor::kReference;
+  EXPECT_TRUE(testing::same_bits(Model::from_graph(float_grouped_conv(), o).run({x}).outputs.at(0),
+                                 optimized));
+  ModelOptions f;
+  f.mode = ExecMode::kFloat;
+  EXPECT_FALSE(testing::same_bits(Model::from_graph(float_grouped_conv(), f).run({x}).outputs.at(0),
+                                  optimized));
 }
 
 }  // namespace

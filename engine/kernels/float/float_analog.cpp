@@ -33,12 +33,18 @@ bool on_tiles(const Node& n, const Graph& g, const KernelOptions& o) {
 std::unique_ptr<TiledLayer> conv_tiles(const Node& n, const Graph& g, const KernelOptions& o,
                                        const Tensor& w, int64_t group) {
   if (!on_tiles(n, g, o)) return nullptr;
-  if (group != 1 || w.rank() < 3)
+  const int64_t out_c = w.rank() >= 3 ? w.dim(0) : 0;
+  // A grouped conv's matrix is block-diagonal: one block per group, each
+  // its group's output channels over its own input channels.
+  if (w.rank() < 3 || group < 1 || out_c % group != 0 || out_c / group < 1)
     fail(g, n, "placement '" + unit_name(n.placement.unit) + "' cannot run this conv");
-  const int64_t out_c = w.dim(0), k = w.size() / out_c;
-  std::vector<AnalogBlock> blocks(1);
-  blocks[0] = {std::vector<float>(w.data<float>(), w.data<float>() + w.size()), static_cast<int>(k),
-               static_cast<int>(out_c), 0};
+  const int64_t k = w.size() / out_c, per_group = out_c / group;
+  std::vector<AnalogBlock> blocks;
+  for (int64_t gi = 0; gi < group; ++gi) {
+    const float* first = w.data<float>() + gi * per_group * k;
+    blocks.push_back({std::vector<float>(first, first + per_group * k), static_cast<int>(k),
+                      static_cast<int>(per_group), static_cast<int>(gi * per_group)});
+  }
   return std::make_unique<TiledLayer>(std::move(blocks), static_cast<int>(out_c), layer_index(g, n),
                                       layer_name(n), o.analog->config, false, 1.0);
 }
@@ -48,9 +54,10 @@ void run_conv_tiles(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor
   const int64_t batch = x.dim(0), cin = x.dim(1), out_c = y.dim(1);
   const int64_t plane = win.out_size();
   const int k = tiles.matrix(0).rows();
+  const int64_t cin_g = cin / tiles.blocks();  // each block reads its group's channels
   const float* xd = x.data<float>();
   float* yd = y.data<float>();
-  auto gather = [&](int, int64_t first, int count, float* dst, JobKey* keys, float* scale) {
+  auto gather = [&](int block, int64_t first, int count, float* dst, JobKey* keys, float* scale) {
     for (int j = 0; j < count; ++j) {
       const int64_t job = first + j, n = job / plane, p = job % plane;
       const int64_t od = p / (win.out[1] * win.out[2]), oh = p / win.out[2] % win.out[1],
@@ -58,7 +65,7 @@ void run_conv_tiles(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor
       keys[j] = {static_cast<uint32_t>(ctx.first_image + n), static_cast<uint32_t>(p)};
       float* row = dst + std::size_t(j) * k;
       int64_t kk = 0;
-      for (int64_t c = 0; c < cin; ++c) {
+      for (int64_t c = block * cin_g; c < (block + 1) * cin_g; ++c) {
         const float* xc = xd + (n * cin + c) * win.in_size();
         for (int64_t a = 0; a < win.kernel[0]; ++a) {
           const int64_t id = od * win.stride[0] - win.pad_begin[0] + a * win.dilation[0];

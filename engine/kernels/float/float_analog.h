@@ -14,8 +14,9 @@
 
 namespace aimc::floatk {
 
-// The tiles of a conv weight [O, C, k...] (rows ordered like the weight: c,
-// then the kernel window), or nullptr when placement keeps it digital.
+// The tiles of a conv weight [O, C/group, k...] (rows ordered like the
+// weight: c, then the kernel window; one block per group), or nullptr when
+// placement keeps it digital.
 std::unique_ptr<TiledLayer> conv_tiles(const Node& n, const Graph& g, const KernelOptions& o,
                                        const Tensor& weight, int64_t group);
 
