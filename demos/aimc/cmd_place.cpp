@@ -15,9 +15,10 @@
 namespace aimc::cli {
 
 int cmd_place(int argc, char** argv) {
-  cxxopts::Options options("aimc place",
-                           "Where each layer runs (conv, Gemm, MatMul, add and pool nodes), as "
-                           "JSON for --placement");
+  cxxopts::Options options(
+      "aimc place",
+      "Where each layer runs (conv, Gemm, MatMul, recurrent, add and pool nodes), as "
+      "JSON for --placement");
   // clang-format off
   options.add_options()
       ("model", "ONNX model (default: the shared MobileNetV2)", cxxopts::value<std::string>())

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
+#include <vector>
 
 #include "engine/error.h"
 #include "engine/fused_attrs.h"
@@ -21,6 +23,9 @@ struct LayerFacts {
   // > 1: a grouped conv, on the crossbar as `groups` block-diagonal blocks
   // of k × n/groups (k counts one group's inputs).
   int64_t groups = 1;
+  // A recurrent layer's other crossbar matrices (K, N): its R, and W and R
+  // of a second direction; on the crossbar each has arrays of its own.
+  std::vector<std::pair<int64_t, int64_t>> more_matrices;
   bool crossbar_kernel = false;
 };
 
@@ -82,12 +87,17 @@ LayerFacts facts_of(const Graph& g, const Node& node) {
   } else if ((op == "LSTM" || op == "GRU" || op == "RNN") && w->dtype() == DType::kFloat32 &&
              w->rank() == 3) {
     // A recurrent layer's W and R ([directions, gates·hidden, input or
-    // hidden]) go on tiles like a Gemm's B; the grid is W's.
+    // hidden]) go on tiles like a Gemm's B, each direction's apart; the
+    // grid is the first W's.
     const Tensor* r = g.initializer(node.inputs.size() > 2 ? node.inputs[2] : "");
     if (r && r->dtype() == DType::kFloat32 && r->rank() == 3) {
       f.kind = Kind::kGemm;
       f.k = w->dim(2);
       f.n = w->dim(1);
+      for (int64_t d = 0; d < w->dim(0); ++d) {
+        if (d > 0) f.more_matrices.emplace_back(w->dim(2), w->dim(1));
+        f.more_matrices.emplace_back(r->dim(2), r->dim(1));
+      }
       f.crossbar_kernel = true;
     }
   }
@@ -132,6 +142,8 @@ NodePlacement placement_on(Unit unit, const LayerFacts& f, int cjob, const Place
     np.row_tiles = static_cast<int>(ceil_div(f.k, p.tile_rows));
     np.col_tiles = static_cast<int>(ceil_div(block_n, p.tile_cols));
     np.arrays = static_cast<int>(f.groups) * np.row_tiles * np.col_tiles;
+    for (const auto& [k, n] : f.more_matrices)
+      np.arrays += static_cast<int>(ceil_div(k, p.tile_rows) * ceil_div(n, p.tile_cols));
   } else if (unit == Unit::kCrossbarCjob) {
     // Block-diagonal blocks of C_job channels: (taps · C_job) × C_job each.
     np.cjob = cjob;
@@ -252,7 +264,12 @@ bool is_layer_node(const Node& n) {
                                      "QAveragePool",
                                      "AveragePool",
                                      "QMaxPool",
-                                     "MaxPool"};
+                                     "MaxPool",
+                                     "QDynamicConv",
+                                     "QDynamicGemm",
+                                     "LSTM",
+                                     "GRU",
+                                     "RNN"};
   return std::find(std::begin(kOps), std::end(kOps), n.op_type) != std::end(kOps);
 }
 

@@ -136,10 +136,13 @@ void grouped_on_ima(Costing& k, const LayerShape& l, int groups, int per_block) 
 // A layer whose placement names a crossbar unit.
 void crossbar_cost(Costing& k, const LayerShape& l, Unit unit) {
   if (l.op == LayerOp::kRecurrent) {
-    // Each step and direction: X·Wᵀ and H·Rᵀ, then the gates on the cores.
-    const int64_t steps = int64_t{l.steps} * l.directions;
-    k.on_ima(l.in_c, l.cols(), steps);
-    k.on_ima(l.out_c, l.cols(), steps);
+    // Each step of each direction: X·Wᵀ and H·Rᵀ on that direction's own
+    // matrices (mapped apart, as the emulation maps them), then the gates
+    // on the cores.
+    for (int d = 0; d < l.directions; ++d) {
+      k.on_ima(l.in_c, l.cols(), l.steps);
+      k.on_ima(l.out_c, l.cols(), l.steps);
+    }
     k.on_cores_too(recurrent_gate_cycles(l, k.h));
   } else if (l.op == LayerOp::kGroupedConv) {
     // ima-cjob: C_job output channels per block; ima: a block per group, as

@@ -16,6 +16,7 @@
 #include "engine/error.h"
 #include "engine/model.h"
 #include "engine/onnx_import.h"
+#include "engine/passes/placement_file.h"
 #include "tests/support/graph_tests.h"
 
 namespace aimc {
@@ -97,9 +98,14 @@ TEST(AnalogRecurrent, PlacedOnArraysAndNotListedAsFloat) {
     const Model m = Model::from_graph(recurrent_graph(net), analog("ideal"));
     const NodePlacement& p = m.graph().nodes.at(0).placement;
     EXPECT_EQ(p.unit, Unit::kArrays);
-    EXPECT_EQ(p.row_tiles, 1);  // W: 12 rows, gates·hidden columns on 256 × 256 tiles
-    EXPECT_EQ(p.arrays, 1);
+    EXPECT_EQ(p.row_tiles, 1);            // W: 12 rows, gates·hidden columns on 256 × 256 tiles
+    EXPECT_EQ(p.arrays, 2 * net.dirs());  // W and R of each direction
     EXPECT_TRUE(m.float_nodes().empty());
+    // ... and the placement file lists it, so that it can be moved by name.
+    const nlohmann::json listed = placement_json(m.graph());
+    ASSERT_EQ(listed["layers"].size(), 1u);
+    EXPECT_EQ(listed["layers"][0]["layer"], "rec");
+    EXPECT_EQ(listed["layers"][0]["arrays"], 2 * net.dirs());
   }
 }
 

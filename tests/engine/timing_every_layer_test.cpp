@@ -190,6 +190,33 @@ TEST(TimingEveryLayer, CrossbarPlacementsOfTheNewKinds) {
                    128 * ima_job_cycles(h, 108, 24, h.cluster_job_overhead_cycles).total);
 }
 
+// A bidirectional LSTM maps each direction's W and R apart, as the
+// emulation does: with arrays the size of one matrix, four arrays, not two.
+TEST(TimingEveryLayer, EachDirectionOfARecurrentLayerHasItsOwnArrays) {
+  for (const std::string direction : {"forward", "bidirectional"}) {
+    SCOPED_TRACE(direction);
+    const int64_t dirs = direction == "forward" ? 1 : 2;
+    Graph g;
+    g.inputs = {"L"};
+    value(g, "L", {5, kBatch, 8});
+    weight(g, "W", {dirs, 32, 8});  // input 8, hidden 8: 8 x 32 matrices
+    weight(g, "R", {dirs, 32, 8});
+    Node lstm = node("lstm", "LSTM", {"L", "W", "R"}, {"Y"});
+    lstm.attrs["hidden_size"] = int64_t{8};
+    lstm.attrs["direction"] = direction;
+    lstm.placement = NodePlacement{Unit::kArrays, 1, 1, 1, 0};
+    value(g, "Y", {5, dirs, kBatch, 8});
+    g.nodes = {lstm};
+    g.outputs = {"Y"};
+    Hardware h;
+    h.ima_rows = 8;
+    h.ima_cols = 32;
+    const TimingReport r = estimate(layers_from_graph(g), h, System::kMultiArray);
+    EXPECT_EQ(cost(r, "lstm").arrays, 2 * dirs);
+    EXPECT_EQ(cost(r, "lstm").jobs, 2 * 5 * dirs);
+  }
+}
+
 // Dynamically quantized layers cost what their float op costs.
 TEST(TimingEveryLayer, DynamicallyQuantizedLayersAreCostedLikeTheirFloatOps) {
   Graph g;
