@@ -7,6 +7,7 @@
 #include "engine/analog/tiled_layer.h"
 #include "engine/error.h"
 #include "engine/kernels/float/float_depthwise_block.h"
+#include "engine/kernels/int8/layout.h"
 #include "engine/onnx_import.h"
 #include "engine/passes/expand_qoperator.h"
 #include "engine/passes/fold_batchnorm.h"
@@ -68,7 +69,10 @@ Graph prepare_graph(Graph graph, const ModelOptions& options, int* lowered_ops) 
   // Constant and batch-shape subgraphs become initializers (shapes re-inferred).
   fold_constants(graph);
   int lowered = 0;
-  if (options.mode != ExecMode::kFloat) lowered = lower_qdq(graph).lowered_ops;
+  if (options.mode != ExecMode::kFloat) {
+    enter_integer_inputs(graph);
+    lowered = lower_qdq(graph).lowered_ops;
+  }
   if (options.mode != ExecMode::kFloat) lowered += lower_dynamic(graph);
   fold_batchnorm_into_conv(graph);
   if (options.mode == ExecMode::kFloat) {
@@ -190,6 +194,13 @@ ModelOutputs Model::run(const std::vector<Tensor>& inputs, const RunContext& ctx
   RunContext with_ranges = ctx;
   if (!with_ranges.state.ranges) with_ranges.state.ranges = &calibration_;
   result.outputs = executor_.run(inputs, with_ranges, capture);
+  // Integer activations are stored NHWC; an output is given in ONNX's NCHW.
+  for (std::size_t o = 0; o < int8_output_names_.size(); ++o) {
+    const auto it = graph().values.find(int8_output_names_[o]);
+    Tensor& t = result.int8_outputs[o];
+    if (it != graph().values.end() && it->second.nhwc && t.rank() == 4)
+      t = int8k::nhwc_to_nchw<int8_t>(t);
+  }
   return result;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <string>
+#include <vector>
 
 namespace aimc {
 namespace {
@@ -28,6 +30,37 @@ class Signing {
       ++rewritten;
     }
     return rewritten;
+  }
+
+  // Each int8 or uint8 graph input that only DequantizeLinear nodes read
+  // enters through a QInput node: the model keeps its input as the file
+  // declares it (type and NCHW layout), and the integer path reads int8 in
+  // its own layout, uint8 codes shifted by −128 with the readers' zero points.
+  int enter_integer_inputs() {
+    int entered = 0;
+    for (const std::string& input : std::vector<std::string>(g_.inputs)) {
+      auto it = g_.values.find(input);
+      if (it == g_.values.end()) continue;
+      const DType type = it->second.dtype;
+      if ((type != DType::kInt8 && type != DType::kUInt8) || !only_dequantized(input)) continue;
+      const std::string entered_value = unused(input + "#int8");
+      ValueInfo info = it->second;
+      info.dtype = DType::kInt8;
+      g_.values[entered_value] = info;
+      for (int c : g_.consumers(input)) {
+        Node& dq = g_.nodes[c];
+        dq.inputs[0] = entered_value;
+        if (type == DType::kUInt8) set_signed_zero_point(dq);
+      }
+      Node enter;
+      enter.name = entered_value;
+      enter.op_type = "QInput";
+      enter.inputs = {input};
+      enter.outputs = {entered_value};
+      g_.nodes.insert(g_.nodes.begin(), std::move(enter));
+      ++entered;
+    }
+    return entered;
   }
 
  private:
@@ -96,5 +129,7 @@ class Signing {
 }  // namespace
 
 int signed_activations(Graph& graph) { return Signing(graph).run(); }
+
+int enter_integer_inputs(Graph& graph) { return Signing(graph).enter_integer_inputs(); }
 
 }  // namespace aimc

@@ -17,4 +17,11 @@ namespace aimc {
 // input or output keeps its type. Returns how many values were rewritten.
 int signed_activations(Graph& graph);
 
+// Puts an internal QInput node (engine/kernels/int8/qinput.cpp) behind each
+// int8 or uint8 graph input that only DequantizeLinear nodes read, and
+// points those at its int8 output (uint8 zero points shifted by −128). The
+// graph input keeps its type and shape. Run after shape inference, before
+// lowering. Returns how many inputs it entered.
+int enter_integer_inputs(Graph& graph);
+
 }  // namespace aimc

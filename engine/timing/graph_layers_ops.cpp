@@ -51,6 +51,7 @@ const std::map<std::string, LayerOp>& kinds() {
                            "Round",
                            "Sign",
                            "ThresholdedRelu",
+                           "Input",
                            "Quantize",
                            "Dequantize",
                            "QuantizeLinear",
@@ -127,8 +128,8 @@ LayerShape per_element_layer(const Graph& g, const Node& n, const std::string& o
     return l;
   }
   l.op = it->second;
-  const bool conversion =
-      op == "Quantize" || op == "Dequantize" || op == "QuantizeLinear" || op == "DequantizeLinear";
+  const bool conversion = op == "Input" || op == "Quantize" || op == "Dequantize" ||
+                          op == "QuantizeLinear" || op == "DequantizeLinear";
   if (conversion && at_border(g, n)) l.op = LayerOp::kFree;
   if (int8 && l.op == LayerOp::kActivation) l.op = LayerOp::kElementwise;  // a table lookup
   // Resize's interpolation reads several inputs per output; nearest only copies.

@@ -19,6 +19,7 @@ std::unique_ptr<Kernel> make_qmax_pool(const Node& n, const Graph& g, const Kern
 std::unique_ptr<Kernel> make_qpad(const Node& n, const Graph& g, const KernelOptions& o);
 std::unique_ptr<Kernel> make_qconcat(const Node& n, const Graph& g, const KernelOptions& o);
 std::unique_ptr<Kernel> make_qreshape(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_qinput(const Node& n, const Graph& g, const KernelOptions& o);
 std::unique_ptr<Kernel> make_qquantize(const Node& n, const Graph& g, const KernelOptions& o);
 std::unique_ptr<Kernel> make_qdequantize(const Node& n, const Graph& g, const KernelOptions& o);
 // The dynamic-quantization pattern (engine/passes/lower_dynamic.h): float

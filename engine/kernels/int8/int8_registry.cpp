@@ -17,6 +17,7 @@ void add_integer_kernels(std::vector<std::pair<std::string, KernelFactory>>& tab
   table.emplace_back("QConcat", make_qconcat);
   table.emplace_back("QReshape", make_qreshape);
   table.emplace_back("QFlatten", make_qreshape);
+  table.emplace_back("QInput", make_qinput);
   table.emplace_back("QQuantize", make_qquantize);
   table.emplace_back("QDequantize", make_qdequantize);
   table.emplace_back("QDynamicGemm", make_qdynamic_gemm);
