@@ -4,10 +4,10 @@
 #include <fstream>
 #include <iterator>
 #include <random>
-#include <sstream>
 #include <vector>
 
 #include "engine/error.h"
+#include "models/data/file_bytes.h"
 #include "models/data/image_decode.h"
 #include "models/data/input_tensor.h"
 #include "models/data/preprocess.h"
@@ -16,19 +16,6 @@ namespace aimc::models {
 namespace {
 
 constexpr std::size_t kImageFloats = 3 * 224 * 224;
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw bad_input(path, "cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 Tensor read_f32_input(const std::string& path, const Model& model) {
   Shape shape = model.input_shape();
@@ -39,7 +26,7 @@ Tensor read_f32_input(const std::string& path, const Model& model) {
       throw bad_input(model.graph().source,
                       "the model input shape is not static besides the batch");
   }
-  const std::string bytes = read_all(path);
+  const std::string bytes = read_file_bytes(path);
   Tensor t(DType::kFloat32, shape);
   if (bytes.size() != t.byte_size()) {
     throw bad_input(path, "a .f32 input must hold the model input " + shape_str(shape) + " = " +
@@ -54,8 +41,8 @@ Tensor read_f32_input(const std::string& path, const Model& model) {
 
 Tensor load_model_input(const std::string& path, const Model& model) {
   constexpr std::size_t kCropBytes = 224 * 224 * 3;
-  if (ends_with(path, ".u8")) {
-    const std::string bytes = read_all(path);
+  if (path.ends_with(".u8")) {
+    const std::string bytes = read_file_bytes(path);
     if (bytes.size() != kCropBytes) {
       throw bad_input(path, "a .u8 input must hold 224x224x3 = 150528 bytes, found " +
                                 std::to_string(bytes.size()));
@@ -63,7 +50,7 @@ Tensor load_model_input(const std::string& path, const Model& model) {
     return mobilenet_input_from_pixels(
         std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()), 1);
   }
-  if (ends_with(path, ".f32")) return read_f32_input(path, model);
+  if (path.ends_with(".f32")) return read_f32_input(path, model);
   const RgbImage crop = preprocess_reference(decode_image_file(path));
   return mobilenet_input_from_pixels(crop.pixels, 1);
 }

@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "engine/error.h"
 #include "models/data/dataset.h"
+#include "models/data/file_bytes.h"
 #include "models/data/image_decode.h"
 #include "models/data/input_tensor.h"
 #include "models/data/npy.h"
@@ -16,19 +15,6 @@
 
 namespace aimc::models {
 namespace {
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw bad_input(path, "cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 std::string typed_shape(DType t, const Shape& s) { return dtype_name(t) + " " + shape_str(s); }
 
@@ -63,7 +49,7 @@ Tensor read_f32(const std::string& path, const ModelInput& in) {
   if (in.dtype != DType::kFloat32)
     throw bad_input(path, "input '" + in.name + "' is " + typed_shape(in.dtype, in.shape) +
                               ", not float32: give a .npy file of that dtype");
-  const std::string bytes = read_all(path);
+  const std::string bytes = read_file_bytes(path);
   Tensor t(DType::kFloat32, shape);
   if (bytes.size() != t.byte_size()) {
     throw bad_input(path, "input '" + in.name + "': a .f32 input must hold " + shape_str(shape) +
@@ -75,7 +61,7 @@ Tensor read_f32(const std::string& path, const ModelInput& in) {
 }
 
 Tensor read_u8(const std::string& path, const Preprocessing& p) {
-  const std::string bytes = read_all(path);
+  const std::string bytes = read_file_bytes(path);
   const std::size_t want = std::size_t(p.input_height()) * p.input_width() * 3;
   if (bytes.size() != want) {
     throw bad_input(path, "a .u8 input must hold " + std::to_string(p.input_height()) + "x" +
@@ -105,10 +91,10 @@ Tensor load_input_file(const std::string& path, const ModelInput& input, const P
   std::string how;
   if (is_npy_path(path)) {
     t = read_npy_file(path);
-  } else if (ends_with(path, ".f32")) {
+  } else if (path.ends_with(".f32")) {
     t = read_f32(path, input);
-  } else if (ends_with(path, ".u8") || is_image_file(path)) {
-    t = ends_with(path, ".u8")
+  } else if (path.ends_with(".u8") || is_image_file(path)) {
+    t = path.ends_with(".u8")
             ? read_u8(path, p)
             : input_from_pixels(preprocess_image(decode_image_file(path), p).pixels, 1, p);
     how = " (preprocessing '" + p.name + "')";
