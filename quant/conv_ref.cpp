@@ -4,9 +4,19 @@
 
 namespace aimc::quant {
 
-int32_t conv_accumulator_reference(const ConvGeometry& g, int32_t input_zero_point, const Nhwc& in,
-                                   const int8_t* input, int out_channels, const int8_t* filter,
-                                   int b, int oy, int ox, int oc) {
+int32_t weight_zero_point_of(const std::vector<int32_t>& zero_points, int oc) {
+  if (zero_points.empty()) return 0;
+  return zero_points.size() == 1 ? zero_points[0] : zero_points[oc];
+}
+
+bool any_nonzero(const std::vector<int32_t>& zero_points) {
+  return std::any_of(zero_points.begin(), zero_points.end(), [](int32_t z) { return z != 0; });
+}
+
+int32_t conv_accumulator_reference(const ConvGeometry& g, int32_t input_zero_point,
+                                   int32_t weight_zero_point, const Nhwc& in, const int8_t* input,
+                                   int out_channels, const int8_t* filter, int b, int oy, int ox,
+                                   int oc) {
   const int cin_per_group = in.c / g.groups;
   const int cout_per_group = out_channels / g.groups;
   const int group = oc / cout_per_group;
@@ -20,7 +30,8 @@ int32_t conv_accumulator_reference(const ConvGeometry& g, int32_t input_zero_poi
       for (int ic = 0; ic < cin_per_group; ++ic) {
         const int32_t x = input[in.offset(b, iy, ix, group * cin_per_group + ic)];
         const int32_t w =
-            filter[((int64_t{oc} * g.kernel_h + ky) * g.kernel_w + kx) * cin_per_group + ic];
+            filter[((int64_t{oc} * g.kernel_h + ky) * g.kernel_w + kx) * cin_per_group + ic] -
+            weight_zero_point;
         acc += w * (x - input_zero_point);
       }
     }
@@ -35,8 +46,8 @@ void conv_int8_reference(const ConvGeometry& g, const ConvQuant& q, const Nhwc& 
     for (int oy = 0; oy < out.h; ++oy) {
       for (int ox = 0; ox < out.w; ++ox) {
         for (int oc = 0; oc < out_channels; ++oc) {
-          int32_t acc = conv_accumulator_reference(g, q.input_zero_point, in, input, out_channels,
-                                                   filter, b, oy, ox, oc);
+          int32_t acc = conv_accumulator_reference(g, q.input_zero_point, q.weight_zp(oc), in,
+                                                   input, out_channels, filter, b, oy, ox, oc);
           if (bias) acc += bias[oc];
           acc = multiply_by_quantized_multiplier(acc, q.per_channel[oc]) + q.output_zero_point;
           acc = std::clamp(acc, q.range.min, q.range.max);

@@ -4,7 +4,9 @@
 // TFLite's reference_integer_ops::ConvPerChannel / DepthwiseConvPerChannel:
 // zero-point-corrected int32 accumulation, positions outside the image
 // contribute nothing (= padding with the input zero point), int32 bias,
-// per-channel requantization, clamp to the activation range.
+// per-channel requantization, clamp to the activation range. Beyond TFLite,
+// weights may carry zero points (ONNX Runtime's asymmetric uint8 weights):
+// the accumulator is Σ (x − zx)(w − zw), with w − zw spanning [−255, 255].
 #include <cstdint>
 #include <vector>
 
@@ -28,11 +30,18 @@ struct ConvGeometry {
   }
 };
 
+// Weight zero points: empty = symmetric (all 0), one value = per tensor,
+// else one per output channel.
+int32_t weight_zero_point_of(const std::vector<int32_t>& zero_points, int oc);
+bool any_nonzero(const std::vector<int32_t>& zero_points);
+
 struct ConvQuant {
   int32_t input_zero_point = 0;
   int32_t output_zero_point = 0;
+  std::vector<int32_t> weight_zero_point;        // see weight_zero_point_of
   std::vector<QuantizedMultiplier> per_channel;  // one per output channel
   ActivationRange range;
+  int32_t weight_zp(int oc) const { return weight_zero_point_of(weight_zero_point, oc); }
 };
 
 // filter: [Cout][kh][kw][Cin/groups] (OHWI), bias: [Cout] or nullptr.
@@ -40,10 +49,11 @@ void conv_int8_reference(const ConvGeometry& g, const ConvQuant& q, const Nhwc& 
                          const int8_t* input, int out_channels, const int8_t* filter,
                          const int32_t* bias, const Nhwc& out, int8_t* output);
 
-// The raw int32 accumulator (before bias and requantization) of one output
-// position; the analog path and tests use it.
-int32_t conv_accumulator_reference(const ConvGeometry& g, int32_t input_zero_point, const Nhwc& in,
-                                   const int8_t* input, int out_channels, const int8_t* filter,
-                                   int b, int oy, int ox, int oc);
+// The raw int32 accumulator Σ (x − zx)(w − zw) (before bias and
+// requantization) of one output position; the analog path and tests use it.
+int32_t conv_accumulator_reference(const ConvGeometry& g, int32_t input_zero_point,
+                                   int32_t weight_zero_point, const Nhwc& in, const int8_t* input,
+                                   int out_channels, const int8_t* filter, int b, int oy, int ox,
+                                   int oc);
 
 }  // namespace aimc::quant

@@ -18,7 +18,8 @@ const std::set<std::string> kLowerable = {
     "Sigmoid",     "Tanh",    "LeakyRelu", "HardSigmoid", "HardSwish"};
 
 // The ops whose second (and third) inputs are a constant weight matrix (and
-// int32 bias), symmetric as TFLite quantizes them.
+// int32 bias); weights per tensor or per output channel, with or without
+// zero points.
 bool has_weight_slot(const std::string& op) {
   return op == "Conv" || op == "Gemm" || op == "MatMul";
 }
@@ -125,6 +126,16 @@ class Lowering {
     return c.size() == 1 && !is_graph_output(value) ? c[0] : -1;
   }
 
+  // Weight parameters are per tensor or along the output channels: axis 0
+  // of a Conv's [O, I/g, kh, kw] or of Gemm's B with transB, else the last.
+  static bool per_output_channel(const Node& n, const Tensor& w, const QuantParams& p) {
+    if (p.scale.size() <= 1 && p.zero_point.size() <= 1) return true;
+    if (p.zero_point.size() > 1 && p.zero_point.size() != p.scale.size()) return false;
+    const bool first = n.op_type == "Conv" || (n.op_type == "Gemm" && n.attr_int("transB", 0));
+    const int out_axis = first ? 0 : w.rank() - 1;
+    return p.axis == out_axis || p.axis == out_axis - w.rank();
+  }
+
   static bool activation_int8(const QuantParams& p) {
     return p.dtype == DType::kInt8 && p.scale.size() == 1 && p.zero_point.size() == 1;
   }
@@ -200,13 +211,13 @@ class Lowering {
         if (!w || w->dtype() != want) return;
         // A MatMul on the integer path is a fully-connected layer: a
         // constant [K, N] matrix, scales per tensor or per column.
-        if (n.op_type == "MatMul" &&
-            (w->rank() != 2 ||
-             (info.params.scale.size() > 1 && info.params.axis != 1 && info.params.axis != -1)))
+        if (n.op_type == "MatMul" && w->rank() != 2) return;
+        if (k == 1 && !per_output_channel(n, *w, info.params)) return;
+        // Weights may have zero points (the kernels subtract zw·Σ(x − zx));
+        // the bias stays symmetric, as TFLite and ONNX Runtime write it.
+        if (k == 2 && std::any_of(info.params.zero_point.begin(), info.params.zero_point.end(),
+                                  [](int32_t zp) { return zp != 0; }))
           return;
-        for (int32_t zp : info.params.zero_point) {
-          if (zp != 0) return;  // TFLite: symmetric weights and bias
-        }
       } else if (!activation_int8(info.params)) {
         return;
       }

@@ -8,6 +8,7 @@
 #endif
 
 #include "engine/kernels/int8/im2col.h"
+#include "engine/kernels/int8/weight_zero_points.h"
 
 namespace aimc::int8k {
 namespace {
@@ -15,6 +16,24 @@ namespace {
 // Output pixels per GEMM panel: a multiple of the 6-row micro-tile, small
 // enough that the A panel and accumulators stay in L2.
 constexpr int kPanelPixels = 48;
+
+// S = Σ_k (x − zx) of each GEMM row, for asymmetric weights: from the
+// +128-offset bytes (padding bytes are zx + 128 and add nothing), or from the
+// int8 input itself when the GEMM reads it in place.
+void panel_row_sums(const uint8_t* a, bool a_is_int8, int rows, int k, int lda, int32_t zx,
+                    int64_t* sums) {
+  const int64_t offset = int64_t{k} * (a_is_int8 ? zx : zx + 128);
+  for (int r = 0; r < rows; ++r) {
+    const uint8_t* row = a + int64_t{r} * lda;
+    int32_t s = 0;  // k · 255 fits
+    if (a_is_int8) {
+      for (int i = 0; i < k; ++i) s += static_cast<int8_t>(row[i]);
+    } else {
+      for (int i = 0; i < k; ++i) s += row[i];
+    }
+    sums[r] = s - offset;
+  }
+}
 
 void conv_gemm(const PackedConv& p, const quant::Nhwc& in, const int8_t* input,
                const quant::Nhwc& out, int8_t* output, int threads) {
@@ -28,17 +47,27 @@ void conv_gemm(const PackedConv& p, const quant::Nhwc& in, const int8_t* input,
   const bool in_place = g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 &&
                         g.pad_top == 0 && g.pad_left == 0 && g.pad_bottom == 0 &&
                         g.pad_right == 0 && kp == p.gemm.k && in.h == out.h && in.w == out.w;
+  const bool asymmetric = !p.gemm_weight_zp.empty();
 #pragma omp parallel num_threads(threads)
   {
     std::vector<uint8_t> a(in_place ? 0 : std::size_t(kPanelPixels) * kp);
     std::vector<int32_t> c(std::size_t(kPanelPixels) * np);
+    std::vector<int64_t> sums(asymmetric ? kPanelPixels : 0);
+    // Asymmetric weights: subtract zw[oc]·S[row] before requantizing.
+    auto correct = [&](const uint8_t* rows_a, bool a_is_int8, int rows) {
+      if (!asymmetric) return;
+      panel_row_sums(rows_a, a_is_int8, rows, p.gemm.k, kp, p.quant.input_zero_point, sums.data());
+      subtract_weight_zero_points(p.gemm_weight_zp, sums.data(), 1, p.out_channels, rows, c.data(),
+                                  np);
+    };
 #pragma omp for schedule(static)
     for (int64_t panel = 0; panel < panels; ++panel) {
       const int64_t first = panel * kPanelPixels;
       const int rows = static_cast<int>(std::min<int64_t>(kPanelPixels, pixels - first));
       if (in_place) {
-        gemm_u8s8(reinterpret_cast<const uint8_t*>(input) + first * kp, rows, kp, p.gemm, c.data(),
-                  np, /*a_is_int8=*/true);
+        const auto* rows_a = reinterpret_cast<const uint8_t*>(input) + first * kp;
+        gemm_u8s8(rows_a, rows, kp, p.gemm, c.data(), np, /*a_is_int8=*/true);
+        correct(rows_a, true, rows);
         requantize_rows(p.requant, c.data(), np, rows, p.out_channels,
                         output + first * p.out_channels);
         continue;
@@ -56,6 +85,7 @@ void conv_gemm(const PackedConv& p, const quant::Nhwc& in, const int8_t* input,
         std::memset(row + p.gemm.k, 0, kp - p.gemm.k);
       }
       gemm_u8s8(a.data(), rows, kp, p.gemm, c.data(), np);
+      correct(a.data(), false, rows);
       requantize_rows(p.requant, c.data(), np, rows, p.out_channels,
                       output + first * p.out_channels);
     }
@@ -213,9 +243,9 @@ void conv_generic(const PackedConv& p, const quant::Nhwc& in, const int8_t* inpu
       const int oy = static_cast<int>((px / out.w) % out.h);
       const int ox = static_cast<int>(px % out.w);
       for (int oc = 0; oc < p.out_channels; ++oc) {
-        acc[oc] =
-            quant::conv_accumulator_reference(p.geometry, p.quant.input_zero_point, in, input,
-                                              p.out_channels, p.filter_ohwi.data(), b, oy, ox, oc);
+        acc[oc] = quant::conv_accumulator_reference(
+            p.geometry, p.quant.input_zero_point, p.quant.weight_zp(oc), in, input, p.out_channels,
+            p.filter_ohwi.data(), b, oy, ox, oc);
       }
       requantize_row(p.requant, acc.data(), p.out_channels, output + px * p.out_channels);
     }
@@ -242,20 +272,24 @@ PackedConv pack_conv(const quant::ConvGeometry& geometry, const quant::ConvQuant
   if (geometry.groups == 1) {
     p.path = ConvPath::kGemm;
     p.gemm = pack_b(filter_ohwi, static_cast<int>(per_oc), out_channels);
+    p.gemm_weight_zp = weight_zero_points_per_channel(quant.weight_zero_point, out_channels);
     // Activations enter the GEMM as x + 128: subtract (zp_in + 128)·Σw.
     for (int oc = 0; oc < out_channels; ++oc) {
       p.requant.offset[oc] -= (quant.input_zero_point + 128) * p.gemm.column_sums[oc];
     }
   } else if (geometry.groups == in_channels && out_channels == in_channels) {
     p.path = ConvPath::kDepthwise;
+    // The taps hold w − zw (int32 lanes have room for [−255, 255]).
     p.depthwise_taps32.resize(std::size_t(taps) * in_channels);
-    for (int c = 0; c < in_channels; ++c)
-      for (int t = 0; t < taps; ++t)
-        p.depthwise_taps32[std::size_t(t) * in_channels + c] = filter_ohwi[c * taps + t];
     p.requant_raw_input = p.requant;
     for (int c = 0; c < in_channels; ++c) {
+      const int32_t zw = quant.weight_zp(c);
       int32_t sum = 0;
-      for (int t = 0; t < taps; ++t) sum += filter_ohwi[c * taps + t];
+      for (int t = 0; t < taps; ++t) {
+        const int32_t w = filter_ohwi[c * taps + t] - zw;
+        p.depthwise_taps32[std::size_t(t) * in_channels + c] = w;
+        sum += w;
+      }
       p.requant_raw_input.offset[c] -= quant.input_zero_point * sum;
     }
   } else {

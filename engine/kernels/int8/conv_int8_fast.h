@@ -6,6 +6,8 @@
 //  - depthwise (groups == Cin == Cout): direct NHWC loops vectorised across
 //    channels;
 //  - other grouped convolutions: per-pixel reference accumulation.
+// Asymmetric weights: the GEMM subtracts zw·Σ(x − zx) per row
+// (weight_zero_points.h); the depthwise taps hold w − zw in int32.
 // Threads split output pixels only, so results never depend on their count.
 #include <cstdint>
 #include <vector>
@@ -28,6 +30,7 @@ struct PackedConv {
   std::vector<int32_t> bias;              // [Cout], zeros when absent
   PackedB gemm;                           // kGemm
   std::vector<int32_t> depthwise_taps32;  // kDepthwise: [kh*kw][C], widened for SIMD lanes
+  std::vector<int32_t> gemm_weight_zp;    // kGemm: zw per channel; empty when symmetric
   ChannelRequant requant;                 // offsets fold bias and zero-point corrections
   // kDepthwise row kernel: inputs enter raw, padding as the zero point, so
   // −zp·Σ_taps w joins the offsets (integer sums: the same bits).

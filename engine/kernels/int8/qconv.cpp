@@ -1,5 +1,9 @@
 // QConv: int8 convolution (standard, pointwise, depthwise, grouped) lowered
 // from DequantizeLinear -> Conv -> QuantizeLinear.
+//
+// Weights with zero points: the tiles hold the int8 codes w, the DAC gets
+// x − zx, and the digital side subtracts zw[oc] · Σ (x − zx) over the job's
+// window (its group's channels), exactly.
 #include <algorithm>
 #include <array>
 
@@ -11,9 +15,33 @@
 #include "engine/kernels/int8/im2col.h"
 #include "engine/kernels/int8/int8_common.h"
 #include "engine/kernels/int8/int8_kernels.h"
+#include "engine/kernels/int8/weight_zero_points.h"
 
 namespace aimc::int8k {
 namespace {
+
+// Zero points, per-channel multipliers and the output range of the node.
+quant::ConvQuant conv_quant(const Graph& g, const Node& n, int out_c) {
+  const QuantParams& qin = quant_of(g, n, n.inputs[0]);
+  const QuantParams& qw = quant_of(g, n, n.inputs[1]);
+  const QuantParams& qout = quant_of(g, n, n.outputs[0]);
+  if (qw.scale.size() != 1 && qw.scale.size() != static_cast<std::size_t>(out_c))
+    fail(g, n, "weight scales must be per-tensor or one per output channel");
+  if (qw.zero_point.size() > 1 && qw.zero_point.size() != static_cast<std::size_t>(out_c))
+    fail(g, n, "weight zero points must be per-tensor or one per output channel");
+  quant::ConvQuant q;
+  q.input_zero_point = qin.zero_point0();
+  q.weight_zero_point = qw.zero_point;
+  q.output_zero_point = qout.zero_point0();
+  q.range = activation_range(n);
+  for (int oc = 0; oc < out_c; ++oc) {
+    const double ws = qw.scale.size() == 1 ? qw.scale[0] : qw.scale[oc];
+    // TFLite PopulateConvolutionQuantizationParams: products in double.
+    q.per_channel.push_back(checked_multiplier(
+        g, n, static_cast<double>(qin.scale0()) * ws / static_cast<double>(qout.scale0())));
+  }
+  return q;
+}
 
 class QConvKernel : public Kernel {
  public:
@@ -31,22 +59,7 @@ class QConvKernel : public Kernel {
       fail(g, n, "kernel_shape contradicts the weight shape");
     if (out_c % geo.groups != 0) fail(g, n, "group does not divide the output channels");
     const int in_c = cin_g * geo.groups;
-    const QuantParams& qin = quant_of(g, n, n.inputs[0]);
-    const QuantParams& qw = quant_of(g, n, n.inputs[1]);
-    const QuantParams& qout = quant_of(g, n, n.outputs[0]);
-    if (qw.scale.size() != 1 && qw.scale.size() != static_cast<std::size_t>(out_c)) {
-      fail(g, n, "weight scales must be per-tensor or one per output channel");
-    }
-    quant::ConvQuant q;
-    q.input_zero_point = qin.zero_point0();
-    q.output_zero_point = qout.zero_point0();
-    q.range = activation_range(n);
-    for (int oc = 0; oc < out_c; ++oc) {
-      const double ws = qw.scale.size() == 1 ? qw.scale[0] : qw.scale[oc];
-      // TFLite PopulateConvolutionQuantizationParams: products in double.
-      q.per_channel.push_back(checked_multiplier(
-          g, n, static_cast<double>(qin.scale0()) * ws / static_cast<double>(qout.scale0())));
-    }
+    const quant::ConvQuant q = conv_quant(g, n, out_c);
     // ONNX [O, I/g, kh, kw] -> OHWI, the layout NHWC inputs want.
     std::vector<int8_t> ohwi(w->size());
     const int8_t* src = w->data<int8_t>();
@@ -77,6 +90,7 @@ class QConvKernel : public Kernel {
       const AnalogConfig& config = o.analog->config;
       requant_ = make_channel_requant(q.per_channel, q.output_zero_point, q.range);
       requant_.offset = packed_.bias;
+      weight_zp_ = weight_zero_points_per_channel(q.weight_zero_point, out_c);
       analog_ = std::make_unique<TiledLayer>(
           analog_blocks(ohwi, kh * kw, cin_g, out_c, cjob, geo.groups), out_c, layer_index(g, n),
           layer_name(n), config, true, config.dac.full_scale);
@@ -170,7 +184,29 @@ class QConvKernel : public Kernel {
       }
     };
     analog_->run_int32(ctx, int64_t{out.n} * out.h * out.w, gather, flavor_,
-                       requantizing_emit(requant_, out.c, output));
+                       analog_emit(in, input, out, output));
+  }
+
+  // The digitised accumulators through the bias and requantization, after
+  // −zw[oc] · S for asymmetric weights (S: the job's window sum of its group).
+  TiledLayer::EmitInt32 analog_emit(const quant::Nhwc& in, const int8_t* input,
+                                    const quant::Nhwc& out, int8_t* output) const {
+    if (weight_zp_.empty()) return requantizing_emit(requant_, out.c, output);
+    return [this, in, input, out, output](int64_t first, int count, const int32_t* acc) {
+      const auto& g = packed_.geometry;
+      const int64_t plane = int64_t{out.h} * out.w;
+      std::vector<int32_t> corrected(acc, acc + std::size_t(count) * out.c);
+      std::vector<int64_t> sums(std::size_t(count) * g.groups);
+      for (int p = 0; p < count; ++p) {
+        const int64_t job = first + p;
+        const int pixel = static_cast<int>(job % plane);
+        window_sums(g, in, input, packed_.quant.input_zero_point, static_cast<int>(job / plane),
+                    pixel / out.w, pixel % out.w, sums.data() + std::size_t(p) * g.groups);
+      }
+      subtract_weight_zero_points(weight_zp_, sums.data(), g.groups, out.c / g.groups, count,
+                                  corrected.data(), out.c);
+      requantize_rows(requant_, corrected.data(), out.c, count, out.c, output + first * out.c);
+    };
   }
 
   // Job p's DAC inputs of one block: output pixel (oy, ox) of image b.
@@ -207,6 +243,7 @@ class QConvKernel : public Kernel {
   std::vector<int8_t> ohwi_;
   std::unique_ptr<TiledLayer> analog_;  // set when the conv is placed on analog tiles
   ChannelRequant requant_;              // its bias and requantization
+  std::vector<int32_t> weight_zp_;      // analog: zw per channel, empty when symmetric
   int cjob_ = 0;                        // > 0: a depthwise conv in C_job-channel blocks
   int cin_g_ = 0;                       // input channels per group (grouped blocks)
   DacTable dac_of_input_;               // analog: DAC(x − zp) by the input byte

@@ -1,4 +1,8 @@
 // QGemm: int8 fully-connected lowered from DQ -> Gemm(transB) -> Q.
+//
+// Weights with zero points: the tiles hold the int8 codes w, the DAC gets
+// x − zx, and the digital side subtracts zw[o] · Σ_k (x − zx) of the row,
+// exactly.
 #include <algorithm>
 
 #include "engine/analog/analog_backend.h"
@@ -8,6 +12,7 @@
 #include "engine/kernels/int8/fully_connected_fast.h"
 #include "engine/kernels/int8/int8_common.h"
 #include "engine/kernels/int8/int8_kernels.h"
+#include "engine/kernels/int8/weight_zero_points.h"
 #include "quant/fully_connected_ref.h"
 
 namespace aimc::int8k {
@@ -47,6 +52,9 @@ class QGemmKernel : public Kernel {
     if (qw.scale.size() != 1 && qw.scale.size() != static_cast<std::size_t>(out_features_)) {
       fail(g, n, "weight scales must be per-tensor or per output feature");
     }
+    if (qw.zero_point.size() > 1 && qw.zero_point.size() != static_cast<std::size_t>(out_features_))
+      fail(g, n, "weight zero points must be per-tensor or per output feature");
+    q_.weight_zero_point = qw.zero_point;
     for (float ws : qw.scale) {
       // TFLite GetQuantizedConvolutionMultipler: (s_in * s_w) / s_out in double.
       q_.per_channel.push_back(
@@ -62,6 +70,7 @@ class QGemmKernel : public Kernel {
       for (int i = 0; i < out_features_; ++i) per_out[i] = q_.multiplier(i);
       requant_ = make_channel_requant(per_out, q_.output_zero_point, q_.range);
       requant_.offset = bias_;
+      weight_zp_ = weight_zero_points_per_channel(q_.weight_zero_point, out_features_);
       std::vector<AnalogBlock> blocks(1);
       blocks[0] = {std::vector<float>(weights_.begin(), weights_.end()), in_features_,
                    out_features_, 0};
@@ -101,8 +110,7 @@ class QGemmKernel : public Kernel {
                 layer.dac(in[b * in_features_ + i] - q_.input_zero_point);
         }
       };
-      layer.run_int32(ctx, batch, gather, flavor_,
-                      requantizing_emit(requant_, out_features_, outputs[0].data<int8_t>()));
+      layer.run_int32(ctx, batch, gather, flavor_, analog_emit(in, outputs[0].data<int8_t>()));
     } else if (flavor_ == KernelFlavor::kReference) {
       quant::fully_connected_int8_reference(q_, batch, in_features_, out_features_,
                                             x.data<int8_t>(), weights_.data(), bias_.data(),
@@ -115,6 +123,24 @@ class QGemmKernel : public Kernel {
   }
 
  private:
+  // The digitised accumulators through the bias and requantization, after
+  // −zw[o] · Σ_k (x − zx) of each row for asymmetric weights.
+  TiledLayer::EmitInt32 analog_emit(const int8_t* in, int8_t* out) const {
+    if (weight_zp_.empty()) return requantizing_emit(requant_, out_features_, out);
+    return [this, in, out](int64_t first, int count, const int32_t* acc) {
+      std::vector<int32_t> corrected(acc, acc + std::size_t(count) * out_features_);
+      std::vector<int64_t> sums(count, 0);
+      for (int p = 0; p < count; ++p) {
+        const int8_t* x = in + (first + p) * in_features_;
+        for (int i = 0; i < in_features_; ++i) sums[p] += x[i] - q_.input_zero_point;
+      }
+      subtract_weight_zero_points(weight_zp_, sums.data(), 1, out_features_, count,
+                                  corrected.data(), out_features_);
+      requantize_rows(requant_, corrected.data(), out_features_, count, out_features_,
+                      out + first * out_features_);
+    };
+  }
+
   const Node& node_;
   const Graph& graph_;
   KernelFlavor flavor_;
@@ -124,6 +150,7 @@ class QGemmKernel : public Kernel {
   quant::FullyConnectedQuant q_;
   std::unique_ptr<TiledLayer> analog_;  // set in analog mode
   ChannelRequant requant_;              // its bias and requantization
+  std::vector<int32_t> weight_zp_;      // analog: zw per output, empty when symmetric
 };
 
 }  // namespace
