@@ -4,6 +4,9 @@ python3-onnx (nobody's model is copied), run through `aimc run` and checked
 against numpy references of the ONNX definitions:
 
   uint8_qdq_cnn      QDQ, uint8 activations, per-channel int8 weights
+  uint8_weight_cnn   QDQ, uint8 activations and uint8 weights with zero points
+                     (ONNX Runtime's QUInt8 weights): per channel for the Conv,
+                     per tensor for the Gemm
   qoperator_cnn      QOperator form: QLinearConv, com.microsoft QLinearAdd,
                      QLinearGlobalAveragePool and QGemm
   lstm_classifier    LSTM (batch-first) -> Gemm
@@ -151,6 +154,46 @@ def uint8_qdq_cnn():
     return b.model("uint8_qdq_cnn", ["N", 3, 8, 8], ["N", 5]), ref, (3, 3, 8, 8), s_o, 4
 
 
+def uint8_weight_cnn():
+    b = Builder()
+    s_in, z_in, s_c, z_c, s_o, z_o = 1 / 64, 128, 0.02, 0, 0.05, 120
+    w = RNG.integers(0, 256, (4, 3, 3, 3)).astype(np.uint8)
+    wz = RNG.integers(120, 141, 4).astype(np.uint8)
+    ws = np.array([0.006, 0.004, 0.007, 0.005], np.float32)
+    bias = RNG.integers(-300, 300, 4).astype(np.int32)
+    fc = RNG.integers(0, 256, (5, 4)).astype(np.uint8)
+    fcz, fcs = 133, np.float32(0.008)
+    u8 = lambda n, v: b.const(n, np.array(v, np.uint8))
+    f32 = lambda n, v: b.const(n, np.array(v, np.float32))
+    b.node("QuantizeLinear", ["X", f32("s_in", s_in), u8("z_in", z_in)], ["xq"])
+    b.node("DequantizeLinear", ["xq", "s_in", "z_in"], ["xf"])
+    b.node("DequantizeLinear", [b.const("w", w), b.const("ws", ws), b.const("wz", wz)], ["wf"],
+           axis=0)
+    b.node("DequantizeLinear", [b.const("b", bias), b.const("bs", ws * np.float32(s_in))], ["bf"], axis=0)
+    b.node("Conv", ["xf", "wf", "bf"], ["conv"], pads=[1, 1, 1, 1])
+    b.node("Relu", ["conv"], ["relu"])
+    b.node("QuantizeLinear", ["relu", f32("s_c", s_c), u8("z_c", z_c)], ["cq"])
+    b.node("DequantizeLinear", ["cq", "s_c", "z_c"], ["cf"])
+    b.node("GlobalAveragePool", ["cf"], ["gap"])
+    b.node("QuantizeLinear", ["gap", "s_c", "z_c"], ["gq"])
+    b.node("DequantizeLinear", ["gq", "s_c", "z_c"], ["gf"])
+    b.node("Flatten", ["gf"], ["flat"])
+    b.node("DequantizeLinear", [b.const("fc", fc), f32("fcs", fcs), u8("fcz", fcz)], ["fcf"])
+    b.node("Gemm", ["flat", "fcf"], ["logits"], transB=1)
+    b.node("QuantizeLinear", ["logits", f32("s_o", s_o), u8("z_o", z_o)], ["oq"])
+    b.node("DequantizeLinear", ["oq", "s_o", "z_o"], ["Y"])
+
+    def ref(x):
+        wf = dequantize(w, ws[:, None, None, None], wz[:, None, None, None])
+        xf = dequantize(quantize(x, s_in, z_in, np.uint8), s_in, z_in)
+        c = np.maximum(conv2d(xf, wf, bias * ws * s_in, [1, 1, 1, 1]), 0)
+        cf = dequantize(quantize(c, s_c, z_c, np.uint8), s_c, z_c)
+        g = dequantize(quantize(cf.mean(axis=(2, 3)), s_c, z_c, np.uint8), s_c, z_c)
+        return dequantize(quantize(g @ dequantize(fc, fcs, fcz).T, s_o, z_o, np.uint8), s_o, z_o)
+
+    return b.model("uint8_weight_cnn", ["N", 3, 8, 8], ["N", 5]), ref, (3, 3, 8, 8), s_o, 4
+
+
 def qoperator_cnn():
     b = Builder()
     s_in, z_in, s1, z1, s2, z2, sa, za, sg, zg, so, zo = (
@@ -296,7 +339,8 @@ def main():
     aimc = sys.argv[1]
     with tempfile.TemporaryDirectory() as work:
         for make in (uint8_qdq_cnn, qoperator_cnn, lambda: recurrent_classifier("LSTM"),
-                     lambda: recurrent_classifier("GRU"), dynamic_batch_cnn, dynamic_mlp):
+                     lambda: recurrent_classifier("GRU"), dynamic_batch_cnn, dynamic_mlp,
+                     uint8_weight_cnn):
             model, ref, shape, step, layers = make()
             name = model.graph.name
             path = os.path.join(work, name + ".onnx")
