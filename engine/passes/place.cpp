@@ -39,8 +39,7 @@ Kind conv_kind(int64_t groups, int64_t in_c, int64_t out_c, int64_t kernel_volum
 
 // The facts of a node the kernels could run on a crossbar: int8 QConv/QGemm
 // with constant int8 weights; float Conv (any group count), Gemm, MatMul,
-// LSTM, GRU and RNN with constant float weights. A float depthwise conv has
-// no crossbar kernel.
+// LSTM, GRU and RNN with constant float weights.
 LayerFacts facts_of(const Graph& g, const Node& node) {
   LayerFacts f;
   const std::string& op = node.op_type;
@@ -63,8 +62,8 @@ LayerFacts facts_of(const Graph& g, const Node& node) {
     f.taps = k / w->dim(1);
     if (f.kind != Kind::kDepthwise) f.groups = group;
     // The float crossbar kernel maps any group count as block-diagonal
-    // blocks; a depthwise conv (one input per block) stays on the cores.
-    f.crossbar_kernel = f.kind != Kind::kDepthwise;
+    // blocks (a depthwise conv in C_job-channel blocks).
+    f.crossbar_kernel = true;
   } else if (op == "QDynamicConv" && w->rank() >= 3 &&
              (w->dtype() == DType::kInt8 || w->dtype() == DType::kUInt8)) {
     // Float in and out, integer codes on the tiles; group 1 only.

@@ -90,6 +90,56 @@ const Node& only_conv(const Model& m) {
   throw std::runtime_error("no Conv");
 }
 
+// X[N,6,5,5] -> depthwise Conv(float, 6 channels, 3x3, stride 2, bias) -> Y.
+Graph float_depthwise_conv() {
+  std::mt19937 rng(14);
+  testing::GraphBuilder b("float_depthwise.onnx", {-1, 6, 5, 5});
+  std::vector<float> w(6 * 9);
+  std::normal_distribution<float> d(0.f, 0.4f);
+  for (float& v : w) v = d(rng);
+  b.constant<float>("w", {6, 1, 3, 3}, w);
+  b.constant<float>("bias", {6}, {0.1f, -0.2f, 0.3f, 0.f, -0.1f, 0.2f});
+  b.node("Conv", {"X", "w", "bias"}, {"Y"},
+         {{"group", int64_t{6}},
+          {"pads", std::vector<int64_t>{1, 1, 1, 1}},
+          {"strides", std::vector<int64_t>{2, 2}}});
+  return b.finish("Y");
+}
+
+TEST(AnalogGroupedConv, FloatDepthwiseConvInCjobBlocksTracksFloat) {
+  ModelOptions fine;
+  fine.mode = ExecMode::kAnalog;
+  fine.analog.dac.bits = 16;
+  fine.analog.adc_bits = 28;
+  fine.analog.weight_bits = 16;
+  fine.analog.placement.depthwise_cjob = 4;  // blocks of 4 and 2 channels
+  const Model a = Model::from_graph(float_depthwise_conv(), fine);
+  EXPECT_EQ(only_conv(a).placement.unit, Unit::kCrossbarCjob);
+  EXPECT_EQ(only_conv(a).placement.cjob, 4);
+  ModelOptions f;
+  f.mode = ExecMode::kFloat;
+  std::mt19937 rng(15);
+  const Tensor x = testing::random_tensor({2, 6, 5, 5}, rng, -1.f, 1.f);
+  const Tensor ya = a.run({x}).outputs.at(0);
+  const Tensor yf = Model::from_graph(float_depthwise_conv(), f).run({x}).outputs.at(0);
+  ASSERT_EQ(ya.shape(), yf.shape());
+  float worst = 0, largest = 0;
+  for (int64_t i = 0; i < yf.size(); ++i) {
+    worst = std::max(worst, std::fabs(ya.data<float>()[i] - yf.data<float>()[i]));
+    largest = std::max(largest, std::fabs(yf.data<float>()[i]));
+  }
+  EXPECT_LT(worst, 1e-3f * largest);
+  EXPECT_GT(worst, 0.f);
+  // Reference and optimized tiles agree bit for bit, with PCM too.
+  ModelOptions o = analog("aihwkit-standard");
+  o.analog.adc_range = AdcRangeMode::kMax;
+  o.analog.placement.depthwise_cjob = 4;
+  const Tensor optimized = Model::from_graph(float_depthwise_conv(), o).run({x}).outputs.at(0);
+  o.kernels.flavor = KernelFlavor::kReference;
+  EXPECT_TRUE(testing::same_bits(
+      Model::from_graph(float_depthwise_conv(), o).run({x}).outputs.at(0), optimized));
+}
+
 TEST(AnalogGroupedConv, FloatConvGoesOnTilesOneBlockPerGroupAndTracksFloat) {
   // Converters and weights fine enough that only a mix-up of groups shows.
   ModelOptions fine;

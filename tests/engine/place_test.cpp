@@ -110,14 +110,17 @@ TEST(Place, KindFlagsAndLayerNamesDecideAsTheConfigurationSays) {
   EXPECT_EQ(node(g, "block_15_depthwise").placement.unit, Unit::kDepthwiseAccel);
 }
 
-TEST(Place, FloatModelsHaveNoCrossbarDepthwiseKernel) {
+TEST(Place, FloatModelsPutDepthwiseConvsInCjobBlocksToo) {
   AnalogConfig c;
   c.placement.depthwise_cjob = 16;
   const Graph fp32 = import_onnx_file(testing::fp32_model_path());
   for (const Node& n : placed(ExecMode::kAnalog, c, {}, fp32).nodes) {
     if (n.op_type != "Conv") continue;
-    EXPECT_EQ(n.placement.unit, n.attr_int("group", 1) > 1 ? Unit::kDepthwiseAccel : Unit::kArrays)
-        << n.name;
+    const bool depthwise = n.attr_int("group", 1) > 1;
+    EXPECT_EQ(n.placement.unit, depthwise ? Unit::kCrossbarCjob : Unit::kArrays) << n.name;
+    if (depthwise) {
+      EXPECT_EQ(n.placement.cjob, 16) << n.name;
+    }
   }
 }
 

@@ -15,14 +15,16 @@
 namespace aimc::floatk {
 
 // The tiles of a conv weight [O, C/group, k...] (rows ordered like the
-// weight: c, then the kernel window; one block per group), or nullptr when
-// placement keeps it digital.
+// weight: c, then the kernel window; one block per group; a depthwise conv
+// placed in C_job blocks, rows (tap, channel)), or nullptr when placement
+// keeps it digital.
 std::unique_ptr<TiledLayer> conv_tiles(const Node& n, const Graph& g, const KernelOptions& o,
                                        const Tensor& weight, int64_t group);
 
-// y [N, O, out...] from x [N, C, in...] on the tiles.
+// y [N, O, out...] from x [N, C, in...] on the tiles; cjob > 0: a depthwise
+// conv in blocks of that many channels.
 void run_conv_tiles(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor flavor,
-                    const Window& win, const Tensor& x, const float* bias, Tensor& y);
+                    const Window& win, const Tensor& x, const float* bias, Tensor& y, int cjob);
 
 // The tiles of a Gemm's constant B (columns = outputs), or nullptr.
 std::unique_ptr<TiledLayer> gemm_tiles(const Node& n, const Graph& g, const KernelOptions& o,

@@ -205,7 +205,8 @@ class ConvKernel : public Kernel {
     outputs[0] = new_output(ctx, DType::kFloat32, out_shape, /*zero=*/false);
     const float* b = bias ? bias->data<float>() : nullptr;
     if (tiles_) {
-      run_conv_tiles(*tiles_, ctx, flavor_, win, x, b, outputs[0]);
+      const int cjob = node_.placement.unit == Unit::kCrossbarCjob ? node_.placement.cjob : 0;
+      run_conv_tiles(*tiles_, ctx, flavor_, win, x, b, outputs[0], cjob);
       finish_block(outputs[0].data<float>(), outputs[0].size(), 1, outputs[0].size(), nullptr,
                    clip_);
     } else if (cin_g == 1 && depthwise3x3_supported(win, x.dim(1), group_, out_c)) {
