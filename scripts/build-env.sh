@@ -8,5 +8,7 @@ if command -v ccache >/dev/null 2>&1; then
   export CCACHE_BASEDIR
   export CCACHE_NOHASHDIR=true
   export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+  # The test programs use precompiled headers; these let ccache cache them.
+  export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
   AIMC_CMAKE_LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi

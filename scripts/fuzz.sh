@@ -24,7 +24,7 @@
 # aimc::BadInput is the expected refusal; any other exception, a sanitizer
 # report, a leak, a > 10 s input or > 2 GB RSS is a finding.
 #
-# Build: build-fuzz/ (RelWithDebInfo, BUILD_TESTING=OFF, AIMC_FUZZ=ON). The
+# Build: build-fuzz/ (-O1 -g1, BUILD_TESTING=OFF, AIMC_FUZZ=ON). The
 # whole project is compiled with -fsanitize=fuzzer-no-link,address,undefined
 # (CMAKE_CXX_FLAGS) so the libraries are instrumented; only the fuzz
 # executables link -fsanitize=fuzzer; UBSan aborts (-fno-sanitize-recover),
@@ -89,6 +89,7 @@ source "$ROOT/scripts/build-env.sh"
 cmake -S "$ROOT" -B "$BUILD" "${AIMC_CMAKE_LAUNCHER[@]}" \
   -DBUILD_TESTING=OFF -DAIMC_FUZZ=ON \
   -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
   "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
   >"$BUILD/configure.log" 2>&1 || {
   cat "$BUILD/configure.log" >&2

@@ -19,7 +19,10 @@ for variant in release asan; do
   if [ "$variant" = release ]; then
     extra=(-DCMAKE_BUILD_TYPE=Release -DAIMC_BENCHMARKS=ON)
   else
-    extra=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIMC_SANITIZE=ON)
+    # -O1 with line tables only: half the compile time of -O2 -g, and the
+    # sanitizer reports still name file and line.
+    extra=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIMC_SANITIZE=ON
+      "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG")
   fi
   cmake -S . -B "$dir" -G Ninja "${extra[@]}" "${AIMC_CMAKE_LAUNCHER[@]}"
   cmake --build "$dir" -j "$jobs"
