@@ -36,8 +36,9 @@ int cmd_classify(int argc, char** argv) {
   const models::Labels labels = models::load_labels(labels_path);
   LoadedModel loaded = load_model(s);
   models::check_preprocessing_fits(s.preprocessing, loaded.model);
-  const models::Classifier classifier(std::move(loaded.model));
-  const auto scores = models::image_scores(classifier.model(), paths, s.preprocessing, s.threads);
+  const models::Classifier classifier(std::move(loaded.model), s.preprocessing);
+  const auto scores =
+      models::image_scores(classifier.model(), paths, classifier.preprocessing(), s.threads);
   nlohmann::json results = nlohmann::json::array();
   for (std::size_t i = 0; i < paths.size(); ++i) {
     if (static_cast<int>(scores[i].size()) != labels.size()) {

@@ -44,13 +44,12 @@ int cmd_eval(int argc, char** argv) {
   eo.threads = s.threads;
   LoadedModel loaded = load_model(s);
   models::check_preprocessing_fits(s.preprocessing, loaded.model);
-  const models::Classifier classifier(std::move(loaded.model));
+  const models::Classifier classifier(std::move(loaded.model), s.preprocessing);
   models::EvalResult r;
   {
     ProgressBar bar("eval");
-    r = models::evaluate(
-        classifier, images, eo, [&](int done, int total) { bar.update(done, total); },
-        s.preprocessing);
+    r = models::evaluate(classifier, images, eo,
+                         [&](int done, int total) { bar.update(done, total); });
   }
   const double top1 = r.images ? double(r.top1) / r.images : 0;
   const double top5 = r.images ? double(r.top5) / r.images : 0;

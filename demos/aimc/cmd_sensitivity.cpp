@@ -53,15 +53,12 @@ int cmd_sensitivity(int argc, char** argv) {
   const int batch = positive_int(args, "batch");
   if (!s.placement_path.empty())
     throw bad_input("--placement", "sensitivity places one layer at a time itself");
-  // The study decodes its images (and calibration images) once, the Keras way.
-  if (!s.preprocessing.is_keras_mobilenet())
-    throw bad_input(s.preprocessing.name,
-                    "sensitivity runs keras-mobilenet preprocessing only, not '" +
-                        s.preprocessing.name + "' (" + s.preprocessing.origin + ")");
   const models::LayerSensitivity study(
       s.model_path, std::move(images),
-      {s.analog, s.kernels, s.calibration_source, s.threads, batch});
+      {s.analog, s.kernels, s.calibration_source, s.threads, batch, s.preprocessing});
   const int n = study.image_count(), count = static_cast<int>(study.layers().size());
+  std::fprintf(stderr, "sensitivity: preprocessing %s (%s)\n", s.preprocessing.name.c_str(),
+               s.preprocessing.origin.c_str());
   const double baseline = study.digital_top1();
   std::fprintf(stderr, "sensitivity: %d analog layers, %d images, digital top-1 %.4f\n", count, n,
                baseline);
@@ -79,6 +76,7 @@ int cmd_sensitivity(int argc, char** argv) {
                              {"digital_top1", baseline},
                              {"seed", s.analog.seed},
                              {"config", analog_config_to_json(s.analog)},
+                             {"preprocess", models::preprocessing_to_json(s.preprocessing)},
                              {"layers", layers}});
   }
   return 0;

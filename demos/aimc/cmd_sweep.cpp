@@ -48,8 +48,9 @@ cxxopts::Options sweep_options() {
       ("seeds", "seeds per point (overrides the grid's)", cxxopts::value<int>())
       ("calibration", "calibration set for calibrated ADC ranges: images, a .npy of N samples or "
        "a directory of .npy files (default: the shared images)", cxxopts::value<std::string>())
-      ("preprocess", "image preprocessing (keras-mobilenet only; default: MODEL.preprocess.json "
-       "beside the model when present)", cxxopts::value<std::string>())
+      ("preprocess", "image preprocessing, of the images and calibration images: "
+       "keras-mobilenet (default), torchvision, caffe or a JSON file (default: "
+       "MODEL.preprocess.json beside the model when present)", cxxopts::value<std::string>())
       ("placement", "placement JSON (aimc place, hand-edited) applied at every point",
        cxxopts::value<std::string>())
       ("threads", "OpenMP threads (default: all cores)", cxxopts::value<int>())
@@ -85,12 +86,8 @@ SweepCommand read_sweep_command(const cxxopts::ParseResult& args) {
   const std::string images_dir = option_or(args, "images", models::default_images_dir());
   const std::string labels_path = option_or(args, "labels", models::default_labels_path());
   setup.calibration = option_or(args, "calibration", models::default_images_dir());
-  // The sweep decodes its images once, the Keras way.
-  const models::Preprocessing prep =
+  setup.preprocessing =
       models::resolve_preprocessing(option_or(args, "preprocess", ""), setup.model_path);
-  if (!prep.is_keras_mobilenet())
-    throw bad_input(prep.name, "sweep runs keras-mobilenet preprocessing only, not '" + prep.name +
-                                   "' (" + prep.origin + ")");
   setup.threads = args.count("threads")
                       ? positive_int(args, "threads")
                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -105,8 +102,7 @@ SweepCommand read_sweep_command(const cxxopts::ParseResult& args) {
   }
   if (args.count("placement"))
     setup.placement = load_placement(args["placement"].as<std::string>());
-  c.header = models::sweep_header(c.grid, setup.model_path, images_dir, c.images.size(),
-                                  setup.version, setup.placement);
+  c.header = models::sweep_header(c.grid, setup, images_dir, c.images.size());
   return c;
 }
 
@@ -122,9 +118,13 @@ int cmd_sweep(int argc, char** argv) {
   SweepCommand c = read_sweep_command(args);
   // Under mpirun, rank 0 owns the files; every rank computes its share.
   const MpiSession mpi;
+  if (mpi.root())
+    std::fprintf(stderr, "sweep: preprocessing %s (%s)\n", c.setup.preprocessing.name.c_str(),
+                 c.setup.preprocessing.origin.c_str());
+  // The runner first: a model the preprocessing does not fit leaves no file.
+  models::SweepRunner runner(std::move(c.grid), std::move(c.setup), std::move(c.images));
   std::optional<models::ResultsLog> log;
   if (mpi.root()) log.emplace(c.out_path, c.header);
-  models::SweepRunner runner(std::move(c.grid), std::move(c.setup), std::move(c.images));
   if (!mpi.root()) {
     models::run_sweep(runner, mpi, nullptr, c.summary_path);
     return 0;

@@ -8,13 +8,9 @@
 
 namespace aimc::models {
 
-std::vector<uint8_t> load_crops(const std::vector<std::string>& paths, int threads) {
-  return load_crops(paths, threads, Preprocessing{});
-}
-
 std::vector<uint8_t> load_crops(const std::vector<std::string>& paths, int threads,
                                 const Preprocessing& p) {
-  const std::size_t bytes = std::size_t(p.input_height()) * p.input_width() * 3;
+  const std::size_t bytes = crop_bytes(p);
   std::vector<uint8_t> crops(paths.size() * bytes);
   std::vector<std::exception_ptr> errors(paths.size());
 #pragma omp parallel for num_threads(threads) schedule(dynamic)

@@ -233,7 +233,10 @@ Preprocessing resolve_preprocessing(const std::string& option, const std::string
 }
 
 void check_preprocessing_fits(const Preprocessing& p, const Model& model, std::size_t index) {
-  const Graph& g = model.graph();
+  check_preprocessing_fits(p, model.graph(), index);
+}
+
+void check_preprocessing_fits(const Preprocessing& p, const Graph& g, std::size_t index) {
   if (index >= g.inputs.size()) throw bad_input(g.source, "the model has no input to feed images");
   const std::string& input = g.inputs[index];
   const auto it = g.values.find(input);

@@ -69,5 +69,7 @@ Preprocessing resolve_preprocessing(const std::string& option, const std::string
 
 // Refuses, naming both shapes, images that do not fit input `index` of `model`.
 void check_preprocessing_fits(const Preprocessing& p, const Model& model, std::size_t index = 0);
+// The same against an imported graph (studies check before building models).
+void check_preprocessing_fits(const Preprocessing& p, const Graph& graph, std::size_t index = 0);
 
 }  // namespace aimc::models

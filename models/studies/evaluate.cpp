@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 
-#include "engine/error.h"
 #include "models/data/crops.h"
 #include "models/data/input_tensor.h"
 
@@ -14,25 +13,12 @@ std::vector<std::vector<float>> image_scores(const Model& model,
                                              const Preprocessing& p, int threads,
                                              int64_t first_image) {
   const int batch = static_cast<int>(paths.size());
-  const Tensor input = input_from_pixels(load_crops(paths, threads, p), batch, p);
-  const ModelOutputs out = model.run({input}, RunContext{threads, first_image});
-  const Tensor& logits = out.outputs.at(0);
-  if (logits.dtype() != DType::kFloat32 || logits.rank() != 2 || logits.dim(0) != batch) {
-    throw bad_input(model.graph().source,
-                    "expected a [N, classes] float output, got " + shape_str(logits.shape()));
-  }
-  const int64_t classes = logits.dim(1);
-  std::vector<std::vector<float>> result(batch);
-  for (int b = 0; b < batch; ++b) {
-    const float* row = logits.data<float>() + b * classes;
-    result[b].assign(row, row + classes);
-  }
-  return result;
+  return model_scores(model, input_from_pixels(load_crops(paths, threads, p), batch, p), threads,
+                      first_image);
 }
 
 EvalResult evaluate(const Classifier& classifier, const std::vector<LabeledImage>& images,
-                    const EvalOptions& options, const std::function<void(int, int)>& progress,
-                    const Preprocessing& preprocessing) {
+                    const EvalOptions& options, const std::function<void(int, int)>& progress) {
   EvalResult r;
   const auto start = std::chrono::steady_clock::now();
   const int total = static_cast<int>(images.size());
@@ -42,7 +28,7 @@ EvalResult evaluate(const Classifier& classifier, const std::vector<LabeledImage
     std::vector<std::string> paths;
     for (int i = 0; i < count; ++i) paths.push_back(images[first + i].path);
     const auto scores =
-        image_scores(classifier.model(), paths, preprocessing, options.threads, first);
+        image_scores(classifier.model(), paths, classifier.preprocessing(), options.threads, first);
     for (int i = 0; i < count; ++i) r.add(scores[i], images[first + i].class_index);
     if (progress) progress(r.images, total);
   }
@@ -57,8 +43,8 @@ TopKCounts evaluate_crops(const Classifier& classifier, std::span<const uint8_t>
   const int batch = std::max(1, options.batch);
   for (int first = 0; first < total; first += batch) {
     const int count = std::min(batch, total - first);
-    const auto scores =
-        classifier.scores(crop_range(crops, first, count), count, options.threads, first);
+    const auto scores = classifier.scores(
+        crop_range(crops, first, count, classifier.preprocessing()), count, options.threads, first);
     for (int i = 0; i < count; ++i) counts.add(scores[i], images[first + i].class_index);
   }
   return counts;

@@ -24,12 +24,11 @@ struct EvalResult : TopKCounts {
   double images_per_second() const { return seconds > 0 ? images / seconds : 0; }
 };
 
-// progress(done, total) is called after each batch; `preprocessing` makes
-// each image the model's input.
+// progress(done, total) is called after each batch; the classifier's
+// preprocessing makes each image the model's input.
 EvalResult evaluate(const Classifier& classifier, const std::vector<LabeledImage>& images,
                     const EvalOptions& options,
-                    const std::function<void(int, int)>& progress = nullptr,
-                    const Preprocessing& preprocessing = {});
+                    const std::function<void(int, int)>& progress = nullptr);
 
 // The scores ([image][class]) of image files preprocessed by `p`; the first
 // image's index keys the analog noise, as Classifier::scores.
@@ -38,8 +37,9 @@ std::vector<std::vector<float>> image_scores(const Model& model,
                                              const Preprocessing& p, int threads,
                                              int64_t first_image = 0);
 
-// The same counts over `crops` (load_crops of the images, in order). Each
-// batch's first image index keys the analog noise, as in evaluate().
+// The same counts over `crops` (load_crops of the images with the
+// classifier's preprocessing, in order). Each batch's first image index
+// keys the analog noise, as in evaluate().
 TopKCounts evaluate_crops(const Classifier& classifier, std::span<const uint8_t> crops,
                           const std::vector<LabeledImage>& images, const EvalOptions& options);
 

@@ -47,9 +47,10 @@ ResultsLog::ResultsLog(std::string path, const nlohmann::json& header) : path_(s
       }
       if (first) {
         if (!j.contains("sweep") || j["sweep"] != header["sweep"])
-          throw bad_input(path_,
-                          "was written by a different sweep (grid, model or images); "
-                          "refusing to mix results — use another --out file");
+          throw bad_input(
+              path_,
+              "was written by a different sweep (grid, model, images or preprocessing); "
+              "refusing to mix results — use another --out file");
         first = false;
         continue;
       }

@@ -24,10 +24,13 @@ std::vector<AnalogLayer> analog_layers(const Graph& graph, const SensitivitySetu
   return layers;
 }
 
-std::vector<uint8_t> crops_of(const std::vector<LabeledImage>& images, int threads) {
+// The images' crops, once the preprocessing is known to fit the model.
+std::vector<uint8_t> crops_of(const std::vector<LabeledImage>& images, const Graph& graph,
+                              const SensitivitySetup& s) {
+  check_preprocessing_fits(s.preprocessing, graph);
   std::vector<std::string> paths;
   for (const auto& im : images) paths.push_back(im.path);
-  return load_crops(paths, threads);
+  return load_crops(paths, s.threads, s.preprocessing);
 }
 
 }  // namespace
@@ -36,14 +39,15 @@ LayerSensitivity::LayerSensitivity(const std::string& model_path, std::vector<La
                                    SensitivitySetup setup)
     : setup_(std::move(setup)),
       images_(std::move(images)),
-      crops_(crops_of(images_, setup_.threads)),
       graph_(import_onnx_file(model_path)),
+      crops_(crops_of(images_, graph_, setup_)),
       layers_(analog_layers(graph_, setup_)) {}
 
 double LayerSensitivity::top1(const ModelOptions& options) const {
   Model model = Model::from_graph(graph_, options);
-  calibrate_on_images(model, setup_.calibration, options.analog.calibration_images, setup_.threads);
-  const Classifier classifier(std::move(model));
+  calibrate_on_images(model, setup_.calibration, options.analog.calibration_images, setup_.threads,
+                      setup_.preprocessing);
+  const Classifier classifier(std::move(model), setup_.preprocessing);
   return evaluate_crops(classifier, crops_, images_, {setup_.batch, setup_.threads}).top1_rate();
 }
 

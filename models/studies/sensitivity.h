@@ -9,6 +9,7 @@
 
 #include "engine/model.h"
 #include "models/data/dataset.h"
+#include "models/data/preprocessing.h"
 
 namespace aimc::models {
 
@@ -18,6 +19,8 @@ struct SensitivitySetup {
   std::string calibration;  // images for calibrated ADC ranges
   int threads = 1;
   int batch = 8;
+  // Makes the images and the calibration images the model's input.
+  Preprocessing preprocessing;
 };
 
 struct AnalogLayer {
@@ -32,8 +35,9 @@ struct LayerCost {
 
 class LayerSensitivity {
  public:
-  // Decodes the images, imports the model and finds the layers the
-  // configuration places on the crossbar (BadInput naming --analog if none).
+  // Imports the model, decodes the images and finds the layers the
+  // configuration places on the crossbar (BadInput naming --analog if none,
+  // or naming both shapes if the preprocessing does not fit the model).
   LayerSensitivity(const std::string& model_path, std::vector<LabeledImage> images,
                    SensitivitySetup setup);
 
@@ -52,8 +56,8 @@ class LayerSensitivity {
 
   SensitivitySetup setup_;
   std::vector<LabeledImage> images_;
-  std::vector<uint8_t> crops_;
   Graph graph_;
+  std::vector<uint8_t> crops_;
   std::vector<AnalogLayer> layers_;
 };
 

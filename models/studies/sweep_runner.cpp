@@ -36,16 +36,19 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
-nlohmann::json sweep_header(const SweepGrid& grid, const std::string& model_path,
-                            const std::string& images_source, std::size_t image_count,
-                            const std::string& version, const PlacementOverrides& placement) {
+nlohmann::json sweep_header(const SweepGrid& grid, const SweepSetup& setup,
+                            const std::string& images_source, std::size_t image_count) {
+  // Where the preprocessing came from does not change a result.
+  nlohmann::json preprocessing = preprocessing_to_json(setup.preprocessing);
+  preprocessing.erase("origin");
   nlohmann::json header = {{"sweep",
                             {{"grid", grid.identity()},
-                             {"model", model_path},
+                             {"model", setup.model_path},
                              {"images", images_source},
-                             {"image_count", image_count}}},
-                           {"aimc", version}};
-  for (const auto& e : placement.entries)
+                             {"image_count", image_count},
+                             {"preprocessing", preprocessing}}},
+                           {"aimc", setup.version}};
+  for (const auto& e : setup.placement.entries)
     header["sweep"]["placement"].push_back({e.layer, unit_name(e.unit), e.cjob});
   return header;
 }
@@ -112,9 +115,10 @@ SweepRunner::SweepRunner(SweepGrid grid, SweepSetup setup, std::vector<LabeledIm
       points_(grid_.points()),
       graph_(import_onnx_file(setup_.model_path)),
       draws_(setup_.reuse ? std::make_shared<DrawCache>() : nullptr) {
+  check_preprocessing_fits(setup_.preprocessing, graph_);
   std::vector<std::string> paths;
   for (const auto& im : images_) paths.push_back(im.path);
-  crops_ = load_crops(paths, setup_.threads);
+  crops_ = load_crops(paths, setup_.threads, setup_.preprocessing);
 }
 
 void SweepRunner::calibrate(Model& model, const AnalogConfig& config) {
@@ -126,7 +130,8 @@ void SweepRunner::calibrate(Model& model, const AnalogConfig& config) {
     model.set_adc_calibration(hit->second);
     return;
   }
-  calibrate_on_images(model, setup_.calibration, config.calibration_images, setup_.threads);
+  calibrate_on_images(model, setup_.calibration, config.calibration_images, setup_.threads,
+                      setup_.preprocessing);
   ++calibration_runs_;
   if (setup_.reuse) calibrations_[chip] = model.adc_calibration();
 }
@@ -147,7 +152,7 @@ nlohmann::json SweepRunner::run_item(int item) {
   opt.placement = setup_.placement;
   Model model = Model::from_graph(graph_, opt);
   if (model.needs_calibration()) calibrate(model, opt.analog);
-  const Classifier classifier(std::move(model));
+  const Classifier classifier(std::move(model), setup_.preprocessing);
   const TopKCounts counts =
       evaluate_crops(classifier, crops_, images_, {setup_.batch, setup_.threads});
   const int n = image_count();

@@ -16,6 +16,7 @@
 #include "engine/model.h"
 #include "engine/passes/place.h"
 #include "models/data/dataset.h"
+#include "models/data/preprocessing.h"
 #include "models/studies/results_log.h"
 #include "models/studies/sweep_comm.h"
 #include "models/studies/sweep_grid.h"
@@ -34,13 +35,16 @@ struct SweepSetup {
   std::string version;  // recorded in every result line
   // A hand-edited placement (aimc place), applied at every point.
   PlacementOverrides placement;
+  // Makes the images and the calibration images the model's input.
+  Preprocessing preprocessing;
 };
 
-// The results file's first line: everything a result depends on.
-// A hand-edited placement is recorded by its content, not its file name.
-nlohmann::json sweep_header(const SweepGrid& grid, const std::string& model_path,
-                            const std::string& images_source, std::size_t image_count,
-                            const std::string& version, const PlacementOverrides& placement = {});
+// The results file's first line: everything a result depends on (the
+// setup's model, version, placement and preprocessing). A hand-edited
+// placement is recorded by its content, not its file name; the
+// preprocessing by its name and settings, not where it was chosen.
+nlohmann::json sweep_header(const SweepGrid& grid, const SweepSetup& setup,
+                            const std::string& images_source, std::size_t image_count);
 
 // The summary CSV beside a results file: its name with the extension
 // replaced by .csv ("runs/a.jsonl" -> "runs/a.csv").
@@ -58,6 +62,8 @@ void order_seed_major(std::vector<int>& items, int seeds);
 // Evaluates single items; the model is imported and the images decoded once.
 class SweepRunner {
  public:
+  // BadInput naming both shapes when the preprocessing does not fit the
+  // model's input.
   SweepRunner(SweepGrid grid, SweepSetup setup, std::vector<LabeledImage> images);
 
   // One result line: point, seed, top1, top5, images, seconds, aimc.

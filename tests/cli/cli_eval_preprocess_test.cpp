@@ -1,10 +1,12 @@
 // Preprocessing chosen per model through the command line: a sidecar
 // beside the model is picked up by eval, classify and run, --preprocess
-// overrides it, eval reports and records it, and a crop that does not fit
-// the model input is refused naming both shapes.
+// overrides it, eval reports and records it, sweep and sensitivity take it
+// too, and a crop that does not fit the model input is refused naming both
+// shapes.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "models/data/tiny_models.h"
 #include "support/cli_runner.h"
@@ -98,20 +100,37 @@ TEST_F(CliEvalPreprocess, BadJsonNamesTheFileAndTheKey) {
   EXPECT_NE(missing.err.find("none.json"), std::string::npos) << missing.err;
 }
 
-// Their image caches are decoded the Keras way: anything else is refused
-// up front rather than silently evaluated with the wrong inputs.
-TEST_F(CliEvalPreprocess, SweepAndSensitivityTakeKerasMobilenetOnly) {
+// Sweep and sensitivity take the model's preprocessing as eval does: the
+// sidecar (reported, recorded in the sweep's header), and keras-mobilenet's
+// 224 crops refused on this 8×8 model before any results file exists.
+TEST_F(CliEvalPreprocess, SweepAndSensitivityTakeTheModelsPreprocessing) {
   write_bytes(dir / "grid.json", R"({"analog": "ideal", "grid": {"adc_bits": [8]}, "seeds": 1})");
-  const CliResult sweep = run_aimc("sweep --grid '" + (dir / "grid.json").string() + "' --out '" +
-                                       (dir / "s.jsonl").string() + "' --preprocess torchvision",
-                                   dir.path());
-  EXPECT_EQ(sweep.exit_code, 2) << sweep.err;
-  EXPECT_NE(sweep.err.find("'torchvision'"), std::string::npos) << sweep.err;
+  const std::string sweep =
+      "sweep --threads 1 --model '" + model_path() + "' --images '" + (dir / "images").string() +
+      "' --grid '" + (dir / "grid.json").string() + "' --out '" + (dir / "s.jsonl").string() + "'";
+  CliResult r = run_aimc(sweep, dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("[-1,3,224,224]"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("[-1,3,8,8]"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "s.jsonl"));
   const CliResult sens =
-      run_aimc("sensitivity --analog ideal --limit 1 --preprocess caffe", dir.path());
+      run_aimc("sensitivity --analog ideal --threads 1 --model '" + model_path() + "' --images '" +
+                   (dir / "images").string() + "'",
+               dir.path());
   EXPECT_EQ(sens.exit_code, 2) << sens.err;
-  EXPECT_NE(sens.err.find("'caffe'"), std::string::npos) << sens.err;
+  EXPECT_NE(sens.err.find("[-1,3,8,8]"), std::string::npos) << sens.err;
+
+  write_bytes(sidecar(), kExact8);
+  r = run_aimc(sweep, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("sweep: preprocessing " + sidecar() + " (sidecar)"), std::string::npos)
+      << r.err;
+  std::istringstream lines(slurp(dir / "s.jsonl"));
+  std::string first;
+  std::getline(lines, first);
+  const auto header = nlohmann::json::parse(first);
+  EXPECT_EQ(header["sweep"]["preprocessing"]["name"], sidecar());
+  EXPECT_EQ(header["sweep"]["preprocessing"]["resize_size"], nlohmann::json({8, 8}));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // `aimc sensitivity`: one analog layer at a time. With ideal tiles no layer
 // costs anything (the exactness property); the JSON is sorted by drop and
-// each drop is the digital top-1 minus the layer's; the bar plot draws it.
+// each drop is the digital top-1 minus the layer's; the bar plot draws it;
+// the preprocessing is reported and recorded.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -13,10 +14,16 @@ namespace {
 TEST(CliSensitivity, IdealTilesCostNothingAndNoisyOnesAreSortedByDrop) {
   ScratchDir dir("sens");
   const auto out = dir / "s.json";
-  CliResult r = run_aimc(
-      "sensitivity --analog ideal --limit 2 --threads 2 --json '" + out.string() + "'", dir.path());
+  // Under any preprocessing; this one is reported and recorded.
+  const std::string torch =
+      "sensitivity --analog ideal --limit 2 --threads 2 --preprocess torchvision";
+  CliResult r = run_aimc(torch + " --json '" + out.string() + "'", dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("sensitivity: preprocessing torchvision (--preprocess)"), std::string::npos)
+      << r.err;
   auto j = nlohmann::json::parse(slurp(out));
+  EXPECT_EQ(j["preprocess"]["name"], "torchvision");
+  EXPECT_EQ(j["preprocess"]["scale"], 255.0);
   EXPECT_EQ(j["layers"].size(), 36u);  // 35 convs of group 1 + the classifier
   for (const auto& l : j["layers"]) EXPECT_EQ(l["drop"].get<double>(), 0.0) << l["name"];
 

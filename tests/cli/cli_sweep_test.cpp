@@ -1,7 +1,7 @@
 // `aimc sweep`: resumable JSON Lines results (killed with SIGKILL part-way,
 // then re-run: identical to an uninterrupted run, no duplicate, no missing
 // point), the summary CSV, refusal of bad grids and of a results file made
-// by another grid.
+// by another grid or another preprocessing.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -184,6 +184,32 @@ TEST(CliSweep, BadGridsAndForeignResultsAreRefused) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("different sweep"), std::string::npos) << r.err;
   EXPECT_EQ(slurp(dir / "r.jsonl"), before);  // never mixed
+}
+
+// The preprocessing is part of what a result depends on: reported, recorded
+// in the header, and a results file of another one is never resumed.
+TEST(CliSweep, PreprocessingIsRecordedAndAnotherOneIsNotResumed) {
+  ScratchDir dir("sweepprep");
+  write_bytes(dir / "grid.json", R"({"analog": "ideal", "grid": {"adc_bits": [8]}})");
+  const std::string torch = sweep_args(dir, "t.jsonl") + " --limit 2 --preprocess torchvision";
+  CliResult r = run_aimc(torch, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("sweep: preprocessing torchvision (--preprocess)"), std::string::npos)
+      << r.err;
+  const auto lines = lines_of(dir / "t.jsonl");
+  ASSERT_EQ(lines.size(), 2u);
+  const auto header = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(header["sweep"]["preprocessing"]["name"], "torchvision");
+  EXPECT_EQ(header["sweep"]["preprocessing"]["scale"], 255.0);
+  EXPECT_EQ(nlohmann::json::parse(lines[1])["images"], 2);
+  const std::string before = slurp(dir / "t.jsonl");
+  r = run_aimc(sweep_args(dir, "t.jsonl") + " --limit 2", dir.path());  // keras-mobilenet
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("different sweep"), std::string::npos) << r.err;
+  EXPECT_EQ(slurp(dir / "t.jsonl"), before);
+  r = run_aimc(torch, dir.path());  // the same one resumes: nothing left to do
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(slurp(dir / "t.jsonl"), before);
 }
 
 }  // namespace

@@ -1,9 +1,14 @@
 // The sweep's pure pieces: the summary CSV (mean and sample standard
 // deviation over seeds, per point in grid order), the seed-major item
-// order and the results file's header.
+// order and the results file's header, which a resumed file must match.
 #include "models/studies/sweep_runner.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "engine/error.h"
 
 namespace aimc::models {
 namespace {
@@ -54,26 +59,71 @@ TEST(SweepItems, SeedMajorOrderKeepsPointOrderWithinASeed) {
   EXPECT_EQ(some, (std::vector<int>{2, 1, 5}));
 }
 
+SweepSetup setup_of(const Preprocessing& preprocessing = {}) {
+  SweepSetup s;
+  s.model_path = "m.onnx";
+  s.version = "1.2.3";
+  s.preprocessing = preprocessing;
+  return s;
+}
+
 TEST(SweepHeader, NamesEverythingAResultDependsOn) {
   const SweepGrid g = two_point_grid();
-  const nlohmann::json h = sweep_header(g, "m.onnx", "images/", 16, "1.2.3");
+  const nlohmann::json h = sweep_header(g, setup_of(), "images/", 16);
   EXPECT_EQ(h["sweep"]["grid"], g.identity());
   EXPECT_EQ(h["sweep"]["model"], "m.onnx");
   EXPECT_EQ(h["sweep"]["images"], "images/");
   EXPECT_EQ(h["sweep"]["image_count"], 16);
+  EXPECT_EQ(h["sweep"]["preprocessing"]["name"], "keras-mobilenet");
+  EXPECT_EQ(h["sweep"]["preprocessing"]["scale"], 127.5);
   EXPECT_EQ(h["aimc"], "1.2.3");
 }
 
 TEST(SweepHeader, RecordsAHandEditedPlacementByItsContent) {
-  PlacementOverrides placement;
-  placement.entries.push_back({"conv_1", Unit::kCores, 0});
-  const nlohmann::json h = sweep_header(two_point_grid(), "m.onnx", "images/", 16, "1.2.3",
-                                        placement);
+  SweepSetup setup = setup_of();
+  setup.placement.entries.push_back({"conv_1", Unit::kCores, 0});
+  const nlohmann::json h = sweep_header(two_point_grid(), setup, "images/", 16);
   ASSERT_EQ(h["sweep"]["placement"].size(), 1u);
   EXPECT_EQ(h["sweep"]["placement"][0][0], "conv_1");
   EXPECT_EQ(h["sweep"]["placement"][0][1], unit_name(Unit::kCores));
-  EXPECT_FALSE(sweep_header(two_point_grid(), "m.onnx", "images/", 16, "1.2.3")["sweep"]
-                   .contains("placement"));
+  EXPECT_FALSE(
+      sweep_header(two_point_grid(), setup_of(), "images/", 16)["sweep"].contains("placement"));
+}
+
+// Results depend on the input bytes: a results file made with another
+// preprocessing (the "sweep" object differs) is refused on resume, while
+// where the same preprocessing was chosen does not matter.
+TEST(SweepHeader, RecordsThePreprocessingByNameAndSettings) {
+  const SweepGrid g = two_point_grid();
+  const nlohmann::json keras = sweep_header(g, setup_of(), "images/", 16);
+  const nlohmann::json torch =
+      sweep_header(g, setup_of(preprocessing_preset("torchvision")), "images/", 16);
+  EXPECT_EQ(torch["sweep"]["preprocessing"]["name"], "torchvision");
+  EXPECT_EQ(torch["sweep"]["preprocessing"]["scale"], 255.0);
+  EXPECT_NE(keras["sweep"], torch["sweep"]);
+  // The same settings under another name are another sweep too.
+  Preprocessing renamed = preprocessing_preset("torchvision");
+  renamed.name = "mine.json";
+  EXPECT_NE(sweep_header(g, setup_of(renamed), "images/", 16)["sweep"], torch["sweep"]);
+  Preprocessing from_sidecar = preprocessing_preset("torchvision");
+  from_sidecar.origin = "sidecar";
+  EXPECT_EQ(sweep_header(g, setup_of(from_sidecar), "images/", 16)["sweep"], torch["sweep"]);
+  EXPECT_FALSE(torch["sweep"]["preprocessing"].contains("origin"));
+}
+
+TEST(SweepHeader, AResultsFileOfAnotherPreprocessingIsNotResumed) {
+  const SweepGrid g = two_point_grid();
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("aimc-sweep-prep-" + std::to_string(::getpid()) + ".jsonl"))
+                               .string();
+  std::filesystem::remove(path);
+  const nlohmann::json keras = sweep_header(g, setup_of(), "images/", 16);
+  { ResultsLog(path, keras).append(result(g, 0, 1, 0.5, 1.0)); }
+  EXPECT_THROW(ResultsLog(path, sweep_header(g, setup_of(preprocessing_preset("torchvision")),
+                                             "images/", 16)),
+               BadInput);
+  EXPECT_EQ(ResultsLog(path, keras).results().size(), 1u);
+  std::filesystem::remove(path);
 }
 
 TEST(SweepSummaryPath, ReplacesTheResultsExtensionWithCsv) {
