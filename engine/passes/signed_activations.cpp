@@ -15,14 +15,16 @@ class Signing {
   int run() {
     int rewritten = 0;
     for (Node& q : g_.nodes) {
-      if (q.op_type != "QuantizeLinear" || !produces_uint8(q) || !only_dequantized(q.outputs[0]))
+      // A node without its input or output is left for the kernels to refuse.
+      if (q.op_type != "QuantizeLinear" || q.outputs.empty() || !produces_uint8(q) ||
+          !only_dequantized(q.outputs[0]))
         continue;
       set_signed_zero_point(q);
       for (int c : g_.consumers(q.outputs[0])) set_signed_zero_point(g_.nodes[c]);
       ++rewritten;
     }
     for (Node& dq : g_.nodes) {
-      if (dq.op_type != "DequantizeLinear") continue;
+      if (dq.op_type != "DequantizeLinear" || dq.inputs.empty()) continue;
       const Tensor* x = g_.initializer(dq.inputs[0]);
       if (!x || x->dtype() != DType::kUInt8 || !zero_point_is_constant(dq)) continue;
       dq.inputs[0] = signed_constant(dq.inputs[0]);
