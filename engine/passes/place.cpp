@@ -66,13 +66,15 @@ LayerFacts facts_of(const Graph& g, const Node& node) {
     f.crossbar_kernel = true;
   } else if (op == "QDynamicConv" && w->rank() >= 3 &&
              (w->dtype() == DType::kInt8 || w->dtype() == DType::kUInt8)) {
-    // Float in and out, integer codes on the tiles; group 1 only.
+    // Float in and out, integer codes on the tiles, a block per group (a
+    // depthwise one has no C_job mapping: it stays on the cores).
     const int64_t k = w->size() / w->dim(0);
     f.kind = conv_kind(group, w->dim(1) * group, w->dim(0), k / w->dim(1));
     f.k = k;
     f.n = w->dim(0);
     f.taps = k / w->dim(1);
-    f.crossbar_kernel = group == 1;
+    if (f.kind != Kind::kDepthwise) f.groups = group;
+    f.crossbar_kernel = f.kind != Kind::kDepthwise;
   } else if ((op == "QGemm" && w->dtype() == DType::kInt8 && w->rank() == 2) ||
              (op == "QDynamicGemm" && w->rank() == 2 &&
               (w->dtype() == DType::kInt8 || w->dtype() == DType::kUInt8)) ||

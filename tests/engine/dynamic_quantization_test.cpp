@@ -210,11 +210,22 @@ std::vector<Case> cases() {
       return b.finish("Y");
     };
   };
+  // Two groups of 2 input channels, 3 outputs each: a block per group on tiles.
+  auto grouped = [] {
+    std::mt19937 rng(5);
+    GraphBuilder b("grouped.onnx", {-1, 4, 6, 5});
+    dynamic_layer(b, "g/", "X", "Y", {6, 2, 3, 3}, true, false, "Relu", rng);
+    Graph g = b.finish("Y");
+    for (Node& n : g.nodes)
+      if (n.op_type == "ConvInteger") n.attrs["group"] = int64_t{2};
+    return g;
+  };
   return {{"MlpInt8ThenUint8Weights", {-1, 16}, mlp(false, false, {-1, 16})},
           {"MlpUint8ThenInt8TwoMuls", {-1, 16}, mlp(true, true, {-1, 16})},
           {"MlpOverASequence", {-1, 4, 16}, mlp(false, true, {-1, 4, 16})},
           {"ConvInt8", {-1, 3, 6, 5}, conv(false, "")},
-          {"ConvUint8Clip", {-1, 3, 6, 5}, conv(true, "Clip")}};
+          {"ConvUint8Clip", {-1, 3, 6, 5}, conv(true, "Clip")},
+          {"GroupedConvUint8Relu", {-1, 4, 6, 5}, grouped}};
 }
 
 Tensor input_for(const Shape& s, int batch, unsigned seed = 9) {

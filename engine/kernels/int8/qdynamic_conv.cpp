@@ -6,7 +6,7 @@
 // dynamic_quant.h's plain loop (OpenMP over planes): the reference form and
 // the only one.
 //
-// On crossbar tiles (group 1) the matrix holds w − c (c = 128 for a uint8
+// On crossbar tiles (a block per group) the matrix holds w − c (c = 128 for a uint8
 // weight, 0 for int8), one job per output pixel gathers x_q − x_zp through
 // the DAC (padding gives 0), and the digital side adds
 // (c − w_zp[m]) · Σ (x_q − x_zp) over the job's window, exactly.
@@ -62,15 +62,21 @@ class QDynamicConvKernel : public Kernel {
     for (int64_t i = 0; i < w.size(); ++i) w32_[i] = weight_at(w, i) - zp[i / per_out];
     if (!on_crossbar(n.placement.unit)) return;
     if (!o.analog) fail(g, n, "placed on the crossbar outside analog mode");
-    if (n.placement.unit != Unit::kArrays || group_ != 1)
+    if (n.placement.unit != Unit::kArrays)
       fail(g, n, "placement '" + unit_name(n.placement.unit) + "' cannot run this conv");
     const int32_t c = w.dtype() == DType::kUInt8 ? 128 : 0;
-    std::vector<AnalogBlock> blocks(1);
-    blocks[0].k = static_cast<int>(per_out);
-    blocks[0].n = static_cast<int>(out_c_);
-    // ONNX [M, C, kernel] is already one row of K = C·taps weights per column.
-    for (int64_t i = 0; i < w.size(); ++i)
-      blocks[0].weights_nk.push_back(static_cast<float>(weight_at(w, i) - c));
+    // ONNX [M, C/group, kernel] is already one row of K = C/group·taps
+    // weights per column; a grouped conv is one block per group.
+    const int64_t per_group = out_c_ / group_;
+    std::vector<AnalogBlock> blocks(static_cast<std::size_t>(group_));
+    for (int64_t gi = 0; gi < group_; ++gi) {
+      AnalogBlock& b = blocks[gi];
+      b.k = static_cast<int>(per_out);
+      b.n = static_cast<int>(per_group);
+      b.first_channel = static_cast<int>(gi * per_group);
+      for (int64_t i = gi * per_group * per_out; i < (gi + 1) * per_group * per_out; ++i)
+        b.weights_nk.push_back(static_cast<float>(weight_at(w, i) - c));
+    }
     for (int64_t m = 0; m < out_c_; ++m) correction_.push_back(c - zp[m]);
     const AnalogConfig& config = o.analog->config;
     analog_ =
@@ -114,14 +120,18 @@ class QDynamicConvKernel : public Kernel {
   }
 
  private:
-  // One job per output pixel: the window of x_q − x_zp in [c][kernel] order.
+  // One job per output pixel: the window of x_q − x_zp in [c][kernel] order,
+  // over the block's group of input channels.
   void run_analog(const RunContext& ctx, const floatk::IntConvShape& s,
                   const std::vector<int32_t>& xq, int32_t* acc) const {
     const floatk::Window& w = s.window;
     const int64_t plane = w.out_size(), in_plane = w.in_size(), k = analog_->matrix(0).rows();
+    const int64_t per_group = out_c_ / group_;
     const TiledLayer& layer = *analog_;
-    std::vector<int64_t> window_sum(static_cast<std::size_t>(s.batch * plane), 0);
-    auto gather = [&](int, int64_t first, int count, float* v, JobKey* keys, float* job_scale) {
+    // Σ (x_q − x_zp) of each job's window, per group.
+    std::vector<int64_t> window_sum(static_cast<std::size_t>(s.batch * plane * group_), 0);
+    auto gather = [&](int block, int64_t first, int count, float* v, JobKey* keys,
+                      float* job_scale) {
       std::fill(job_scale, job_scale + count, 1.0f);
       for (int p = 0; p < count; ++p) {
         const int64_t job = first + p, b = job / plane, pixel = job % plane;
@@ -130,7 +140,7 @@ class QDynamicConvKernel : public Kernel {
                               pixel % w.out[2]};
         float* dst = v + p * k;
         int64_t sum = 0;
-        for (int64_t c = 0; c < s.in_c; ++c)
+        for (int64_t c = block * cin_g_; c < (block + 1) * cin_g_; ++c)
           for (int64_t kd = 0; kd < w.kernel[0]; ++kd)
             for (int64_t kh = 0; kh < w.kernel[1]; ++kh)
               for (int64_t kw = 0; kw < w.kernel[2]; ++kw) {
@@ -146,15 +156,15 @@ class QDynamicConvKernel : public Kernel {
                 sum += xv;
                 *dst++ = layer.dac(xv);
               }
-        window_sum[job] = sum;  // each job is gathered once, by one thread
+        window_sum[job * group_ + block] = sum;  // gathered once per block, by one thread
       }
     };
     auto emit = [&](int64_t first, int count, const int32_t* y) {
       for (int p = 0; p < count; ++p) {
         const int64_t job = first + p, b = job / plane, pixel = job % plane;
         for (int64_t m = 0; m < out_c_; ++m)
-          acc[(b * out_c_ + m) * plane + pixel] =
-              static_cast<int32_t>(y[p * out_c_ + m] + correction_[m] * window_sum[job]);
+          acc[(b * out_c_ + m) * plane + pixel] = static_cast<int32_t>(
+              y[p * out_c_ + m] + correction_[m] * window_sum[job * group_ + m / per_group]);
       }
     };
     layer.run_int32(ctx, s.batch * plane, gather, flavor_, emit);
