@@ -12,19 +12,15 @@
 // (c − w_zp[m]) · Σ (x_q − x_zp) over the job's window, exactly.
 #include <algorithm>
 
-#include "engine/analog/analog_backend.h"
 #include "engine/analog/tiled_layer.h"
 #include "engine/kernels/float/dynamic_quant.h"
+#include "engine/kernels/int8/dynamic_weights.h"
 #include "engine/kernels/int8/int8_common.h"
 #include "engine/kernels/int8/int8_kernels.h"
 #include "engine/kernels/int8/qdynamic_epilogue.h"
 
 namespace aimc::int8k {
 namespace {
-
-int32_t weight_at(const Tensor& w, int64_t i) {
-  return w.dtype() == DType::kInt8 ? int32_t{w.data<int8_t>()[i]} : int32_t{w.data<uint8_t>()[i]};
-}
 
 const Tensor& constant_weight(const Graph& g, const Node& n) {
   const Tensor* w = n.inputs.size() > 1 ? g.initializer(n.inputs[1]) : nullptr;
@@ -51,22 +47,15 @@ class QDynamicConvKernel : public Kernel {
       fail(g, n, "kernel_shape contradicts the weight " + shape_str(w.shape()));
     cin_g_ = w.dim(1);
     const int64_t per_out = w.size() / out_c_;
-    std::vector<int32_t> zp(static_cast<std::size_t>(out_c_), 0);
-    if (n.inputs.size() > 2 && !n.inputs[2].empty()) {
-      const Tensor* z = g.initializer(n.inputs[2]);
-      if (!z || z->dtype() != w.dtype() || (z->size() != 1 && z->size() != out_c_))
-        fail(g, n, "weight zero point must be a constant scalar or one per output channel");
-      for (int64_t m = 0; m < out_c_; ++m) zp[m] = weight_at(*z, z->size() == 1 ? 0 : m);
-    }
+    const std::vector<int32_t> zp = dynamic_weight_zero_points(g, n, w, out_c_);
     w32_.resize(static_cast<std::size_t>(w.size()));
     for (int64_t i = 0; i < w.size(); ++i) w32_[i] = weight_at(w, i) - zp[i / per_out];
     if (!on_crossbar(n.placement.unit)) return;
-    if (!o.analog) fail(g, n, "placed on the crossbar outside analog mode");
     if (n.placement.unit != Unit::kArrays)
       fail(g, n, "placement '" + unit_name(n.placement.unit) + "' cannot run this conv");
-    const int32_t c = w.dtype() == DType::kUInt8 ? 128 : 0;
     // ONNX [M, C/group, kernel] is already one row of K = C/group·taps
     // weights per column; a grouped conv is one block per group.
+    const int32_t c = tile_code_offset(w);
     const int64_t per_group = out_c_ / group_;
     std::vector<AnalogBlock> blocks(static_cast<std::size_t>(group_));
     for (int64_t gi = 0; gi < group_; ++gi) {
@@ -77,11 +66,9 @@ class QDynamicConvKernel : public Kernel {
       for (int64_t i = gi * per_group * per_out; i < (gi + 1) * per_group * per_out; ++i)
         b.weights_nk.push_back(static_cast<float>(weight_at(w, i) - c));
     }
-    for (int64_t m = 0; m < out_c_; ++m) correction_.push_back(c - zp[m]);
-    const AnalogConfig& config = o.analog->config;
-    analog_ =
-        std::make_unique<TiledLayer>(std::move(blocks), static_cast<int>(out_c_), layer_index(g, n),
-                                     layer_name(n), config, true, config.dac.full_scale);
+    DynamicTiles tiles = dynamic_tiles(g, n, o, std::move(blocks), w, zp);
+    analog_ = std::move(tiles.layer);
+    correction_ = std::move(tiles.correction);
   }
 
   void run(const RunContext& ctx, std::span<const Tensor* const> inputs,

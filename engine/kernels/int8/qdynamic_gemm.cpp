@@ -10,19 +10,15 @@
 // digital side adds (c − w_zp[n]) · Σ_k (x_q − x_zp), exactly.
 #include <algorithm>
 
-#include "engine/analog/analog_backend.h"
 #include "engine/analog/tiled_layer.h"
 #include "engine/kernels/float/dynamic_quant.h"
+#include "engine/kernels/int8/dynamic_weights.h"
 #include "engine/kernels/int8/int8_common.h"
 #include "engine/kernels/int8/int8_kernels.h"
 #include "engine/kernels/int8/qdynamic_epilogue.h"
 
 namespace aimc::int8k {
 namespace {
-
-int32_t weight_at(const Tensor& w, int64_t i) {
-  return w.dtype() == DType::kInt8 ? int32_t{w.data<int8_t>()[i]} : int32_t{w.data<uint8_t>()[i]};
-}
 
 const Tensor& constant_weight(const Graph& g, const Node& n) {
   const Tensor* w = n.inputs.size() > 1 ? g.initializer(n.inputs[1]) : nullptr;
@@ -42,30 +38,21 @@ class QDynamicGemmKernel : public Kernel {
         epilogue_(g, n, n_) {
     const Tensor& w = constant_weight(g, n);
     if (k_ < 1 || n_ < 1) fail(g, n, "weight matrix is empty");
-    std::vector<int32_t> zp(static_cast<std::size_t>(n_), 0);
-    if (n.inputs.size() > 2 && !n.inputs[2].empty()) {
-      const Tensor* z = g.initializer(n.inputs[2]);
-      if (!z || z->dtype() != w.dtype() || (z->size() != 1 && z->size() != n_))
-        fail(g, n, "weight zero point must be a constant scalar or one per column");
-      for (int64_t j = 0; j < n_; ++j) zp[j] = weight_at(*z, z->size() == 1 ? 0 : j);
-    }
+    const std::vector<int32_t> zp = dynamic_weight_zero_points(g, n, w, n_);
     w_kn_.resize(static_cast<std::size_t>(k_ * n_));
     for (int64_t i = 0; i < k_ * n_; ++i) w_kn_[i] = weight_at(w, i) - zp[i % n_];
     if (n.placement.unit == Unit::kCrossbarCjob) fail(g, n, "a Gemm has no C_job mapping");
     if (n.placement.unit != Unit::kArrays) return;
-    if (!o.analog) fail(g, n, "placed on the crossbar outside analog mode");
-    const int32_t c = w.dtype() == DType::kUInt8 ? 128 : 0;
+    const int32_t c = tile_code_offset(w);
     std::vector<AnalogBlock> blocks(1);
     blocks[0] = {std::vector<float>(static_cast<std::size_t>(k_ * n_)), static_cast<int>(k_),
                  static_cast<int>(n_), 0};
     for (int64_t j = 0; j < n_; ++j)
       for (int64_t i = 0; i < k_; ++i)
         blocks[0].weights_nk[j * k_ + i] = static_cast<float>(weight_at(w, i * n_ + j) - c);
-    for (int64_t j = 0; j < n_; ++j) correction_.push_back(c - zp[j]);
-    const AnalogConfig& config = o.analog->config;
-    analog_ =
-        std::make_unique<TiledLayer>(std::move(blocks), static_cast<int>(n_), layer_index(g, n),
-                                     layer_name(n), config, true, config.dac.full_scale);
+    DynamicTiles tiles = dynamic_tiles(g, n, o, std::move(blocks), w, zp);
+    analog_ = std::move(tiles.layer);
+    correction_ = std::move(tiles.correction);
   }
 
   void run(const RunContext& ctx, std::span<const Tensor* const> inputs,
