@@ -26,7 +26,14 @@ struct StreamKey {
   uint32_t col = 0;
   Purpose purpose = Purpose::kProgramming;
   uint32_t extra = 0;  // e.g. the pixel for per-MVM draws, or the evaluation-time index
+  // Draws that are made again at each evaluation time (read noise): the
+  // time's epoch (time_epoch); 0 for everything drawn once.
+  uint32_t epoch = 0;
 };
+
+// The epoch of an evaluation time t [s]: its bits folded to 32 (t = 0 gives
+// 0). Two different times share an epoch with probability 2^-32.
+uint32_t time_epoch(double t);
 
 // Two independent standard normals for the key (Box-Muller on Philox output).
 struct NormalPair {

@@ -29,8 +29,12 @@ struct DrawNeeds {
 
 // The draws of the device keyed by `key` (key.purpose is replaced by each
 // draw's own purpose): the normals `needs` lists, then the fault uniform if
-// `faults`. Pure function of its arguments.
-DeviceDraws draw_device(DrawNeeds needs, bool faults, StreamKey key);
+// `faults`. The read noise is drawn anew at each evaluation time, under
+// `read_epoch` (time_epoch of t_inf); the others once per device. Pure
+// function of its arguments.
+DeviceDraws draw_device(DrawNeeds needs, bool faults, StreamKey key, uint32_t read_epoch = 0);
+// The read-noise normal alone (what draw_device puts in z_read).
+double draw_read_noise(StreamKey key, uint32_t read_epoch);
 
 // One device's conductance at the evaluation time and right after
 // programming (the reference drift compensation measures against).

@@ -35,9 +35,10 @@ double pcm_drift_factor(const PcmParams& p, double nu, double t_inf) {
 }
 
 double pcm_read_noise_sigma(const PcmParams& p, double g_prog, double t_inf) {
-  if (t_inf <= 0) return 0.0;
+  const double t = p.read_noise_includes_t0 ? t_inf + p.t0 : t_inf;
+  if (t <= 0) return 0.0;
   const double q_s = std::min(0.0088 / std::max(std::pow(g_prog / p.g_max, 0.65), 1e-3), 0.2);
-  return q_s * std::sqrt(std::log((t_inf + p.t_read) / (2.0 * p.t_read))) * p.read_noise_scale;
+  return q_s * std::sqrt(std::log((t + p.t_read) / (2.0 * p.t_read))) * p.read_noise_scale;
 }
 
 double pcm_conductance_at(const PcmParams& p, double g_target, double t_inf, double z_prog,

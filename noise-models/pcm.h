@@ -14,6 +14,10 @@ struct PcmParams {
   double prog_noise_scale = 1.0;
   double drift_scale = 1.0;  // scales the drift exponent ν
   double read_noise_scale = 1.0;
+  // The time the 1/f noise has accumulated over: t_inf + t0 as aihwkit
+  // evaluates it (already Q_s·4.18 right after programming), or t_inf alone
+  // (none right after programming), a choice some papers make.
+  bool read_noise_includes_t0 = true;
 };
 
 // σ_prog in µS for a normalised target g = G_target / g_max:
@@ -31,9 +35,10 @@ double pcm_drift_exponent(const PcmParams& p, double g_target, double z);
 // ((t + t0) / t0)^(−ν): the factor drift multiplies the conductance by.
 double pcm_drift_factor(const PcmParams& p, double nu, double t_inf);
 
-// The 1/f read-noise σ (relative) at time t for a programmed conductance:
+// The 1/f read-noise σ (relative) at t_inf for a programmed conductance:
 // Q_s = min(0.0088 / max((G_prog/g_max)^0.65, 1e-3), 0.2),
-// σ = Q_s · sqrt(ln((t + t_read) / (2 t_read))), 0 for t <= 0.
+// σ = Q_s · sqrt(ln((t + t_read) / (2 t_read))) with t = t_inf + t0
+// (or t = t_inf, see read_noise_includes_t0), 0 for t <= 0.
 double pcm_read_noise_sigma(const PcmParams& p, double g_prog, double t_inf);
 
 // One device from programming to reading at t_inf: the conductance read,

@@ -19,6 +19,10 @@ namespace aimc {
 enum class AdcRangeMode { kMax, kFixed, kCalibrated, kBound };
 enum class WeightScaling { kColumn, kTile };
 enum class DriftCompensation { kNone, kGlobal, kColumn };
+// The inputs drift compensation reads a tile out on: the identity (one unit
+// input per row: the conductances themselves, as aihwkit does), or a few
+// fixed random non-negative inputs, as a chip's periphery might.
+enum class CompensationReadout { kIdentity, kRandom };
 // When calibrated ADC ranges are measured: on the chip as evaluated (after
 // drift to t_inf), or once on the freshly programmed chip and then kept as it
 // drifts, as deployed hardware does.
@@ -59,6 +63,7 @@ struct AnalogConfig {
   noise::FaultParams faults;
   double t_inf = 0;  // seconds after programming
   DriftCompensation compensation = DriftCompensation::kNone;
+  CompensationReadout compensation_readout = CompensationReadout::kIdentity;
   // σ of the additive noise at the ADC input on every MVM, in normalized
   // units: 1 = the current of one full-scale input on one full-scale weight
   // (aihwkit's convention for out_noise and out_bound).

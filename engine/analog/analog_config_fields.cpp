@@ -172,6 +172,12 @@ fields::Table<C> plain_fields() {
     choice<C, DriftCompensation>("drift_compensation", fields::member(&C::compensation),
         {{"none", DriftCompensation::kNone}, {"global", DriftCompensation::kGlobal},
          {"column", DriftCompensation::kColumn}}, "code"),
+    choice<C, CompensationReadout>("compensation_readout",
+        fields::member(&C::compensation_readout),
+        {{"identity", CompensationReadout::kIdentity}, {"random", CompensationReadout::kRandom}},
+        "aihwkit GlobalDriftCompensation: the identity"),
+    choice<C, bool>("read_noise_time", [](auto& c) -> auto& { return c.pcm.read_noise_includes_t0; },
+        {{"t_inf+t0", true}, {"t_inf", false}}, "aihwkit PCMLikeNoiseModel: t_inf + t0"),
     number("out_noise", &C::out_noise, 0, kBig, "", "code: none"),
     number("seed", &C::seed, 0, 9.0e15, "", "code"),
   };

@@ -22,13 +22,15 @@ noise::StreamKey key_of(const AnalogConfig& c, const TileGrid& g, uint32_t layer
                           static_cast<uint32_t>(2 * sl + side)};
 }
 
-// The draws of every device, [slice][K][N][side], from the sweep's store when
-// the configuration has one: a (seed, layer, mapping, device) shares them.
+// The draws of every device that do not depend on the evaluation time (all
+// but the read noise), [slice][K][N][side], from the sweep's store when the
+// configuration has one: a (seed, layer, mapping, device) shares them.
 std::shared_ptr<const DrawCache::Draws> cached_draws(const noise::DeviceModel& m, const TileGrid& g,
                                                      int slices, const AnalogConfig& c,
                                                      uint32_t layer, uint32_t tile_base) {
   if (!c.draw_cache) return nullptr;
-  const noise::DrawNeeds needs = m.needs();
+  noise::DrawNeeds needs = m.needs();
+  needs.read = false;
   const bool faults = has_faults(c);
   const std::string id = std::to_string(c.seed) + "/" + std::to_string(layer) + "/" +
                          std::to_string(tile_base) + "/" + std::to_string(g.k) + "x" +
@@ -68,6 +70,15 @@ ProgrammedPlanes program_devices(const WeightMapping& w, const TileGrid& g, cons
   const noise::DrawNeeds needs = model->needs();  // once, not per device
   const bool faults = has_faults(c);
   const auto cached = cached_draws(*model, g, slices, c, layer, tile_base);
+  const uint32_t read_epoch = noise::time_epoch(c.t_inf);
+  // A device's draws: the stored ones and its read noise at this time, or all
+  // drawn here; the same numbers either way.
+  auto device_draws = [&](std::size_t stored, const noise::StreamKey& key) {
+    if (!cached) return noise::draw_device(needs, faults, key, read_epoch);
+    DeviceDraws d = (*cached)[stored];
+    if (needs.read) d.z_read = noise::draw_read_noise(key, read_epoch);
+    return d;
+  };
   // Every device is a pure function of its key: rows can be programmed in
   // parallel without changing a single draw. One block of devices per row:
   // [slice][column][plus, minus].
@@ -85,13 +96,9 @@ ProgrammedPlanes program_devices(const WeightMapping& w, const TileGrid& g, cons
           const double digit = w.digits[at];
           const quant::PairTargets target = quant::pair_targets(digit, full[j], g_max);
           const DeviceDraws holder =
-              cached
-                  ? (*cached)[at * 2]
-                  : noise::draw_device(needs, faults, key_of(c, g, layer, tile_base, sl, i, j, 0));
+              device_draws(at * 2, key_of(c, g, layer, tile_base, sl, i, j, 0));
           const DeviceDraws partner =
-              cached
-                  ? (*cached)[at * 2 + 1]
-                  : noise::draw_device(needs, faults, key_of(c, g, layer, tile_base, sl, i, j, 1));
+              device_draws(at * 2 + 1, key_of(c, g, layer, tile_base, sl, i, j, 1));
           // The device holding the level draws under extra 2s, its partner 2s + 1.
           const bool positive = !std::signbit(digit);
           const std::size_t b = (std::size_t(sl) * g.n + j) * 2;

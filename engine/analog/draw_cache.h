@@ -1,10 +1,11 @@
 #pragma once
 // Reuse of device draws across the configurations of a sweep. A device's
-// random numbers depend only on its key (seed, layer, tile, row, column,
-// pair side), never on the drift time, the converters or the compensation,
-// so points that differ only in those can share them: the Philox and
-// Box-Muller work, most of the time it takes to program a layer, is done
-// once per (layer, seed, mapping). Results are bit-identical with or without.
+// programming, drift and fault draws depend only on its key (seed, layer,
+// tile, row, column, pair side), never on the drift time, the converters or
+// the compensation, so points that differ only in those can share them: most
+// of the Philox and Box-Muller work of programming a layer is done once per
+// (layer, seed, mapping). The read noise, drawn anew at each evaluation time,
+// is not stored. Results are bit-identical with or without.
 #include <functional>
 #include <map>
 #include <memory>

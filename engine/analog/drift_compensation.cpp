@@ -8,10 +8,24 @@
 namespace aimc {
 namespace {
 
-// α of the columns [j0, j1) of one tile (rows [i0, i1) of the planes dp, dr).
-void tile_compensation(const TileGrid& g, const float* dp, const float* dr, int i0, int i1, int j0,
-                       int j1, const AnalogConfig& c, uint32_t layer, uint32_t tile, double x_max,
-                       double* alpha) {
+// Σ|y| of each column [j0, j1) of one tile over the identity read-out: one unit input per row,
+// so each output is one conductance difference.
+void identity_readout(const TileGrid& g, const float* dp, const float* dr, int i0, int i1, int j0,
+                      int j1, double* sum0, double* sumt) {
+  for (int i = i0; i < i1; ++i) {
+    const float* p = dp + std::size_t(i) * g.n;
+    const float* r = dr + std::size_t(i) * g.n;
+    for (int j = j0; j < j1; ++j) {
+      sum0[j - j0] += std::fabs(double(p[j]));
+      sumt[j - j0] += std::fabs(double(r[j]));
+    }
+  }
+}
+
+// Σ|y| of each column [j0, j1) of one tile over kCompensationInputs random inputs.
+void random_readout(const TileGrid& g, const float* dp, const float* dr, int i0, int i1, int j0,
+                    int j1, const AnalogConfig& c, uint32_t layer, uint32_t tile, double x_max,
+                    double* sum0, double* sumt) {
   constexpr int V = kCompensationInputs;
   std::vector<double> y0(std::size_t(j1 - j0) * V, 0.0), yt(y0.size(), 0.0);
   for (int v = 0; v < V; ++v) {
@@ -32,13 +46,25 @@ void tile_compensation(const TileGrid& g, const float* dp, const float* dr, int 
       }
     }
   }
+  for (int j = j0; j < j1; ++j)
+    for (int v = 0; v < V; ++v) {
+      sum0[j - j0] += std::fabs(y0[std::size_t(j - j0) * V + v]);
+      sumt[j - j0] += std::fabs(yt[std::size_t(j - j0) * V + v]);
+    }
+}
+
+// α of the columns [j0, j1) of one tile (rows [i0, i1) of the planes dp, dr).
+void tile_compensation(const TileGrid& g, const float* dp, const float* dr, int i0, int i1, int j0,
+                       int j1, const AnalogConfig& c, uint32_t layer, uint32_t tile, double x_max,
+                       double* alpha) {
+  std::vector<double> sum0(std::size_t(j1 - j0), 0.0), sumt(sum0.size(), 0.0);
+  if (c.compensation_readout == CompensationReadout::kIdentity)
+    identity_readout(g, dp, dr, i0, i1, j0, j1, sum0.data(), sumt.data());
+  else
+    random_readout(g, dp, dr, i0, i1, j0, j1, c, layer, tile, x_max, sum0.data(), sumt.data());
   double tile0 = 0, tilet = 0;
   for (int j = j0; j < j1; ++j) {
-    double a = 0, b = 0;
-    for (int v = 0; v < V; ++v) {
-      a += std::fabs(y0[std::size_t(j - j0) * V + v]);
-      b += std::fabs(yt[std::size_t(j - j0) * V + v]);
-    }
+    const double a = sum0[j - j0], b = sumt[j - j0];
     alpha[j] = b > 0 ? a / b : 1.0;
     tile0 += a;
     tilet += b;

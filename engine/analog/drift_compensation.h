@@ -1,8 +1,9 @@
 #pragma once
-// Drift compensation (docs/ARCHITECTURE.md, Drift compensation): a fixed set of calibration inputs
-// is read through each tile right after programming and at t_inf; the outputs of the later read are
-// multiplied by α = Σ|y(t0)| / Σ|y(t_inf)|, summed over the whole tile (global) or over each column
-// (per column). The inputs are uniform in (0, x_max], drawn under (seed, layer, tile = tile_base +
+// Drift compensation (docs/ARCHITECTURE.md, Drift compensation): each tile is read out right after
+// programming and at t_inf; the outputs of the later read are multiplied by
+// α = Σ|y(t0)| / Σ|y(t_inf)|, summed over the whole tile (global) or over each column (per column).
+// The read-out inputs are the identity (aihwkit's choice: Σ|y| is then Σ|G+ − G−|), or
+// kCompensationInputs vectors uniform in (0, x_max], drawn under (seed, layer, tile = tile_base +
 // ADC index, row, input, calibration).
 #include <cstdint>
 #include <span>

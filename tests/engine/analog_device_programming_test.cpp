@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <vector>
 
@@ -103,11 +104,42 @@ TEST(DeviceProgramming, SharedDrawsGiveTheSamePlanes) {
   const ProgrammedPlanes alone = program_devices(row(), TileGrid(1, 2, 256, 256), c, 2, 0);
   c.draw_cache = std::make_shared<DrawCache>();
   const ProgrammedPlanes first = program_devices(row(), TileGrid(1, 2, 256, 256), c, 2, 0);
-  c.t_inf = 86400;  // another point of a sweep: the same draws
-  program_devices(row(), TileGrid(1, 2, 256, 256), c, 2, 0);
+  c.t_inf = 86400;  // another point of a sweep: the same draws, its own read noise
+  const ProgrammedPlanes later = program_devices(row(), TileGrid(1, 2, 256, 256), c, 2, 0);
   EXPECT_EQ(c.draw_cache->entries(), 1u);
   EXPECT_EQ(first.read, alone.read);
   EXPECT_EQ(first.programmed, alone.programmed);
+  c.draw_cache = nullptr;
+  EXPECT_EQ(program_devices(row(), TileGrid(1, 2, 256, 256), c, 2, 0).read, later.read);
+}
+
+// Read noise is drawn anew at each evaluation time (aihwkit draws it at each
+// drift_analog_weights call): with drift off, the reads of two times differ
+// by the read noise alone, and they are uncorrelated between times.
+TEST(DeviceProgramming, ReadNoiseIsDrawnAnewAtEachTime) {
+  AnalogConfig c;
+  c.device = "pcm";
+  c.pcm.prog_noise_scale = 0;
+  c.pcm.drift_scale = 0;
+  const int n = 2000;
+  WeightMapping w;
+  w.factor.assign(n, 1.0);
+  w.full_scale.assign(n, 4.0);
+  w.slice_scale = {1.0};
+  w.digits.assign(n, 3.0);
+  std::vector<double> e1, e2;
+  for (double t : {3600.0, 3600.5}) {
+    c.t_inf = t;
+    const ProgrammedPlanes p = program_devices(w, TileGrid(1, n, 256, 256), c, 0, 0);
+    auto& e = t == 3600.0 ? e1 : e2;
+    for (float r : p.read) e.push_back(r - 3.0);
+  }
+  double s11 = 0, s22 = 0, s12 = 0;
+  for (int j = 0; j < n; ++j) s11 += e1[j] * e1[j], s22 += e2[j] * e2[j], s12 += e1[j] * e2[j];
+  EXPECT_GT(s11, 0.0);
+  // The read noise of nearly equal times has nearly equal σ but fresh draws:
+  // |r| < 4/sqrt(n) for independent ones.
+  EXPECT_LT(std::fabs(s12 / std::sqrt(s11 * s22)), 4.0 / std::sqrt(double(n)));
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // they were when they were compiled-in code (dumped from that code before
 // they moved to JSON files under engine/presets/): loading them by name must
 // give exactly these values, so that every output and timing number stays.
+// The two PCM choices made aihwkit's later (compensation read out on the
+// identity, read noise over t_inf + t0) are the defaults of every preset.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -22,7 +24,8 @@ nlohmann::json common_keys() {
                   "gemm": true, "pointwise": true},
     "prog_noise_scale": 1.0, "prog_sigma": 0.0, "read_noise_scale": 1.0, "read_sigma": 0.0,
     "seed": 0, "sigma_mode": "absolute", "slice_bits": 0, "t0": 20.0, "t_inf": 0.0,
-    "t_read": 2.5e-07, "weight_scaling": "column"})");
+    "t_read": 2.5e-07, "weight_scaling": "column",
+    "compensation_readout": "identity", "read_noise_time": "t_inf+t0"})");
 }
 
 nlohmann::json expected_preset(const std::string& name) {

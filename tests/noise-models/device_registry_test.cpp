@@ -95,10 +95,11 @@ TEST(PcmDevice, StepsOnHandComputedValues) {
   EXPECT_NEAR(m->drift(25, 20, e_time(20), 0), 20 * std::exp(-0.049), 1e-12);
   EXPECT_NEAR(m->drift(25, 20, e_time(20), 1), 20 * std::exp(-0.057), 1e-12);
   EXPECT_EQ(m->drift(25, 20, 0, 1), 20);           // no time, no drift
-  EXPECT_EQ(m->read_noise(25, 20, 18, 0, 3), 18);  // no read noise at t = 0
-  // Q_s = min(0.0088 / 0.8^0.65, 0.2) at G_prog = 20 µS, relative to G(t) = 18.
-  const double t = 250e-9 * 2 * std::exp(1.0) - 250e-9;  // ln((t + t_r) / 2t_r) = 1
-  EXPECT_NEAR(m->read_noise(25, 20, 18, t, 1), 18 * (1 + 0.0088 / std::pow(0.8, 0.65)), 1e-12);
+  EXPECT_EQ(m->read_noise(25, 20, 18, 0, 0), 18);  // a zero draw adds nothing
+  // Q_s = min(0.0088 / 0.8^0.65, 0.2) at G_prog = 20 µS, relative to G(t) = 18,
+  // at t = t_inf + t0 with ln((t + t_r) / 2t_r) = 1.
+  const double t = 250e-9 * 2 * std::exp(1.0) - 250e-9 - 20;
+  EXPECT_NEAR(m->read_noise(25, 20, 18, t, 1), 18 * (1 + 0.0088 / std::pow(0.8, 0.65)), 1e-9);
 }
 
 TEST(TableDevice, StepsOnHandComputedValues) {

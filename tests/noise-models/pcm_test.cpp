@@ -30,18 +30,29 @@ TEST(Pcm, DriftExponentStatisticsAreClippedAsPublished) {
   EXPECT_DOUBLE_EQ(pcm_drift_sigma(0.0), 0.045);
 }
 
-TEST(Pcm, ReadNoiseIsZeroAtTimeZeroAndGrowsWithTime) {
-  const PcmParams p;
-  EXPECT_EQ(pcm_read_noise_sigma(p, 10.0, 0.0), 0.0);
+TEST(Pcm, ReadNoiseIsEvaluatedAtTInfPlusT0AsAihwkitDoes) {
+  const PcmParams p;  // t0 = 20 s
+  // Right after programming the 1/f noise has already accumulated over t0:
+  // Q_s·sqrt(ln((20 s + t_read) / 2 t_read)) = Q_s·4.18.
+  const double q_s = 0.0088 / std::pow(0.4, 0.65);  // at G = 10 µS
+  EXPECT_NEAR(pcm_read_noise_sigma(p, 10.0, 0.0), q_s * std::sqrt(std::log(20.00000025 / 500e-9)),
+              1e-12);
+  EXPECT_NEAR(std::sqrt(std::log(20.00000025 / 500e-9)), 4.18, 0.005);
   const double s1 = pcm_read_noise_sigma(p, 10.0, kHour);
   const double s2 = pcm_read_noise_sigma(p, 10.0, kYear);
-  EXPECT_GT(s1, 0.0);
+  EXPECT_GT(s1, pcm_read_noise_sigma(p, 10.0, 0.0));
   EXPECT_GT(s2, s1);
-  // Q_s = 0.0088 / (10/25)^0.65 at G = 10 µS.
-  EXPECT_NEAR(s1, 0.0088 / std::pow(0.4, 0.65) * std::sqrt(std::log((kHour + 250e-9) / 500e-9)),
-              1e-12);
+  EXPECT_NEAR(s1, q_s * std::sqrt(std::log((kHour + 20 + 250e-9) / 500e-9)), 1e-12);
   EXPECT_NEAR(pcm_read_noise_sigma(p, 0.0, kHour),
-              0.2 * std::sqrt(std::log((kHour + 250e-9) / 500e-9)), 1e-12);
+              0.2 * std::sqrt(std::log((kHour + 20 + 250e-9) / 500e-9)), 1e-12);
+}
+
+TEST(Pcm, ReadNoiseOverTInfAloneIsZeroRightAfterProgramming) {
+  PcmParams p;
+  p.read_noise_includes_t0 = false;
+  EXPECT_EQ(pcm_read_noise_sigma(p, 10.0, 0.0), 0.0);
+  EXPECT_NEAR(pcm_read_noise_sigma(p, 10.0, kHour),
+              0.0088 / std::pow(0.4, 0.65) * std::sqrt(std::log((kHour + 250e-9) / 500e-9)), 1e-12);
 }
 
 TEST(Pcm, ScaleFactorsTurnEffectsOff) {
