@@ -25,6 +25,10 @@ struct NodePlacement {
   int arrays = 0;
   int row_tiles = 0, col_tiles = 0;
   int cjob = 0;  // kCrossbarCjob: channels per block-diagonal job
+  // Differential pairs per weight (pairs_per_weight): each set of pairs sits on
+  // its own copy of every tile, and the copies' currents add before the ADC.
+  // `arrays` counts every copy.
+  int copies = 1;
 
   bool operator==(const NodePlacement&) const = default;
 };

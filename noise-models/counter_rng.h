@@ -14,7 +14,9 @@ enum class Purpose : uint32_t {
   kOutputNoise = 4,
   kFaultKind = 5,
   kFaultOccurs = 6,
-  kCalibration = 7,  // the fixed input of drift compensation
+  kCalibration = 7,    // the fixed input of drift compensation
+  kVerifyRead = 8,     // program-and-verify: the read-back after an attempt
+  kReprogramming = 9,  // program-and-verify: the programming noise of a later attempt
 };
 
 // The full key of one device-level (or MVM-level) draw.

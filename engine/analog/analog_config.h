@@ -55,6 +55,14 @@ struct AnalogConfig {
   int weight_bits = 8;  // 8 keeps an int8 model's own weights
   WeightScaling weight_scaling = WeightScaling::kColumn;
   int slice_bits = 0;  // > 0: bit-slice each weight over devices of this many bits
+  // Differential pairs per weight (each slice), programmed independently to the
+  // same target; their currents add, so the ADC sees their mean in digit units.
+  int pairs_per_weight = 1;
+  // Program-and-verify: up to this many programming attempts per device (1:
+  // single-shot, as aihwkit's model), each read back and accepted within
+  // verify_tolerance·g_max of its target.
+  int verify_iterations = 1;
+  double verify_tolerance = 0.02;
   // A name of noise-models/device_registry: a new device needs no change here.
   std::string device = "ideal";
   noise::PcmParams pcm;

@@ -155,6 +155,10 @@ NodePlacement placement_on(Unit unit, const LayerFacts& f, int cjob, const Place
       np.arrays += static_cast<int>(ceil_div(f.taps * b, p.tile_rows) * ceil_div(b, p.tile_cols));
     }
   }
+  if (on_crossbar(unit)) {
+    np.copies = p.pairs_per_weight;
+    np.arrays *= np.copies;
+  }
   return np;
 }
 
@@ -249,6 +253,7 @@ PlacementPolicy analog_policy(const AnalogConfig& c) {
   p.digital_layers = c.placement.digital_layers;
   p.tile_rows = c.tile_rows;
   p.tile_cols = c.tile_cols;
+  p.pairs_per_weight = c.pairs_per_weight;
   return p;
 }
 

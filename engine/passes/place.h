@@ -25,6 +25,7 @@ struct PlacementPolicy {
   std::vector<std::string> analog_layers;   // names forced onto the crossbar
   std::vector<std::string> digital_layers;  // names kept off it
   int tile_rows = 256, tile_cols = 256;     // of the tile grid the annotation records
+  int pairs_per_weight = 1;                 // copies of every crossbar tile
   // true: a unit is chosen only where the emulation's kernels can run the
   // node there (a float depthwise conv has no crossbar kernel). false: the
   // placement is only costed (the timing scenarios), any layer of a kind may go.

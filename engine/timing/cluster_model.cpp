@@ -95,6 +95,7 @@ struct Costing {
   bool multi = false;
   int index = 0;  // of the layer in the report, for Tile&Pack
   std::vector<Tile>& tiles;
+  int copies = 1;  // of every tile: differential pairs per weight
   LayerCost c;
   double power_mw = 0;
   double job_energy_nj = 0;
@@ -106,12 +107,15 @@ struct Costing {
     for (const Tile& t : split_into_tiles(index, k, n, h.ima_rows, h.ima_cols)) {
       c.cycles += double(jobs_per_tile) * ima_job_cycles(h, t.rows, t.cols, overhead).total;
       c.jobs += jobs_per_tile;
-      if (multi) tiles.push_back(t);
+      if (multi)
+        for (int copy = 0; copy < copies; ++copy) tiles.push_back(t);
     }
     // In the single-IMA cluster the cores program and synchronise every
-    // job; in the multi-array system a streamer issues them.
+    // job; in the multi-array system a streamer issues them. The copies of a
+    // tile run at once, their currents summed: the time of one job, the
+    // energy of `copies`.
     power_mw = multi ? h.idle_power_mw : h.cores_power_mw;
-    job_energy_nj = h.ima_job_energy_nj;
+    job_energy_nj = h.ima_job_energy_nj * copies;
   }
 
   // Cycles the cores add to a crossbar layer (a recurrent layer's gates),
@@ -173,6 +177,7 @@ LayerCost cost_layer(const LayerShape& l, int index, const Hardware& h, bool mul
             .multi = multi,
             .index = index,
             .tiles = tiles,
+            .copies = std::max(1, l.placement.copies),
             .c = {},
             .power_mw = h.cores_power_mw};
   LayerCost& c = k.c;
