@@ -5,7 +5,6 @@
 #include "models/data/calibration_split.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -13,6 +12,7 @@
 #include <stdexcept>
 
 #include "engine/error.h"
+#include "support/cli_runner.h"
 #include "support/shared_data.h"
 
 namespace fs = std::filesystem;
@@ -22,14 +22,7 @@ namespace {
 
 class CalibrationSplit : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("aimc-split-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "set");
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { fs::create_directories(dir_ / "set"); }
   // An empty file: the split only lists names.
   std::string touch(const std::string& rel) const {
     fs::create_directories((dir_ / rel).parent_path());
@@ -37,7 +30,7 @@ class CalibrationSplit : public ::testing::Test {
     return (dir_ / rel).string();
   }
   std::string set() const { return (dir_ / "set").string(); }
-  fs::path dir_;
+  testing::ScratchDir dir_{"split"};
 };
 
 TEST(InCalibrationSplit, EveryEthIndexFromTheFirst) {
