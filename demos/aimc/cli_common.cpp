@@ -21,9 +21,9 @@
 namespace aimc::cli {
 
 const char* const kCalibrationEveryHelp =
-    "calibration split: in path order, every E-th image of an image directory (the first, the "
-    "E+1-th, ...) calibrates and is left out when that directory is evaluated (integer >= 2, "
-    "default 8)";
+    "calibration split: image i (in path order) of an image directory calibrates iff i % E == 0, "
+    "and is left out when that directory is evaluated, in every mode (an integer >= 2; default "
+    "8)";
 
 namespace {
 double now_seconds() {
