@@ -1,10 +1,11 @@
 #!/bin/bash
-# The analog accuracy table of benchmarks/RESULTS.md: `aimc eval` on all shared
-# images for digital, the `ideal` preset, PCM (8-bit weights, ideal
-# converters) at five drift times without and with global drift
-# compensation, and the `ima-paper` preset at t = 0 and 1 day; noisy rows
-# over SEEDS seeds (default 3). Writes one JSON per run under OUT and prints
-# the Markdown table (mean ± sample std over seeds).
+# The analog accuracy table of benchmarks/RESULTS.md: `aimc eval` on the shared
+# images (700 of the 800: every 8th calibrates, in every mode) for digital,
+# the `ideal` preset, PCM (8-bit weights, ideal converters) at five drift
+# times without and with global drift compensation, and the `ima-paper`
+# preset at t = 0 and 1 day; noisy rows over SEEDS seeds (default 3). Writes
+# one JSON per run under OUT and prints the Markdown table (mean ± sample std
+# over seeds).
 # Usage: scripts/accuracy-table.sh [BUILD_DIR] [OUT_DIR] [SEEDS]
 set -euo pipefail
 B=${1:-build}/aimc

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: install, build, then classify and evaluate the shared sample
-# images with the int8 MobileNetV2: bit-exact digital mode, then the analog
+# images with the int8 MobileNetV2 (700 of the 800: every 8th image is kept
+# for calibration, in every mode): bit-exact digital mode, then the analog
 # engine (the `ideal` preset, which must equal digital, and the seed
 # cluster's `ima-paper` preset after one day of PCM drift), each printing
 # top-1, top-5 and images/s, the analog runs also their latency and energy

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -12,11 +13,17 @@
 #include "engine/analog/analog_config_json.h"
 #include "engine/error.h"
 #include "engine/passes/placement_file.h"
+#include "models/data/labels.h"
 #include "models/data/shared_paths.h"
 #include "models/studies/calibration.h"
 #include "models/studies/output_file.h"
 
 namespace aimc::cli {
+
+const char* const kCalibrationEveryHelp =
+    "calibration split: image i (in path order) of an image directory calibrates iff i % E == 0, "
+    "and is left out when that directory is evaluated, in every mode (an integer >= 2; default "
+    "8)";
 
 namespace {
 double now_seconds() {
@@ -35,9 +42,10 @@ void add_common_options(cxxopts::Options& options) {
        "aihwkit-standard) or a JSON file", cxxopts::value<std::string>()->default_value("ideal"))
       ("set", "override one analog configuration key, key=value (repeatable), e.g. t_inf=86400",
        cxxopts::value<std::vector<std::string>>())
-      ("calibration", "calibration set for calibrated ADC ranges: a directory of images (its "
-       "first calibration_images files in path order), an image, a .npy of N samples or a "
+      ("calibration", "calibration set for calibrated ADC ranges: a directory of images (the "
+       "first calibration_images of its calibration split), an image, a .npy of N samples or a "
        "directory of .npy files (default: the shared images)", cxxopts::value<std::string>())
+      ("calibration-every", kCalibrationEveryHelp, cxxopts::value<std::string>())
       ("preprocess", "image preprocessing: keras-mobilenet (default), torchvision, caffe or a "
        "JSON file (default: MODEL.preprocess.json beside the model when present)",
        cxxopts::value<std::string>())
@@ -61,6 +69,17 @@ cxxopts::ParseResult parse_options(cxxopts::Options& options, int argc, char** a
   } catch (const cxxopts::exceptions::exception& e) {
     throw bad_input("command line", e.what());
   }
+}
+
+int calibration_every(const cxxopts::ParseResult& args) {
+  if (!args.count("calibration-every")) return models::kDefaultCalibrationEvery;
+  // Read as text: cxxopts' own message for a bad integer names no option.
+  const std::string text = args["calibration-every"].as<std::string>();
+  int every = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), every);
+  if (ec != std::errc() || end != text.data() + text.size() || every < 2)
+    throw bad_input("--calibration-every", "must be an integer of at least 2, got '" + text + "'");
+  return every;
 }
 
 int positive_int(const cxxopts::ParseResult& args, const std::string& key) {
@@ -105,15 +124,28 @@ CommonSettings common_settings(const cxxopts::ParseResult& args) {
   if (args.count("placement")) s.placement_path = args["placement"].as<std::string>();
   s.preprocessing = models::resolve_preprocessing(
       args.count("preprocess") ? args["preprocess"].as<std::string>() : "", s.model_path);
-  if (args.count("calibration"))
-    s.calibration_source = args["calibration"].as<std::string>();
-  else if (s.mode == ExecMode::kAnalog && s.analog.adc_range == AdcRangeMode::kCalibrated)
-    s.calibration_source = models::default_images_dir();
+  // Set in every mode: evaluating the calibration directory leaves its
+  // calibration split out even when nothing is calibrated.
+  s.calibration_source = args.count("calibration") ? args["calibration"].as<std::string>()
+                                                   : models::default_images_dir();
+  s.calibration_every = calibration_every(args);
   return s;
 }
 
 PlacementOverrides placement_overrides(const CommonSettings& s) {
   return s.placement_path.empty() ? PlacementOverrides{} : load_placement(s.placement_path);
+}
+
+EvaluationImages evaluation_images(const cxxopts::ParseResult& args,
+                                   const std::string& calibration_source, int calibration_every) {
+  EvaluationImages e;
+  e.source = args.count("images") ? args["images"].as<std::string>() : models::default_images_dir();
+  e.labels_path =
+      args.count("labels") ? args["labels"].as<std::string>() : models::default_labels_path();
+  const int limit = args.count("limit") ? positive_int(args, "limit") : 0;
+  e.set = models::evaluation_set({e.source, calibration_source, calibration_every, limit},
+                                 models::load_labels(e.labels_path));
+  return e;
 }
 
 LoadedModel load_model(const CommonSettings& s) {
@@ -131,8 +163,9 @@ LoadedModel load_model(const CommonSettings& s) {
     std::fprintf(stderr, "aimc: %zu node(s) run in float in %s mode: %s%s\n", f.size(),
                  exec_mode_name(s.mode).c_str(), list.c_str(), f.size() > 8 ? ", ..." : "");
   }
-  m.calibration_images = models::calibrate_on_images(
-      m.model, s.calibration_source, s.analog.calibration_images, s.threads, s.preprocessing);
+  m.calibration_images =
+      models::calibrate_on_images(m.model, s.calibration_source, s.analog.calibration_images,
+                                  s.threads, s.preprocessing, s.calibration_every);
   return m;
 }
 

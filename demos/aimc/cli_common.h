@@ -6,13 +6,23 @@
 #include <string>
 
 #include "engine/model.h"
+#include "models/data/calibration_split.h"
 #include "models/data/preprocessing.h"
+#include "models/studies/evaluation_set.h"
 
 namespace aimc::cli {
 
-// Adds --model, --mode, --analog, --set, --calibration, --preprocess,
-// --placement, --seed, --kernels, --threads, --json, --help.
+// Adds --model, --mode, --analog, --set, --calibration,
+// --calibration-every, --preprocess, --placement, --seed, --kernels,
+// --threads, --json, --help.
 void add_common_options(cxxopts::Options& options);
+
+// The help line of --calibration-every (sweep declares its own options).
+extern const char* const kCalibrationEveryHelp;
+
+// --calibration-every: an integer >= 2 (default 8); BadInput naming the
+// option otherwise.
+int calibration_every(const cxxopts::ParseResult& args);
 
 // Parses argv; throws BadInput on unknown/ill-typed options.
 cxxopts::ParseResult parse_options(cxxopts::Options& options, int argc, char** argv);
@@ -25,8 +35,12 @@ struct CommonSettings {
   KernelFlavor kernels = KernelFlavor::kOptimized;
   AnalogConfig analog;  // effective configuration in analog mode
   uint64_t seed = 0;
-  std::string json_path;           // empty: no JSON file
-  std::string calibration_source;  // images or .npy for `calibrated` ADC ranges
+  std::string json_path;  // empty: no JSON file
+  // Images or .npy for `calibrated` ADC ranges: --calibration, else the
+  // shared images (in every mode, since evaluating that directory leaves
+  // its calibration split out).
+  std::string calibration_source;
+  int calibration_every = models::kDefaultCalibrationEvery;  // the split
   // How images become the model's input: --preprocess, else the model's
   // sidecar <model>.preprocess.json, else keras-mobilenet.
   models::Preprocessing preprocessing;
@@ -40,8 +54,20 @@ CommonSettings common_settings(const cxxopts::ParseResult& args);
 // The --placement file's entries (none without the option).
 PlacementOverrides placement_overrides(const CommonSettings& s);
 
+// The images eval, sweep and sensitivity report on: --images (default: the
+// shared images) labelled by --labels, without the calibration split when
+// the calibration source is that directory, the first --limit of them.
+struct EvaluationImages {
+  std::string source;       // --images
+  std::string labels_path;  // --labels
+  models::EvaluationSet set;
+};
+EvaluationImages evaluation_images(const cxxopts::ParseResult& args,
+                                   const std::string& calibration_source, int calibration_every);
+
 // Loads the model; in analog mode with calibrated ADC ranges, also calibrates
-// it on the first calibration_images samples of --calibration.
+// it on the first calibration_images samples of --calibration (of its
+// calibration split, for a directory of images).
 struct LoadedModel {
   Model model;
   std::vector<std::string> calibration_images;  // used for the ADC ranges

@@ -6,9 +6,6 @@
 #include "demos/aimc/run_timing.h"
 #include "engine/analog/analog_config_json.h"
 #include "engine/error.h"
-#include "models/data/dataset.h"
-#include "models/data/labels.h"
-#include "models/data/shared_paths.h"
 #include "models/studies/evaluate.h"
 
 namespace aimc::cli {
@@ -21,7 +18,7 @@ int cmd_eval(int argc, char** argv) {
                         "image directory (synset-prefixed names or ImageFolder) or file,index CSV",
                         cxxopts::value<std::string>())(
       "labels", "labels file, one 'synset name' line per class", cxxopts::value<std::string>())(
-      "limit", "evaluate only the first N images", cxxopts::value<int>())(
+      "limit", "evaluate only the first N evaluation images", cxxopts::value<int>())(
       "batch", "images per batch", cxxopts::value<int>()->default_value("8"));
   const auto args = parse_options(options, argc, argv);
   if (args.count("help")) {
@@ -29,16 +26,8 @@ int cmd_eval(int argc, char** argv) {
     return 0;
   }
   const CommonSettings s = common_settings(args);
-  const std::string labels_path =
-      args.count("labels") ? args["labels"].as<std::string>() : models::default_labels_path();
-  const std::string images_dir =
-      args.count("images") ? args["images"].as<std::string>() : models::default_images_dir();
-  const models::Labels labels = models::load_labels(labels_path);
-  auto images = models::discover_images(images_dir, labels);
-  if (args.count("limit")) {
-    const int limit = positive_int(args, "limit");
-    if (static_cast<int>(images.size()) > limit) images.resize(limit);
-  }
+  const EvaluationImages e = evaluation_images(args, s.calibration_source, s.calibration_every);
+  const std::vector<models::LabeledImage>& images = e.set.images;
   models::EvalOptions eo;
   eo.batch = positive_int(args, "batch");
   eo.threads = s.threads;
@@ -54,12 +43,11 @@ int cmd_eval(int argc, char** argv) {
   const double top1 = r.images ? double(r.top1) / r.images : 0;
   const double top5 = r.images ? double(r.top5) / r.images : 0;
   std::printf(
-      "model   %s\nmode    %s\npreproc %s (%s)\nimages  %d\ntop-1   %d/%d = %.4f\ntop-5   %d/%d = "
-      "%.4f\nspeed   "
-      "%.1f images/s (%d threads, batch %d, incl. decoding)\n",
+      "model   %s\nmode    %s\npreproc %s (%s)\nimages  %d%s\ntop-1   %d/%d = %.4f\ntop-5   %d/%d "
+      "= %.4f\nspeed   %.1f images/s (%d threads, batch %d, incl. decoding)\n",
       s.model_path.c_str(), exec_mode_name(s.mode).c_str(), s.preprocessing.name.c_str(),
-      s.preprocessing.origin.c_str(), r.images, r.top1, r.images, top1, r.top5, r.images, top5,
-      r.images_per_second(), s.threads, eo.batch);
+      s.preprocessing.origin.c_str(), r.images, e.set.note.c_str(), r.top1, r.images, top1, r.top5,
+      r.images, top5, r.images_per_second(), s.threads, eo.batch);
   const nlohmann::json cluster = report_run_timing(args, classifier.model());
   if (!s.json_path.empty()) {
     nlohmann::json j = {{"model", s.model_path},
@@ -71,11 +59,12 @@ int cmd_eval(int argc, char** argv) {
                         {"top5_count", r.top5},
                         {"images_per_second", r.images_per_second()},
                         {"seed", s.seed},
+                        {"calibration_split", e.set.calibration_split},
                         {"config",
                          {{"threads", s.threads},
                           {"batch", eo.batch},
-                          {"labels", labels_path},
-                          {"images_source", images_dir},
+                          {"labels", e.labels_path},
+                          {"images_source", e.source},
                           {"preprocess", models::preprocessing_to_json(s.preprocessing)}}}};
     // The full effective analog configuration and calibration, so a result
     // can be reproduced.

@@ -8,9 +8,6 @@
 #include "demos/aimc/commands.h"
 #include "engine/analog/analog_config_json.h"
 #include "engine/error.h"
-#include "models/data/dataset.h"
-#include "models/data/labels.h"
-#include "models/data/shared_paths.h"
 #include "models/studies/sensitivity.h"
 
 namespace aimc::cli {
@@ -20,9 +17,9 @@ int cmd_sensitivity(int argc, char** argv) {
                            "Top-1 drop per layer with the analog configuration on that layer only");
   add_common_options(options);
   options.add_options()("images", "image directory or file,index CSV",
-                        cxxopts::value<std::string>())(
-      "labels", "labels file", cxxopts::value<std::string>())("limit", "only the first N images",
-                                                              cxxopts::value<int>())(
+                        cxxopts::value<std::string>())("labels", "labels file",
+                                                       cxxopts::value<std::string>())(
+      "limit", "only the first N evaluation images", cxxopts::value<int>())(
       "batch", "images per batch", cxxopts::value<int>()->default_value("8"));
   const auto args = parse_options(options, argc, argv);
   if (args.count("help")) {
@@ -37,31 +34,20 @@ int cmd_sensitivity(int argc, char** argv) {
     if (args.count("set")) overrides = args["set"].as<std::vector<std::string>>();
     s.analog = load_analog_config(args["analog"].as<std::string>(), overrides);
     if (args.count("seed")) s.analog.seed = args["seed"].as<uint64_t>();
-    if (s.analog.adc_range == AdcRangeMode::kCalibrated && s.calibration_source.empty())
-      s.calibration_source = models::default_images_dir();
   }
-  const std::string labels_path =
-      args.count("labels") ? args["labels"].as<std::string>() : models::default_labels_path();
-  const std::string images_dir =
-      args.count("images") ? args["images"].as<std::string>() : models::default_images_dir();
-  const models::Labels labels = models::load_labels(labels_path);
-  auto images = models::discover_images(images_dir, labels);
-  if (args.count("limit")) {
-    const int limit = positive_int(args, "limit");
-    if (static_cast<int>(images.size()) > limit) images.resize(limit);
-  }
+  EvaluationImages e = evaluation_images(args, s.calibration_source, s.calibration_every);
   const int batch = positive_int(args, "batch");
   if (!s.placement_path.empty())
     throw bad_input("--placement", "sensitivity places one layer at a time itself");
-  const models::LayerSensitivity study(
-      s.model_path, std::move(images),
-      {s.analog, s.kernels, s.calibration_source, s.threads, batch, s.preprocessing});
+  const models::LayerSensitivity study(s.model_path, std::move(e.set.images),
+                                       {s.analog, s.kernels, s.calibration_source,
+                                        s.calibration_every, s.threads, batch, s.preprocessing});
   const int n = study.image_count(), count = static_cast<int>(study.layers().size());
   std::fprintf(stderr, "sensitivity: preprocessing %s (%s)\n", s.preprocessing.name.c_str(),
                s.preprocessing.origin.c_str());
   const double baseline = study.digital_top1();
-  std::fprintf(stderr, "sensitivity: %d analog layers, %d images, digital top-1 %.4f\n", count, n,
-               baseline);
+  std::fprintf(stderr, "sensitivity: %d analog layers, %d images%s, digital top-1 %.4f\n", count, n,
+               e.set.note.c_str(), baseline);
   ProgressBar bar("sensitivity");
   const auto rows = study.costs(baseline, [&](int done) { bar.update(done * n, count * n); });
   std::printf("%-32s %-10s %8s %8s\n", "layer", "op", "top-1", "drop");
@@ -73,6 +59,7 @@ int cmd_sensitivity(int argc, char** argv) {
   if (!s.json_path.empty()) {
     write_json(s.json_path, {{"model", s.model_path},
                              {"images", n},
+                             {"calibration_split", e.set.calibration_split},
                              {"digital_top1", baseline},
                              {"seed", s.analog.seed},
                              {"config", analog_config_to_json(s.analog)},

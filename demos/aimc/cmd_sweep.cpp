@@ -15,7 +15,6 @@
 #include "engine/error.h"
 #include "engine/passes/placement_file.h"
 #include "models/data/dataset.h"
-#include "models/data/labels.h"
 #include "models/data/preprocessing.h"
 #include "models/data/shared_paths.h"
 #include "models/studies/results_log.h"
@@ -44,10 +43,12 @@ cxxopts::Options sweep_options() {
        cxxopts::value<std::string>())
       ("out", "results, JSON Lines (appended; re-running resumes)", cxxopts::value<std::string>())
       ("summary", "summary CSV (default: OUT with .csv)", cxxopts::value<std::string>())
-      ("limit", "only the first N images", cxxopts::value<int>())
+      ("limit", "only the first N evaluation images", cxxopts::value<int>())
       ("seeds", "seeds per point (overrides the grid's)", cxxopts::value<int>())
-      ("calibration", "calibration set for calibrated ADC ranges: images, a .npy of N samples or "
+      ("calibration", "calibration set for calibrated ADC ranges: images (the first "
+       "calibration_images of a directory's calibration split), a .npy of N samples or "
        "a directory of .npy files (default: the shared images)", cxxopts::value<std::string>())
+      ("calibration-every", kCalibrationEveryHelp, cxxopts::value<std::string>())
       ("preprocess", "image preprocessing, of the images and calibration images: "
        "keras-mobilenet (default), torchvision, caffe or a JSON file (default: "
        "MODEL.preprocess.json beside the model when present)", cxxopts::value<std::string>())
@@ -68,6 +69,7 @@ struct SweepCommand {
   models::SweepGrid grid;
   models::SweepSetup setup;
   std::vector<models::LabeledImage> images;
+  std::string split_note;  // EvaluationSet::note
   std::string out_path, summary_path;
   nlohmann::json header;  // everything a result depends on identifies the results file
 };
@@ -83,9 +85,8 @@ SweepCommand read_sweep_command(const cxxopts::ParseResult& args) {
   c.out_path = args["out"].as<std::string>();
   c.summary_path = option_or(args, "summary", models::default_summary_path(c.out_path));
   setup.model_path = option_or(args, "model", models::default_model_path());
-  const std::string images_dir = option_or(args, "images", models::default_images_dir());
-  const std::string labels_path = option_or(args, "labels", models::default_labels_path());
   setup.calibration = option_or(args, "calibration", models::default_images_dir());
+  setup.calibration_every = calibration_every(args);
   setup.preprocessing =
       models::resolve_preprocessing(option_or(args, "preprocess", ""), setup.model_path);
   setup.threads = args.count("threads")
@@ -94,15 +95,13 @@ SweepCommand read_sweep_command(const cxxopts::ParseResult& args) {
   setup.batch = positive_int(args, "batch");
   setup.reuse = !args.count("no-reuse");
   setup.version = AIMC_VERSION;
-  const models::Labels labels = models::load_labels(labels_path);
-  c.images = models::discover_images(images_dir, labels);
-  if (args.count("limit")) {
-    const int limit = positive_int(args, "limit");
-    if (static_cast<int>(c.images.size()) > limit) c.images.resize(limit);
-  }
+  EvaluationImages e = evaluation_images(args, setup.calibration, setup.calibration_every);
+  c.images = std::move(e.set.images);
+  c.split_note = std::move(e.set.note);
   if (args.count("placement"))
     setup.placement = load_placement(args["placement"].as<std::string>());
-  c.header = models::sweep_header(c.grid, setup, images_dir, c.images.size());
+  c.header =
+      models::sweep_header(c.grid, setup, e.source, c.images.size(), e.set.calibration_split);
   return c;
 }
 
@@ -118,9 +117,12 @@ int cmd_sweep(int argc, char** argv) {
   SweepCommand c = read_sweep_command(args);
   // Under mpirun, rank 0 owns the files; every rank computes its share.
   const MpiSession mpi;
-  if (mpi.root())
+  if (mpi.root()) {
     std::fprintf(stderr, "sweep: preprocessing %s (%s)\n", c.setup.preprocessing.name.c_str(),
                  c.setup.preprocessing.origin.c_str());
+    std::fprintf(stderr, "sweep: evaluated on %zu images%s\n", c.images.size(),
+                 c.split_note.c_str());
+  }
   // The runner first: a model the preprocessing does not fit leaves no file.
   models::SweepRunner runner(std::move(c.grid), std::move(c.setup), std::move(c.images));
   std::optional<models::ResultsLog> log;

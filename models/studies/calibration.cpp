@@ -17,18 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The files of `dir` (recursively) that `keep` accepts, in path order.
-template <typename Keep>
-std::vector<std::string> files_under(const std::string& dir, Keep keep) {
-  std::error_code ec;
-  std::vector<std::string> paths;
-  for (const auto& e : fs::recursive_directory_iterator(dir, ec))
-    if (e.is_regular_file() && keep(e.path().string())) paths.push_back(e.path().string());
-  if (ec) throw bad_input(dir, "cannot list the calibration set: " + ec.message());
-  std::sort(paths.begin(), paths.end());
-  return paths;
-}
-
 bool sample_fits(const Shape& sample, const Shape& input) {
   if (sample.size() + 1 != input.size()) return false;
   for (std::size_t d = 0; d < sample.size(); ++d)
@@ -38,11 +26,11 @@ bool sample_fits(const Shape& sample, const Shape& input) {
 
 }  // namespace
 
-std::vector<std::string> calibration_images(const std::string& source, int count) {
+std::vector<std::string> calibration_images(const std::string& source, int count, int every) {
   std::error_code ec;
   std::vector<std::string> paths;
   if (fs::is_directory(source, ec)) {
-    paths = files_under(source, is_image_file);
+    paths = calibration_split(source, every);
   } else if (fs::is_regular_file(source, ec) && is_image_file(source)) {
     paths.push_back(source);
   } else {
@@ -58,8 +46,8 @@ std::vector<std::string> calibration_images(const std::string& source, int count
 bool is_tensor_calibration_source(const std::string& source) {
   std::error_code ec;
   if (!fs::is_directory(source, ec)) return is_npy_path(source);
-  const bool npy = !files_under(source, is_npy_path).empty();
-  if (npy && !files_under(source, is_image_file).empty())
+  const bool npy = !files_in_path_order(source, is_npy_path).empty();
+  if (npy && !files_in_path_order(source, is_image_file).empty())
     throw bad_input(source, "holds both images and .npy files; give a folder of one kind");
   return npy;
 }
@@ -76,7 +64,7 @@ Tensor calibration_tensors(const std::string& source, int count, const Model& mo
   const ModelInput& in = inputs[0];
   std::error_code ec;
   const std::vector<std::string> files =
-      fs::is_directory(source, ec) ? files_under(source, is_npy_path) : std::vector{source};
+      fs::is_directory(source, ec) ? files_in_path_order(source, is_npy_path) : std::vector{source};
   std::string bytes;
   Shape sample;
   int64_t n = 0;
@@ -110,7 +98,7 @@ Tensor calibration_tensors(const std::string& source, int count, const Model& mo
 }
 
 std::vector<std::string> calibrate_on_images(Model& model, const std::string& source, int count,
-                                             int threads, const Preprocessing& p) {
+                                             int threads, const Preprocessing& p, int every) {
   if (!model.needs_calibration()) return {};
   if (is_tensor_calibration_source(source)) {
     std::vector<std::string> files;
@@ -126,7 +114,7 @@ std::vector<std::string> calibrate_on_images(Model& model, const std::string& so
                                 "; give --calibration a .npy of samples");
   }
   check_preprocessing_fits(p, model);
-  const auto paths = calibration_images(source, count);
+  const auto paths = calibration_images(source, count, every);
   const auto crops = load_crops(paths, threads, p);
   model.calibrate({input_from_pixels(crops, static_cast<int>(paths.size()), p)}, threads);
   return paths;

@@ -1,7 +1,8 @@
 #pragma once
 // ADC calibration of an analog model (range mode `calibrated`) on a
-// calibration set: the first N images of a directory (sorted by path, so
-// the set is reproducible) or an image file, preprocessed for the model; or,
+// calibration set: the first N images of a directory's calibration split
+// (every `every`-th image in path order, models/data/calibration_split.h)
+// or an image file, preprocessed for the model; or,
 // for any model, tensors: a .npy file of N samples (first axis N, then the
 // model input's shape) or a directory of .npy files (each one sample, or
 // several along its first axis), in path order.
@@ -9,13 +10,16 @@
 #include <vector>
 
 #include "engine/model.h"
+#include "models/data/calibration_split.h"
 #include "models/data/preprocessing.h"
 
 namespace aimc::models {
 
-// The calibration images of `source` (a directory searched recursively, or
-// one image file): its first `count` image files in path order.
-std::vector<std::string> calibration_images(const std::string& source, int count);
+// The calibration images of `source`: the first `count` images of a
+// directory's calibration split (all of them when it holds fewer), or the
+// one image file.
+std::vector<std::string> calibration_images(const std::string& source, int count,
+                                            int every = kDefaultCalibrationEvery);
 
 // True when `source` is a .npy file or a directory holding .npy files.
 bool is_tensor_calibration_source(const std::string& source);
@@ -28,6 +32,7 @@ Tensor calibration_tensors(const std::string& source, int count, const Model& mo
 // Runs the model's calibration on the source (a no-op unless the model
 // needs it); returns the image or .npy files used.
 std::vector<std::string> calibrate_on_images(Model& model, const std::string& source, int count,
-                                             int threads, const Preprocessing& p = {});
+                                             int threads, const Preprocessing& p = {},
+                                             int every = kDefaultCalibrationEvery);
 
 }  // namespace aimc::models

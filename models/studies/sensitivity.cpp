@@ -46,7 +46,7 @@ LayerSensitivity::LayerSensitivity(const std::string& model_path, std::vector<La
 double LayerSensitivity::top1(const ModelOptions& options) const {
   Model model = Model::from_graph(graph_, options);
   calibrate_on_images(model, setup_.calibration, options.analog.calibration_images, setup_.threads,
-                      setup_.preprocessing);
+                      setup_.preprocessing, setup_.calibration_every);
   const Classifier classifier(std::move(model), setup_.preprocessing);
   return evaluate_crops(classifier, crops_, images_, {setup_.batch, setup_.threads}).top1_rate();
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/model.h"
+#include "models/data/calibration_split.h"
 #include "models/data/dataset.h"
 #include "models/data/preprocessing.h"
 
@@ -16,7 +17,8 @@ namespace aimc::models {
 struct SensitivitySetup {
   AnalogConfig analog;  // the configuration tried on each layer
   KernelFlavor kernels = KernelFlavor::kOptimized;
-  std::string calibration;  // images for calibrated ADC ranges
+  std::string calibration;                           // images for calibrated ADC ranges
+  int calibration_every = kDefaultCalibrationEvery;  // its calibration split
   int threads = 1;
   int batch = 8;
   // Makes the images and the calibration images the model's input.

@@ -37,7 +37,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }  // namespace
 
 nlohmann::json sweep_header(const SweepGrid& grid, const SweepSetup& setup,
-                            const std::string& images_source, std::size_t image_count) {
+                            const std::string& images_source, std::size_t image_count,
+                            const nlohmann::json& calibration_split) {
   // Where the preprocessing came from does not change a result.
   nlohmann::json preprocessing = preprocessing_to_json(setup.preprocessing);
   preprocessing.erase("origin");
@@ -46,6 +47,7 @@ nlohmann::json sweep_header(const SweepGrid& grid, const SweepSetup& setup,
                              {"model", setup.model_path},
                              {"images", images_source},
                              {"image_count", image_count},
+                             {"calibration_split", calibration_split},
                              {"preprocessing", preprocessing}}},
                            {"aimc", setup.version}};
   for (const auto& e : setup.placement.entries)
@@ -131,7 +133,7 @@ void SweepRunner::calibrate(Model& model, const AnalogConfig& config) {
     return;
   }
   calibrate_on_images(model, setup_.calibration, config.calibration_images, setup_.threads,
-                      setup_.preprocessing);
+                      setup_.preprocessing, setup_.calibration_every);
   ++calibration_runs_;
   if (setup_.reuse) calibrations_[chip] = model.adc_calibration();
 }

@@ -15,6 +15,7 @@
 #include "engine/analog/draw_cache.h"
 #include "engine/model.h"
 #include "engine/passes/place.h"
+#include "models/data/calibration_split.h"
 #include "models/data/dataset.h"
 #include "models/data/preprocessing.h"
 #include "models/studies/results_log.h"
@@ -24,9 +25,10 @@
 namespace aimc::models {
 
 struct SweepSetup {
-  std::string grid_where;   // names the grid file in messages
-  std::string model_path;   // QDQ (or float) ONNX model
-  std::string calibration;  // images for calibrated ADC ranges
+  std::string grid_where;                            // names the grid file in messages
+  std::string model_path;                            // QDQ (or float) ONNX model
+  std::string calibration;                           // images for calibrated ADC ranges
+  int calibration_every = kDefaultCalibrationEvery;  // its calibration split
   int threads = 1;
   int batch = 8;
   // Share device draws between the points of one seed and ADC ranges
@@ -40,11 +42,13 @@ struct SweepSetup {
 };
 
 // The results file's first line: everything a result depends on (the
-// setup's model, version, placement and preprocessing). A hand-edited
+// setup's model, version, placement and preprocessing, the images and the
+// calibration split: EvaluationSet::calibration_split). A hand-edited
 // placement is recorded by its content, not its file name; the
 // preprocessing by its name and settings, not where it was chosen.
 nlohmann::json sweep_header(const SweepGrid& grid, const SweepSetup& setup,
-                            const std::string& images_source, std::size_t image_count);
+                            const std::string& images_source, std::size_t image_count,
+                            const nlohmann::json& calibration_split = nullptr);
 
 // The summary CSV beside a results file: its name with the extension
 // replaced by .csv ("runs/a.jsonl" -> "runs/a.csv").

@@ -148,8 +148,10 @@ TEST(CliAnalog, PresetsRecordTheirSettingsAndCalibratedRanges) {
   EXPECT_EQ(a["adc_range"], "calibrated");
   EXPECT_EQ(a["drift_compensation"], "global");
   const auto& cal = j["config"]["calibration"];
-  ASSERT_EQ(cal["images"].size(), 2u);  // the first two images in path order
-  EXPECT_NE(cal["images"][0].get<std::string>().find("n01440764"), std::string::npos);
+  // The first two of the calibration split: images 0 and 8 in path order.
+  ASSERT_EQ(cal["images"].size(), 2u);
+  EXPECT_NE(cal["images"][0].get<std::string>().find("n01440764_tench"), std::string::npos);
+  EXPECT_NE(cal["images"][1].get<std::string>().find("n01530575_brambling"), std::string::npos);
   EXPECT_GE(cal["adc_ranges"].size(), 30u);  // one entry per analog layer
   for (const auto& [layer, ranges] : cal["adc_ranges"].items())
     for (const auto& v : ranges) EXPECT_GT(v.get<double>(), 0) << layer;

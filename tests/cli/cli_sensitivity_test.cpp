@@ -1,7 +1,7 @@
 // `aimc sensitivity`: one analog layer at a time. With ideal tiles no layer
 // costs anything (the exactness property); the JSON is sorted by drop and
 // each drop is the digital top-1 minus the layer's; the bar plot draws it;
-// the preprocessing is reported and recorded.
+// the preprocessing and the calibration split are reported and recorded.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -22,7 +22,12 @@ TEST(CliSensitivity, IdealTilesCostNothingAndNoisyOnesAreSortedByDrop) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("sensitivity: preprocessing torchvision (--preprocess)"), std::string::npos)
       << r.err;
+  // The shared images without their calibration split, said and recorded.
+  EXPECT_NE(r.err.find("2 images (every 8th image of"), std::string::npos) << r.err;
   auto j = nlohmann::json::parse(slurp(out));
+  EXPECT_EQ(j["images"], 2);
+  EXPECT_EQ(j["calibration_split"]["images"], 100);
+  EXPECT_EQ(j["calibration_split"]["excluded_from_evaluation"], true);
   EXPECT_EQ(j["preprocess"]["name"], "torchvision");
   EXPECT_EQ(j["preprocess"]["scale"], 255.0);
   EXPECT_EQ(j["layers"].size(), 36u);  // 35 convs of group 1 + the classifier

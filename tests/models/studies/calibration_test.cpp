@@ -1,6 +1,7 @@
 // Calibrated ADC ranges from tensors: a .npy of N samples or a folder of
 // .npy files calibrates a non-image model (a float MLP); samples that do
-// not fit the model input are refused naming both shapes.
+// not fit the model input are refused naming both shapes. Calibration
+// images come from a directory's calibration split.
 #include "models/studies/calibration.h"
 
 #include <gtest/gtest.h>
@@ -78,6 +79,25 @@ TEST_F(Calibration, FolderOfNpyFilesInPathOrder) {
   EXPECT_EQ(batch.shape(), (Shape{6, 16}));
   EXPECT_EQ(used.size(), 3u);
   EXPECT_TRUE(is_tensor_calibration_source((dir_ / "set").string()));
+}
+
+// From a directory of images, calibration takes the first N images of its
+// calibration split (every 8th in path order by default), all of them when
+// the split is smaller; an image file is itself the set.
+TEST_F(Calibration, ImagesComeFromTheCalibrationSplit) {
+  std::vector<std::string> files;
+  for (int i = 0; i < 20; ++i) {
+    files.push_back((dir_ / "set" / ("img" + std::to_string(100 + i) + ".png")).string());
+    std::ofstream(files.back()) << "";  // only the names are read here
+  }
+  const std::string set = (dir_ / "set").string();
+  EXPECT_EQ(calibration_images(set, 2), (std::vector<std::string>{files[0], files[8]}));
+  EXPECT_EQ(calibration_images(set, 10),
+            (std::vector<std::string>{files[0], files[8], files[16]}));  // the whole split
+  EXPECT_EQ(calibration_images(set, 3, 3),
+            (std::vector<std::string>{files[0], files[3], files[6]}));
+  EXPECT_EQ(calibration_images(files[5], 8), std::vector<std::string>{files[5]});
+  EXPECT_THROW(calibration_images((dir_ / "missing").string(), 8), BadInput);
 }
 
 TEST_F(Calibration, SamplesThatDoNotFitNameBothShapes) {

@@ -1,6 +1,7 @@
 // The sweep's pure pieces: the summary CSV (mean and sample standard
 // deviation over seeds, per point in grid order), the seed-major item
-// order and the results file's header, which a resumed file must match.
+// order and the results file's header (preprocessing, calibration split),
+// which a resumed file must match.
 #include "models/studies/sweep_runner.h"
 
 #include <gtest/gtest.h>
@@ -123,6 +124,29 @@ TEST(SweepHeader, AResultsFileOfAnotherPreprocessingIsNotResumed) {
                                              "images/", 16)),
                BadInput);
   EXPECT_EQ(ResultsLog(path, keras).results().size(), 1u);
+  std::filesystem::remove(path);
+}
+
+// Which images calibrate and which are evaluated changes every result: a
+// results file of another calibration split is refused on resume.
+TEST(SweepHeader, AResultsFileOfAnotherCalibrationSplitIsNotResumed) {
+  const SweepGrid g = two_point_grid();
+  const auto split = [](int every, int images) {
+    return nlohmann::json{{"source", "images/"},
+                          {"every", every},
+                          {"images", images},
+                          {"excluded_from_evaluation", true}};
+  };
+  const nlohmann::json eighth = sweep_header(g, setup_of(), "images/", 14, split(8, 3));
+  EXPECT_EQ(eighth["sweep"]["calibration_split"], split(8, 3));
+  EXPECT_TRUE(sweep_header(g, setup_of(), "images/", 16)["sweep"]["calibration_split"].is_null());
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("aimc-sweep-split-" + std::to_string(::getpid()) + ".jsonl"))
+                               .string();
+  std::filesystem::remove(path);
+  { ResultsLog(path, eighth).append(result(g, 0, 1, 0.5, 1.0)); }
+  EXPECT_THROW(ResultsLog(path, sweep_header(g, setup_of(), "images/", 14, split(4, 5))), BadInput);
+  EXPECT_EQ(ResultsLog(path, eighth).results().size(), 1u);
   std::filesystem::remove(path);
 }
 
