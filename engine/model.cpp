@@ -206,7 +206,7 @@ ModelOutputs Model::run(const std::vector<Tensor>& inputs, const RunContext& ctx
 
 bool Model::needs_calibration() const {
   const AnalogConfig* c = analog_config();
-  return c && c->adc_range == AdcRangeMode::kCalibrated;
+  return c && (c->adc_range == AdcRangeMode::kCalibrated || c->affine_correction);
 }
 
 void Model::calibrate(const std::vector<Tensor>& inputs, int threads) {
@@ -232,6 +232,9 @@ void Model::calibrate(const std::vector<Tensor>& inputs, int threads) {
     for (std::size_t i = 0; i < g.nodes.size(); ++i)
       if (on_crossbar(g.nodes[i].placement.unit)) fresh_chip[i] = make_kernel(g.nodes[i], g, chip);
     executor_.run(inputs, ctx, nullptr, &fresh_chip);
+    // The affine correction is fitted on the chip as evaluated, with the
+    // ranges just measured.
+    if (config.affine_correction) executor_.run(inputs, ctx);
   }
   calibration_ = std::move(fresh);
 }

@@ -64,6 +64,9 @@ class Model {
   // freshly programmed chip (t = 0, no compensation): only the crossbar
   // layers are programmed again for that run; the ranges are then kept at
   // this model's t_inf.
+  // With `affine_correction: channel` it also fits each analog layer's
+  // per-channel gain and offset, on the chip as evaluated (stored beside the
+  // ranges under affine_key(layer)).
   void calibrate(const std::vector<Tensor>& inputs, int threads = 1);
   bool needs_calibration() const;
   const AdcCalibration& adc_calibration() const { return calibration_; }

@@ -179,11 +179,22 @@ nlohmann::json analog_record(const CommonSettings& s, const Model& model,
   if (s.mode != ExecMode::kAnalog) return nullptr;
   nlohmann::json j = {{"config", analog_config_to_json(s.analog)}, {"seed", s.seed}};
   if (model.needs_calibration()) {
-    nlohmann::json ranges = nlohmann::json::object();
-    for (const auto& [layer, r] : model.adc_calibration().layers()) ranges[layer] = r;
+    nlohmann::json ranges = nlohmann::json::object(), affine = nlohmann::json::object();
+    for (const auto& [key, r] : model.adc_calibration().layers()) {
+      const auto slash = key.rfind("/affine");
+      if (slash != std::string::npos && slash + 7 == key.size()) {
+        // [gains..., offsets...] of the layer's channels.
+        const auto half = std::ptrdiff_t(r.size() / 2);
+        affine[key.substr(0, slash)] = {{"gain", std::vector<double>(r.begin(), r.begin() + half)},
+                                        {"offset", std::vector<double>(r.begin() + half, r.end())}};
+      } else {
+        ranges[key] = r;
+      }
+    }
     j["calibration"] = {{"images", calibration_images},
                         {"percentile", s.analog.adc_percentile},
                         {"adc_ranges", ranges}};
+    if (s.analog.affine_correction) j["calibration"]["affine"] = affine;
   }
   return j;
 }

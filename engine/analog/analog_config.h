@@ -63,6 +63,10 @@ struct AnalogConfig {
   // verify_tolerance·g_max of its target.
   int verify_iterations = 1;
   double verify_tolerance = 0.02;
+  // Per-output-channel gain and offset of the digital periphery, fitted on
+  // the calibration images at the evaluated time (docs/ARCHITECTURE.md,
+  // Affine correction).
+  bool affine_correction = false;
   // A name of noise-models/device_registry: a new device needs no change here.
   std::string device = "ideal";
   noise::PcmParams pcm;
@@ -86,7 +90,9 @@ struct AnalogConfig {
 
 // The chip state calibrated ADC ranges are measured on: the configuration
 // itself, or (calibrated at programming) the same chip at t = 0 with no
-// compensation. Configurations with equal calibration chips share ranges.
+// compensation or affine correction. Configurations with equal calibration
+// chips share ranges (and, when the chip is the configuration itself, affine
+// corrections).
 AnalogConfig calibration_chip(const AnalogConfig& c);
 
 }  // namespace aimc

@@ -18,6 +18,8 @@ AnalogConfig calibration_chip(const AnalogConfig& c) {
     chip.t_inf = 0;
     chip.compensation = DriftCompensation::kNone;
     chip.adc_calibrated_at = AdcCalibrationTime::kAtTInf;
+    // The affine correction is fitted on the evaluated chip, in a later pass.
+    chip.affine_correction = false;
   }
   return chip;
 }

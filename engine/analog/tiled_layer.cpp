@@ -80,6 +80,7 @@ TiledLayer::TiledLayer(std::vector<AnalogBlock> blocks, int channels, uint32_t l
     blocks_.push_back({std::move(m), b.first_channel, adc_offset});
     adc_offset += adcs;
   }
+  if (config.affine_correction) reference_ = std::move(blocks);
   dac_table_.resize(2 * kDacSpan + 1);
   for (int v = -kDacSpan; v <= kDacSpan; ++v)
     dac_table_[v + kDacSpan] = static_cast<float>(quant::dac_encode(config.dac, v));
@@ -177,12 +178,14 @@ void TiledLayer::mvm(const AnalogMatrix& m, KernelFlavor flavor, const float* x,
 void TiledLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather, KernelFlavor flavor,
                      const Emit& emit) const {
   const double* ranges = ranges_for(ctx, jobs, gather);
+  const double* affine = affine_for(ctx, jobs, gather, ranges);
   auto block = [&](const Programmed& b, int count, bool unscaled,
                    ChunkBuffers<double>& buf) -> const double* {
     const AnalogMatrix& m = b.matrix;
     buf.y.resize(std::size_t(count) * m.cols());
     mvm(m, flavor, buf.x.data(), count, buf.keys.data(), ranges + b.adc_offset, buf.y.data(),
         buf.scratch);
+    if (affine) correct(affine, b, count, buf.y.data());
     // One block covering every channel, unscaled (a conv): y is the result.
     if (blocks_.size() == 1 && m.cols() == channels_ && unscaled) return buf.y.data();
     for (int p = 0; p < count; ++p)
@@ -197,17 +200,19 @@ void TiledLayer::run(const RunContext& ctx, int64_t jobs, const Gather& gather, 
 void TiledLayer::run_int32(const RunContext& ctx, int64_t jobs, const Gather& gather,
                            KernelFlavor flavor, const EmitInt32& emit) const {
   const double* ranges = ranges_for(ctx, jobs, gather);
+  const double* affine = affine_for(ctx, jobs, gather, ranges);
   auto block = [&](const Programmed& b, int count, bool unscaled,
                    ChunkBuffers<int32_t>& buf) -> const int32_t* {
     const AnalogMatrix& m = b.matrix;
     const double* r = ranges + b.adc_offset;
     int32_t* out = buf.acc.data() + b.first_channel;
-    if (flavor != KernelFlavor::kReference && unscaled) {
+    if (flavor != KernelFlavor::kReference && unscaled && !affine) {
       m.mvm_block_int32(buf.x.data(), count, buf.keys.data(), r, out, channels_, buf.scratch);
       return nullptr;
     }
     buf.y.resize(std::size_t(count) * m.cols());
     mvm(m, flavor, buf.x.data(), count, buf.keys.data(), r, buf.y.data(), buf.scratch);
+    if (affine) correct(affine, b, count, buf.y.data());
     for (int p = 0; p < count; ++p)
       for (int j = 0; j < m.cols(); ++j)
         out[std::size_t(p) * channels_ + j] =

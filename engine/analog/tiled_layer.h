@@ -67,6 +67,14 @@ class TiledLayer {
     int adc_offset;  // of this block's ADCs in the layer's range list
   };
   std::vector<double> measure_ranges(int64_t jobs, const Gather& gather, int threads) const;
+  // Affine correction (tiled_layer_affine.cpp): [gain per channel, then offset
+  // per channel], fitted on this batch in a calibration run, or read.
+  std::vector<double> fit_affine(int64_t jobs, const Gather& gather, const double* ranges,
+                                 int threads) const;
+  const double* affine_for(const RunContext& ctx, int64_t jobs, const Gather& gather,
+                           const double* ranges) const;
+  // y[count × block cols] of block b ← gain·y + offset, in place.
+  void correct(const double* affine, const Programmed& b, int count, double* y) const;
   void mvm(const AnalogMatrix& m, KernelFlavor flavor, const float* x, int count,
            const JobKey* keys, const double* ranges, double* y, MvmScratch& scratch) const;
   // The ADC ranges of this run (measuring them in a calibration run).
@@ -74,12 +82,18 @@ class TiledLayer {
   // Jobs per chunk: a function of the job count only.
   static int64_t chunk_size(int64_t jobs);
   std::vector<Programmed> blocks_;
+  // The blocks' own weights, kept only for the affine correction's exact
+  // reference products.
+  std::vector<AnalogBlock> reference_;
   int channels_;
   std::string name_;
   AnalogConfig config_;
   std::vector<float> dac_table_;  // DAC outputs for integer inputs −kDacSpan..kDacSpan
   std::vector<double> own_ranges_;
 };
+
+// What a layer's affine correction is stored under beside its ADC ranges.
+std::string affine_key(const std::string& layer_name);
 
 // The layer index that keys a node's device draws: its position in the graph.
 uint32_t layer_index(const Graph& g, const Node& n);

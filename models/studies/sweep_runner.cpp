@@ -126,7 +126,10 @@ SweepRunner::SweepRunner(SweepGrid grid, SweepSetup setup, std::vector<LabeledIm
 void SweepRunner::calibrate(Model& model, const AnalogConfig& config) {
   // Points that differ only in what the calibration does not see share
   // one calibration run.
-  const std::string chip = analog_config_to_json(calibration_chip(config)).dump();
+  // An affine correction is fitted on the evaluated chip itself: only
+  // points with the whole configuration equal share it.
+  const std::string chip =
+      analog_config_to_json(config.affine_correction ? config : calibration_chip(config)).dump();
   const auto hit = calibrations_.find(chip);
   if (setup_.reuse && hit != calibrations_.end()) {
     model.set_adc_calibration(hit->second);
