@@ -36,15 +36,25 @@ std::optional<Matrix> inverse_cholesky_upper(const Matrix& h, double damp) {
 Matrix feedback_factor(Matrix h, double damping) {
   for (int i = 0; i < h.rows(); ++i)
     if (h(i, i) == 0) h(i, i) = 1;  // a dead input: no feedback through it
-  double damp = damping * h.diagonal().mean();
-  if (!(damp > 0)) damp = 1e-12;
+  const double mean = h.diagonal().mean() > 0 ? h.diagonal().mean() : 1.0;
+  double damp = damping * mean;
   constexpr int kTries = 6;
-  for (int t = 0; t < kTries; ++t, damp *= 10)
+  for (int t = 0; t < kTries; ++t) {
     if (auto u = inverse_cholesky_upper(h, damp)) return *u;
+    damp = std::max(damp * 10, 1e-4 * mean);
+  }
   return Matrix::Identity(h.rows(), h.cols());
 }
 
 }  // namespace
+
+void add_second_moment(std::span<const double> x, int count, int k, std::span<int64_t> xx) {
+  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const Eigen::Map<const RowMajor> jobs(x.data(), count, k);
+  const Matrix sum = jobs.transpose() * jobs;  // exact: integers below 2^53
+  for (int r = 0; r < k; ++r)
+    for (int c = 0; c < k; ++c) xx[std::size_t(r) * k + c] += static_cast<int64_t>(sum(r, c));
+}
 
 std::vector<int16_t> gptq_levels(std::span<const float> w_nk, int n, int k,
                                  std::span<const double> h_kk, const GptqGrid& grid,

@@ -26,6 +26,15 @@ struct GptqGrid {
 // The damping added to H's diagonal, as a fraction of its mean diagonal.
 constexpr double kGptqDefaultDamping = 0.01;
 
+// The most jobs add_second_moment takes at once: with |x| < 2^16 every
+// partial sum of a chunk stays an integer below 2^53, exact in double.
+constexpr int kMomentJobsPerChunk = 1024;
+
+// xx[k × k] += Σ_p x_p·x_pᵀ for `count` (at most kMomentJobsPerChunk) jobs
+// x [count × k] of integers of magnitude below 2^16: exact, so the sum does
+// not depend on how the jobs are grouped or ordered.
+void add_second_moment(std::span<const double> x, int count, int k, std::span<int64_t> xx);
+
 // w_nk: N rows of K weights; h_kk: K×K symmetric, row-major. Returns the
 // levels q [N × K], each in [−levels, levels]. Deterministic: no reduction
 // depends on threads. With H a multiple of the identity, the result is

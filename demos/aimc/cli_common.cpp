@@ -11,6 +11,7 @@
 
 #include "engine/analog/analog_config_json.h"
 #include "engine/error.h"
+#include "engine/onnx_import.h"
 #include "engine/passes/placement_file.h"
 #include "models/data/shared_paths.h"
 #include "models/studies/calibration.h"
@@ -107,7 +108,7 @@ CommonSettings common_settings(const cxxopts::ParseResult& args) {
       args.count("preprocess") ? args["preprocess"].as<std::string>() : "", s.model_path);
   if (args.count("calibration"))
     s.calibration_source = args["calibration"].as<std::string>();
-  else if (s.mode == ExecMode::kAnalog && s.analog.adc_range == AdcRangeMode::kCalibrated)
+  else if (s.mode == ExecMode::kAnalog && models::uses_calibration_images(s.analog))
     s.calibration_source = models::default_images_dir();
   return s;
 }
@@ -123,7 +124,10 @@ LoadedModel load_model(const CommonSettings& s) {
   opt.analog = s.analog;
   opt.placement = placement_overrides(s);
   opt.allow_float = s.allow_float;
-  LoadedModel m{Model::load(s.model_path, opt), {}};
+  const Graph graph = import_onnx_file(s.model_path);
+  models::GptqUse gptq = models::prepare_weight_levels(
+      graph, opt, {s.model_path, s.calibration_source, s.threads, s.preprocessing});
+  LoadedModel m{Model::from_graph(graph, opt), {}, std::move(gptq)};
   if (const auto& f = m.model.float_nodes(); !f.empty()) {
     // Never silent: a digital or analog run that computes nodes in float says so.
     std::string list;
@@ -142,9 +146,11 @@ nlohmann::json float_nodes_record(const Model& model) {
 }
 
 nlohmann::json analog_record(const CommonSettings& s, const Model& model,
-                             const std::vector<std::string>& calibration_images) {
+                             const std::vector<std::string>& calibration_images,
+                             const models::GptqUse& gptq) {
   if (s.mode != ExecMode::kAnalog) return nullptr;
   nlohmann::json j = {{"config", analog_config_to_json(s.analog)}, {"seed", s.seed}};
+  if (gptq.used) j["gptq"] = models::gptq_record(gptq);
   if (model.needs_calibration()) {
     nlohmann::json ranges = nlohmann::json::object();
     for (const auto& [layer, r] : model.adc_calibration().layers()) ranges[layer] = r;

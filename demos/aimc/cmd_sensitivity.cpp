@@ -12,6 +12,7 @@
 #include "models/data/labels.h"
 #include "models/data/shared_paths.h"
 #include "models/studies/sensitivity.h"
+#include "models/studies/weight_quantization.h"
 
 namespace aimc::cli {
 
@@ -37,7 +38,7 @@ int cmd_sensitivity(int argc, char** argv) {
     if (args.count("set")) overrides = args["set"].as<std::vector<std::string>>();
     s.analog = load_analog_config(args["analog"].as<std::string>(), overrides);
     if (args.count("seed")) s.analog.seed = args["seed"].as<uint64_t>();
-    if (s.analog.adc_range == AdcRangeMode::kCalibrated && s.calibration_source.empty())
+    if (models::uses_calibration_images(s.analog) && s.calibration_source.empty())
       s.calibration_source = models::default_images_dir();
   }
   const std::string labels_path =
@@ -71,13 +72,15 @@ int cmd_sensitivity(int argc, char** argv) {
     layers.push_back({{"name", r.name}, {"op", r.op}, {"top1", r.top1}, {"drop", r.drop}});
   }
   if (!s.json_path.empty()) {
-    write_json(s.json_path, {{"model", s.model_path},
-                             {"images", n},
-                             {"digital_top1", baseline},
-                             {"seed", s.analog.seed},
-                             {"config", analog_config_to_json(s.analog)},
-                             {"preprocess", models::preprocessing_to_json(s.preprocessing)},
-                             {"layers", layers}});
+    nlohmann::json j = {{"model", s.model_path},
+                        {"images", n},
+                        {"digital_top1", baseline},
+                        {"seed", s.analog.seed},
+                        {"config", analog_config_to_json(s.analog)},
+                        {"preprocess", models::preprocessing_to_json(s.preprocessing)},
+                        {"layers", layers}};
+    if (study.gptq().used) j["gptq"] = models::gptq_record(study.gptq());
+    write_json(s.json_path, j);
   }
   return 0;
 }

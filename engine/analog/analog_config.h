@@ -19,6 +19,9 @@ namespace aimc {
 enum class AdcRangeMode { kMax, kFixed, kCalibrated, kBound };
 enum class WeightScaling { kColumn, kTile };
 enum class DriftCompensation { kNone, kGlobal, kColumn };
+// How weights become levels when they are quantized: plain rounding, or
+// GPTQ's error compensation on the same grid (quant/gptq.h).
+enum class WeightQuantizer { kRound, kGptq };
 // When calibrated ADC ranges are measured: on the chip as evaluated (after
 // drift to t_inf), or once on the freshly programmed chip and then kept as it
 // drifts, as deployed hardware does.
@@ -51,6 +54,9 @@ struct AnalogConfig {
   int weight_bits = 8;  // 8 keeps an int8 model's own weights
   WeightScaling weight_scaling = WeightScaling::kColumn;
   int slice_bits = 0;  // > 0: bit-slice each weight over devices of this many bits
+  WeightQuantizer weight_quantizer = WeightQuantizer::kRound;
+  double gptq_damping = 0.01;  // of H's mean diagonal (Frantar et al.'s percdamp)
+  int gptq_images = 32;        // calibration images H is measured on
   // A name of noise-models/device_registry: a new device needs no change here.
   std::string device = "ideal";
   noise::PcmParams pcm;

@@ -73,6 +73,16 @@ Field<C> adc_range() {
       });
 }
 
+// Written back only when GPTQ is used, so that a configuration with plain
+// rounding writes exactly what it did before GPTQ existed.
+Field<C> only_with_gptq(Field<C> f) {
+  auto get = f.get;
+  f.get = [get](const C& c) {
+    return c.weight_quantizer == WeightQuantizer::kGptq ? get(c) : nlohmann::json(nullptr);
+  };
+  return f;
+}
+
 // Written back only in the range mode that uses it.
 Field<C> only_when(Field<C> f, AdcRangeMode mode) {
   auto get = f.get;
@@ -147,6 +157,12 @@ fields::Table<C> plain_fields() {
     choice<C, WeightScaling>("weight_scaling", fields::member(&C::weight_scaling),
         {{"column", WeightScaling::kColumn}, {"tile", WeightScaling::kTile}}, "code"),
     number("slice_bits", &C::slice_bits, 0, 8, "bit", "code: no bit-slicing"),
+    choice<C, WeightQuantizer>("weight_quantizer", fields::member(&C::weight_quantizer),
+        {{"round", WeightQuantizer::kRound}, {"gptq", WeightQuantizer::kGptq}},
+        "code: plain rounding; gptq: Frantar et al. 2022, arXiv 2210.17323"),
+    number("gptq_damping", &C::gptq_damping, 0, 1e6, "",
+           "Frantar et al. 2022: percdamp 0.01 of the mean diagonal"),
+    number("gptq_images", &C::gptq_images, 1, 100000, "", "code"),
     choice<C, std::string>("device", fields::member(&C::device), device_choices(), "code"),
     number<C>("t0", [](auto& c) -> auto& { return c.pcm.t0; }, 1e-9, kBig, "s",
               "aihwkit PCMLikeNoiseModel: 20 s"),
@@ -194,6 +210,7 @@ const fields::Table<AnalogConfig>& analog_config_fields() {
         device_table()};
     for (Field<C>& f : plain_fields()) {
       if (f.name == "adc_bound") f = only_when(f, AdcRangeMode::kBound);
+      if (f.name == "weight_quantizer" || f.name.rfind("gptq_", 0) == 0) f = only_with_gptq(f);
       if (f.name == "adc_percentile" || f.name == "calibration_images" ||
           f.name == "adc_calibrated_at")
         f = only_when(f, AdcRangeMode::kCalibrated);
