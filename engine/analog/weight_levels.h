@@ -13,6 +13,7 @@ namespace aimc {
 struct BlockLevels {
   int n = 0, k = 0;
   std::vector<int16_t> q;  // [n × k]
+  bool operator==(const BlockLevels&) const = default;
 };
 
 class WeightLevelTable {
