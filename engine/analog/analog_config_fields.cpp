@@ -73,8 +73,7 @@ Field<C> adc_range() {
       });
 }
 
-// Written back only when GPTQ is used, so that a configuration with plain
-// rounding writes exactly what it did before GPTQ existed.
+// GPTQ's parameters, written back only when GPTQ is used.
 Field<C> only_with_gptq(Field<C> f) {
   auto get = f.get;
   f.get = [get](const C& c) {
@@ -210,7 +209,7 @@ const fields::Table<AnalogConfig>& analog_config_fields() {
         device_table()};
     for (Field<C>& f : plain_fields()) {
       if (f.name == "adc_bound") f = only_when(f, AdcRangeMode::kBound);
-      if (f.name == "weight_quantizer" || f.name.rfind("gptq_", 0) == 0) f = only_with_gptq(f);
+      if (f.name.rfind("gptq_", 0) == 0) f = only_with_gptq(f);
       if (f.name == "adc_percentile" || f.name == "calibration_images" ||
           f.name == "adc_calibrated_at")
         f = only_when(f, AdcRangeMode::kCalibrated);

@@ -2,7 +2,7 @@
 // input moments are exact integers that do not depend on threads or on how
 // the images are batched; its levels bring 4-bit analog outputs closer to
 // digital than plain rounding; a gptq model without levels is refused; and
-// plain rounding writes the configuration as it always did.
+// GPTQ's parameters are written back only with GPTQ.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -170,10 +170,11 @@ TEST(AnalogGptq, AGptqModelWithoutLevelsIsRefusedNamingTheKey) {
   EXPECT_NO_THROW(Model::from_graph(int8_conv(), eight));
 }
 
-TEST(AnalogGptq, RoundingWritesTheConfigurationAsBefore) {
+TEST(AnalogGptq, GptqParametersAreWrittenOnlyWithGptq) {
   const nlohmann::json round = analog_config_to_json(analog_preset("ideal"));
-  EXPECT_FALSE(round.contains("weight_quantizer"));
+  EXPECT_EQ(round["weight_quantizer"], "round");
   EXPECT_FALSE(round.contains("gptq_damping"));
+  EXPECT_FALSE(round.contains("gptq_images"));
   AnalogConfig c = analog_preset("ideal");
   c.weight_quantizer = WeightQuantizer::kGptq;
   const nlohmann::json gptq = analog_config_to_json(c);
