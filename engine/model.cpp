@@ -4,6 +4,7 @@
 #include <set>
 
 #include "engine/analog/analog_backend.h"
+#include "engine/analog/gptq_levels.h"
 #include "engine/analog/tiled_layer.h"
 #include "engine/error.h"
 #include "engine/kernels/float/float_depthwise_block.h"
@@ -155,7 +156,8 @@ Model Model::from_graph(Graph graph, const ModelOptions& options) {
   std::vector<std::string> float_nodes = check_float_nodes(graph, options, quantized);
   KernelOptions kernels = options.kernels;
   if (options.mode == ExecMode::kAnalog) {
-    kernels.analog = std::make_shared<const AnalogBackend>(AnalogBackend{options.analog});
+    kernels.analog = std::make_shared<const AnalogBackend>(
+        AnalogBackend{options.analog, options.weight_levels, options.keep_weights});
     if (options.analog.adc_range == AdcRangeMode::kCalibrated) refuse_shared_names(graph);
   }
   Executor executor(std::move(graph), kernels);
@@ -226,7 +228,8 @@ void Model::calibrate(const std::vector<Tensor>& inputs, int threads) {
     // fresh chip; every other kernel is the model's own (they do not depend
     // on the chip).
     KernelOptions chip = kernels_;
-    chip.analog = std::make_shared<const AnalogBackend>(AnalogBackend{calibration_chip(config)});
+    chip.analog = std::make_shared<const AnalogBackend>(
+        AnalogBackend{calibration_chip(config), kernels_.analog->weight_levels, false});
     const Graph& g = graph();
     Executor::Replacements fresh_chip(g.nodes.size());
     for (std::size_t i = 0; i < g.nodes.size(); ++i)
@@ -237,6 +240,24 @@ void Model::calibrate(const std::vector<Tensor>& inputs, int threads) {
     if (config.affine_correction) executor_.run(inputs, ctx);
   }
   calibration_ = std::move(fresh);
+}
+
+ModelOptions gptq_twin_options(const ModelOptions& options) {
+  ModelOptions twin = options;
+  twin.mode = ExecMode::kAnalog;
+  twin.analog = gptq_twin(options.analog);
+  twin.weight_levels = nullptr;
+  twin.keep_weights = true;
+  return twin;
+}
+
+LayerMoments Model::input_moments(const std::vector<Tensor>& inputs, int threads) const {
+  LayerMoments moments;
+  RunContext ctx;
+  ctx.threads = threads;
+  ctx.state.moments_sink = &moments;
+  run(inputs, ctx);
+  return moments;
 }
 
 std::optional<QuantParams> Model::input_quant() const {

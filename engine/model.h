@@ -8,6 +8,7 @@
 
 #include "engine/analog/adc_calibration.h"
 #include "engine/analog/analog_config.h"
+#include "engine/analog/weight_levels.h"
 #include "engine/executor.h"
 #include "engine/graph.h"
 #include "engine/passes/place.h"
@@ -33,7 +34,17 @@ struct ModelOptions {
   // model that has no integer form is refused, naming it, unless float
   // islands are allowed; they are then listed in Model::float_nodes().
   bool allow_float = false;
+  // weight_quantizer "gptq": the levels of each crossbar layer's blocks,
+  // computed beforehand on an ideal twin (gptq_twin_options).
+  std::shared_ptr<const WeightLevelTable> weight_levels;
+  // Set by gptq_twin_options: crossbar layers keep their weights for the
+  // moments sink.
+  bool keep_weights = false;
 };
+
+// The ideal twin of an analog model (gptq_twin in engine/analog/gptq_levels.h),
+// which measures the input moments GPTQ needs.
+ModelOptions gptq_twin_options(const ModelOptions& options);
 
 // The graph a Model with these options runs, without preparing kernels:
 // shapes inferred, QDQ lowered (not in float mode), batch norms folded,
@@ -69,6 +80,9 @@ class Model {
   // ranges under affine_key(layer)).
   void calibrate(const std::vector<Tensor>& inputs, int threads = 1);
   bool needs_calibration() const;
+  // Analog mode: the input moments (and, on a GPTQ twin, the weights) of
+  // every crossbar layer's blocks on this batch.
+  LayerMoments input_moments(const std::vector<Tensor>& inputs, int threads = 1) const;
   const AdcCalibration& adc_calibration() const { return calibration_; }
   // Ranges measured by another model whose calibration chip (see
   // calibration_chip()) is the same: a sweep's reuse across points.

@@ -2,6 +2,7 @@
 // Per-layer values one run measures and later runs read (the calibrated ADC
 // ranges of analog layers), keyed by the layer's node name so that they are
 // meaningful outside the process too (JSON records, a sweep's reuse).
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -25,12 +26,32 @@ class LayerRanges {
   std::map<std::string, std::vector<double>> ranges_;
 };
 
+// The second moment of one crossbar block's inputs, what GPTQ weighs
+// rounding errors with (quant/gptq.h): Σ x·xᵀ over every job, x the DAC's
+// inputs in units of its grid step. They are integers, so the int64 sums
+// are exact and do not depend on how jobs are split over threads or batches.
+struct InputMoments {
+  int k = 0, n = 0;
+  int64_t jobs = 0;
+  std::vector<int64_t> xx;  // [k × k]
+  // The block's weights [n × k] (kept only by an ideal twin measuring for
+  // GPTQ), and whether they are an int8 model's levels.
+  std::vector<float> weights_nk;
+  bool integer_weights = false;
+};
+
+// Input moments by layer name, then block.
+using LayerMoments = std::map<std::string, std::vector<InputMoments>>;
+
 // What a run reads and (in a calibration run) fills. Owned by the caller.
 struct RunState {
   const LayerRanges* ranges = nullptr;
   // Set only in a calibration run: a layer without ranges measures them on
   // this batch and stores them here before producing its outputs.
   LayerRanges* ranges_sink = nullptr;
+  // Set only when measuring for GPTQ: every crossbar layer adds the input
+  // moments of its blocks on this batch.
+  LayerMoments* moments_sink = nullptr;
 };
 
 }  // namespace aimc

@@ -12,6 +12,7 @@
 
 #include "engine/analog/analog_config_json.h"
 #include "engine/error.h"
+#include "engine/onnx_import.h"
 #include "engine/passes/placement_file.h"
 #include "models/data/labels.h"
 #include "models/data/shared_paths.h"
@@ -155,7 +156,11 @@ LoadedModel load_model(const CommonSettings& s) {
   opt.analog = s.analog;
   opt.placement = placement_overrides(s);
   opt.allow_float = s.allow_float;
-  LoadedModel m{Model::load(s.model_path, opt), {}};
+  const Graph graph = import_onnx_file(s.model_path);
+  models::GptqUse gptq = models::prepare_weight_levels(
+      graph, opt,
+      {s.model_path, s.calibration_source, s.threads, s.preprocessing, s.calibration_every});
+  LoadedModel m{Model::from_graph(graph, opt), {}, std::move(gptq)};
   if (const auto& f = m.model.float_nodes(); !f.empty()) {
     // Never silent: a digital or analog run that computes nodes in float says so.
     std::string list;
@@ -175,9 +180,11 @@ nlohmann::json float_nodes_record(const Model& model) {
 }
 
 nlohmann::json analog_record(const CommonSettings& s, const Model& model,
-                             const std::vector<std::string>& calibration_images) {
+                             const std::vector<std::string>& calibration_images,
+                             const models::GptqUse& gptq) {
   if (s.mode != ExecMode::kAnalog) return nullptr;
   nlohmann::json j = {{"config", analog_config_to_json(s.analog)}, {"seed", s.seed}};
+  if (gptq.used) j["gptq"] = models::gptq_record(gptq);
   if (model.needs_calibration()) {
     nlohmann::json ranges = nlohmann::json::object(), affine = nlohmann::json::object();
     for (const auto& [key, r] : model.adc_calibration().layers()) {

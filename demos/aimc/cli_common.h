@@ -9,6 +9,7 @@
 #include "models/data/calibration_split.h"
 #include "models/data/preprocessing.h"
 #include "models/studies/evaluation_set.h"
+#include "models/studies/weight_quantization.h"
 
 namespace aimc::cli {
 
@@ -67,10 +68,12 @@ EvaluationImages evaluation_images(const cxxopts::ParseResult& args,
 
 // Loads the model; in analog mode with calibrated ADC ranges, also calibrates
 // it on the first calibration_images samples of --calibration (of its
-// calibration split, for a directory of images).
+// calibration split, for a directory of images); with weight_quantizer
+// "gptq", programs it with GPTQ levels (cached on disk).
 struct LoadedModel {
   Model model;
   std::vector<std::string> calibration_images;  // used for the ADC ranges
+  models::GptqUse gptq;                         // what weight quantization used
 };
 LoadedModel load_model(const CommonSettings& s);
 
@@ -80,10 +83,12 @@ LoadedModel load_model(const CommonSettings& s);
 nlohmann::json float_nodes_record(const Model& model);
 
 // What a JSON result records of an analog run: the full effective
-// configuration, the seed, the calibration images and every analog layer's
-// calibrated ADC ranges (by node name). Empty outside analog mode.
+// configuration, the seed, the calibration images, every analog layer's
+// calibrated ADC ranges (by node name) and, with GPTQ, its cache key hash
+// and calibration images. Empty outside analog mode.
 nlohmann::json analog_record(const CommonSettings& s, const Model& model,
-                             const std::vector<std::string>& calibration_images);
+                             const std::vector<std::string>& calibration_images,
+                             const models::GptqUse& gptq = {});
 
 // Writes `bytes` to `path` via a temporary file and rename, so a failure
 // never leaves a partial file behind.

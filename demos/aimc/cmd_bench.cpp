@@ -81,7 +81,7 @@ int cmd_bench(int argc, char** argv) {
                         {"iterations", iterations}};
     if (const auto f = float_nodes_record(model); !f.is_null()) j["float_nodes"] = f;
     if (s.mode == ExecMode::kAnalog) {
-      j["analog"] = analog_record(s, model, loaded.calibration_images);
+      j["analog"] = analog_record(s, model, loaded.calibration_images, loaded.gptq);
       j["digital_images_per_second"] = digital_ips;
       j["analog_cost_ratio"] = digital_ips / ips;
     }

@@ -63,7 +63,7 @@ int cmd_classify(int argc, char** argv) {
     if (!cluster.is_null()) j["timing"] = cluster;
     if (const auto f = float_nodes_record(classifier.model()); !f.is_null()) j["float_nodes"] = f;
     if (s.mode == ExecMode::kAnalog)
-      j["analog"] = analog_record(s, classifier.model(), loaded.calibration_images);
+      j["analog"] = analog_record(s, classifier.model(), loaded.calibration_images, loaded.gptq);
     write_json(s.json_path, j);
   }
   return 0;

@@ -69,9 +69,11 @@ int cmd_eval(int argc, char** argv) {
     // The full effective analog configuration and calibration, so a result
     // can be reproduced.
     if (s.mode == ExecMode::kAnalog) {
-      const nlohmann::json a = analog_record(s, classifier.model(), loaded.calibration_images);
+      const nlohmann::json a =
+          analog_record(s, classifier.model(), loaded.calibration_images, loaded.gptq);
       j["config"]["analog"] = a["config"];
       if (a.contains("calibration")) j["config"]["calibration"] = a["calibration"];
+      if (a.contains("gptq")) j["config"]["gptq"] = a["gptq"];
     }
     if (!cluster.is_null()) j["timing"] = cluster;
     if (const auto f = float_nodes_record(classifier.model()); !f.is_null()) j["float_nodes"] = f;

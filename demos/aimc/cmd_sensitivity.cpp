@@ -9,6 +9,7 @@
 #include "engine/analog/analog_config_json.h"
 #include "engine/error.h"
 #include "models/studies/sensitivity.h"
+#include "models/studies/weight_quantization.h"
 
 namespace aimc::cli {
 
@@ -57,14 +58,16 @@ int cmd_sensitivity(int argc, char** argv) {
     layers.push_back({{"name", r.name}, {"op", r.op}, {"top1", r.top1}, {"drop", r.drop}});
   }
   if (!s.json_path.empty()) {
-    write_json(s.json_path, {{"model", s.model_path},
-                             {"images", n},
-                             {"calibration_split", e.set.calibration_split},
-                             {"digital_top1", baseline},
-                             {"seed", s.analog.seed},
-                             {"config", analog_config_to_json(s.analog)},
-                             {"preprocess", models::preprocessing_to_json(s.preprocessing)},
-                             {"layers", layers}});
+    nlohmann::json j = {{"model", s.model_path},
+                        {"images", n},
+                        {"calibration_split", e.set.calibration_split},
+                        {"digital_top1", baseline},
+                        {"seed", s.analog.seed},
+                        {"config", analog_config_to_json(s.analog)},
+                        {"preprocess", models::preprocessing_to_json(s.preprocessing)},
+                        {"layers", layers}};
+    if (study.gptq().used) j["gptq"] = models::gptq_record(study.gptq());
+    write_json(s.json_path, j);
   }
   return 0;
 }

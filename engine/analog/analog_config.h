@@ -23,6 +23,9 @@ enum class DriftCompensation { kNone, kGlobal, kColumn };
 // input per row: the conductances themselves, as aihwkit does), or a few
 // fixed random non-negative inputs, as a chip's periphery might.
 enum class CompensationReadout { kIdentity, kRandom };
+// How weights become levels when they are quantized: plain rounding, or
+// GPTQ's error compensation on the same grid (quant/gptq.h).
+enum class WeightQuantizer { kRound, kGptq };
 // When calibrated ADC ranges are measured: on the chip as evaluated (after
 // drift to t_inf), or once on the freshly programmed chip and then kept as it
 // drifts, as deployed hardware does.
@@ -67,6 +70,9 @@ struct AnalogConfig {
   // the calibration images at the evaluated time (docs/ARCHITECTURE.md,
   // Affine correction).
   bool affine_correction = false;
+  WeightQuantizer weight_quantizer = WeightQuantizer::kRound;
+  double gptq_damping = 0.01;  // of H's mean diagonal (Frantar et al.'s percdamp)
+  int gptq_images = 32;        // calibration images H is measured on
   // A name of noise-models/device_registry: a new device needs no change here.
   std::string device = "ideal";
   noise::PcmParams pcm;

@@ -73,6 +73,15 @@ Field<C> adc_range() {
       });
 }
 
+// GPTQ's parameters, written back only when GPTQ is used.
+Field<C> only_with_gptq(Field<C> f) {
+  auto get = f.get;
+  f.get = [get](const C& c) {
+    return c.weight_quantizer == WeightQuantizer::kGptq ? get(c) : nlohmann::json(nullptr);
+  };
+  return f;
+}
+
 // Written back only in the range mode that uses it.
 Field<C> only_when(Field<C> f, AdcRangeMode mode) {
   auto get = f.get;
@@ -155,6 +164,12 @@ fields::Table<C> plain_fields() {
     choice<C, bool>("affine_correction", fields::member(&C::affine_correction),
         {{"none", false}, {"channel", true}},
         "Joshi et al., Nat. Commun. 11, 2473 (2020): adaptive batch-norm statistics"),
+    choice<C, WeightQuantizer>("weight_quantizer", fields::member(&C::weight_quantizer),
+        {{"round", WeightQuantizer::kRound}, {"gptq", WeightQuantizer::kGptq}},
+        "code: plain rounding; gptq: Frantar et al. 2022, arXiv 2210.17323"),
+    number("gptq_damping", &C::gptq_damping, 0, 1e6, "",
+           "Frantar et al. 2022: percdamp 0.01 of the mean diagonal"),
+    number("gptq_images", &C::gptq_images, 1, 100000, "", "code"),
     choice<C, std::string>("device", fields::member(&C::device), device_choices(), "code"),
     number<C>("t0", [](auto& c) -> auto& { return c.pcm.t0; }, 1e-9, kBig, "s",
               "aihwkit PCMLikeNoiseModel: 20 s"),
@@ -208,6 +223,7 @@ const fields::Table<AnalogConfig>& analog_config_fields() {
         device_table()};
     for (Field<C>& f : plain_fields()) {
       if (f.name == "adc_bound") f = only_when(f, AdcRangeMode::kBound);
+      if (f.name.rfind("gptq_", 0) == 0) f = only_with_gptq(f);
       if (f.name == "adc_percentile" || f.name == "calibration_images" ||
           f.name == "adc_calibrated_at")
         f = only_when(f, AdcRangeMode::kCalibrated);

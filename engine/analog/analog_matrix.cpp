@@ -135,7 +135,7 @@ int32_t accumulator_to_int32(double a) {
 
 AnalogMatrix::AnalogMatrix(std::span<const float> w_nk, int k, int n, uint32_t layer,
                            uint32_t tile_base, const AnalogConfig& c, bool integer_weights,
-                           double x_max)
+                           double x_max, std::span<const int16_t> chosen_levels)
     : k_(k),
       n_(n),
       row_tiles_((k + c.tile_rows - 1) / c.tile_rows),
@@ -144,7 +144,8 @@ AnalogMatrix::AnalogMatrix(std::span<const float> w_nk, int k, int n, uint32_t l
       layer_(layer),
       tile_base_(tile_base),
       config_(c) {
-  WeightMapping w = map_weights(w_nk, TileGrid(k, n, c.tile_rows, c.tile_cols), c, integer_weights);
+  WeightMapping w = map_weights(w_nk, TileGrid(k, n, c.tile_rows, c.tile_cols), c, integer_weights,
+                                chosen_levels);
   const TileGrid grid(k, n, c.tile_rows, c.tile_cols, w.slices);
   ProgrammedPlanes planes = program_devices(w, grid, c, layer, tile_base);
   AdcRanges adc = adc_ranges(w, grid, c, x_max);

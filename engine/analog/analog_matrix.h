@@ -45,8 +45,11 @@ class AnalogMatrix {
   // x_max: the largest |input| the DAC presents (sets the `max` ADC range and
   // the compensation's calibration inputs). tile_base offsets the tile index
   // in the noise keys (several matrices of one layer, e.g. depthwise blocks).
+  // chosen_levels: levels [N × K] computed beforehand (GPTQ) instead of
+  // plain rounding, when the weights are quantized; empty: rounding.
   AnalogMatrix(std::span<const float> weights_nk, int k, int n, uint32_t layer, uint32_t tile_base,
-               const AnalogConfig& config, bool integer_weights, double x_max);
+               const AnalogConfig& config, bool integer_weights, double x_max,
+               std::span<const int16_t> chosen_levels = {});
 
   int rows() const { return k_; }
   int cols() const { return n_; }

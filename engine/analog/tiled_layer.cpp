@@ -8,8 +8,10 @@
 
 #include "engine/analog/adc_calibration.h"
 #include "engine/analog/adc_ranges.h"
+#include "engine/analog/weight_mapping.h"
 #include "engine/error.h"
 #include "engine/graph.h"
+#include "quant/gptq.h"
 
 namespace aimc {
 namespace {
@@ -67,13 +69,36 @@ void chunk_loop(const Blocks& blocks, int channels, int threads, int64_t jobs, i
 }  // namespace
 
 TiledLayer::TiledLayer(std::vector<AnalogBlock> blocks, int channels, uint32_t layer,
-                       std::string name, const AnalogConfig& config, bool integer_weights,
+                       std::string name, const AnalogBackend& backend, bool integer_weights,
                        double x_max)
-    : channels_(channels), name_(std::move(name)), config_(config) {
+    : channels_(channels),
+      name_(std::move(name)),
+      config_(backend.config),
+      integer_weights_(integer_weights) {
+  const AnalogConfig& config = backend.config;
+  const double dac_levels = std::ldexp(1.0, config.dac.bits) - 1.0;
+  dac_step_ = integer_weights ? std::max(1.0, config.dac.full_scale / dac_levels) : 1 / dac_levels;
   uint32_t tile_base = 0;
   int adc_offset = 0;
   for (auto& b : blocks) {
-    AnalogMatrix m(b.weights_nk, b.k, b.n, layer, tile_base, config, integer_weights, x_max);
+    const int index = static_cast<int>(blocks_.size());
+    std::span<const int16_t> chosen;
+    if (const WeightLevelTable* table = backend.weight_levels.get()) {
+      // A layer the calibration never ran has no levels: plain rounding.
+      if (const BlockLevels* l = table->find(name_, index)) {
+        if (l->n != b.n || l->k != b.k)
+          throw bad_input(name_, "GPTQ weight levels do not fit this layer's weights");
+        chosen = l->q;
+      }
+    } else if (config.weight_quantizer == WeightQuantizer::kGptq &&
+               weights_quantized(config, integer_weights)) {
+      throw bad_input("weight_quantizer",
+                      "'gptq' needs weight levels computed on calibration images before layer '" +
+                          name_ + "' is programmed");
+    }
+    if (backend.keep_weights) kept_weights_.push_back(b.weights_nk);
+    AnalogMatrix m(b.weights_nk, b.k, b.n, layer, tile_base, config, integer_weights, x_max,
+                   chosen);
     tile_base += static_cast<uint32_t>(m.adc_count());
     const int adcs = m.adc_count();
     own_ranges_.insert(own_ranges_.end(), m.own_adc_ranges().begin(), m.own_adc_ranges().end());
@@ -136,8 +161,59 @@ std::vector<double> TiledLayer::measure_ranges(int64_t jobs, const Gather& gathe
   return ranges;
 }
 
+std::vector<int64_t> TiledLayer::block_moments(int b, int64_t jobs, const Gather& gather,
+                                               int threads) const {
+  const int k = blocks_[b].matrix.rows();
+  const int64_t per_chunk = quant::kMomentJobsPerChunk;
+  const int64_t chunks = (jobs + per_chunk - 1) / per_chunk;
+  std::vector<int64_t> total(std::size_t(k) * k, 0);
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<int64_t> mine(total.size(), 0);
+    std::vector<float> x(std::size_t(per_chunk) * k), scale(per_chunk);
+    std::vector<double> steps(x.size());
+    std::vector<JobKey> keys(per_chunk);
+#pragma omp for schedule(static)
+    for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+      const int64_t first = chunk * per_chunk;
+      const int count = static_cast<int>(std::min(per_chunk, jobs - first));
+      gather(b, first, count, x.data(), keys.data(), scale.data());
+      // In DAC steps the inputs are integers, and their products sum exactly.
+      for (std::size_t i = 0; i < std::size_t(count) * k; ++i)
+        steps[i] = std::round(double(x[i]) / dac_step_);
+      quant::add_second_moment(steps, count, k, mine);
+    }
+    // Integer sums: the order the threads add them in changes nothing.
+#pragma omp critical
+    for (std::size_t i = 0; i < total.size(); ++i) total[i] += mine[i];
+  }
+  return total;
+}
+
+void TiledLayer::add_input_moments(LayerMoments& sink, int64_t jobs, const Gather& gather,
+                                   int threads) const {
+  std::vector<InputMoments>& layer = sink[name_];
+  if (layer.empty()) {
+    for (int b = 0; b < blocks(); ++b) {
+      const AnalogMatrix& m = blocks_[b].matrix;
+      layer.push_back(
+          {m.rows(), m.cols(), 0, std::vector<int64_t>(std::size_t(m.rows()) * m.rows()),
+           kept_weights_.empty() ? std::vector<float>{} : kept_weights_[b], integer_weights_});
+    }
+  }
+  if (static_cast<int>(layer.size()) != blocks())
+    throw bad_input(name_, "two crossbar layers of this name measure input moments");
+  // A layer run several times in one pass (a recurrent step) adds every run.
+  for (int b = 0; b < blocks(); ++b) {
+    const std::vector<int64_t> xx = block_moments(b, jobs, gather, threads);
+    for (std::size_t i = 0; i < xx.size(); ++i) layer[b].xx[i] += xx[i];
+    layer[b].jobs += jobs;
+  }
+}
+
 const double* TiledLayer::ranges_for(const RunContext& ctx, int64_t jobs,
                                      const Gather& gather) const {
+  if (ctx.state.moments_sink) add_input_moments(*ctx.state.moments_sink, jobs, gather, ctx.threads);
   if (config_.adc_range != AdcRangeMode::kCalibrated) return own_ranges_.data();
   LayerRanges* sink = ctx.state.ranges_sink;
   if (sink && !sink->find(name_)) sink->set(name_, measure_ranges(jobs, gather, ctx.threads));

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/analog/analog_backend.h"
 #include "engine/analog/analog_matrix.h"
 #include "engine/graph.h"
 #include "engine/kernel.h"
@@ -26,9 +27,13 @@ class TiledLayer {
  public:
   // integer_weights: an int8 model's levels; x_max: the largest |DAC input|.
   // `layer` keys the device draws (the node's index), `name` the calibrated
-  // ADC ranges (the node's name).
+  // ADC ranges and GPTQ levels (the node's name).
   TiledLayer(std::vector<AnalogBlock> blocks, int channels, uint32_t layer, std::string name,
-             const AnalogConfig& config, bool integer_weights, double x_max);
+             const AnalogBackend& backend, bool integer_weights, double x_max);
+  TiledLayer(std::vector<AnalogBlock> blocks, int channels, uint32_t layer, std::string name,
+             const AnalogConfig& config, bool integer_weights, double x_max)
+      : TiledLayer(std::move(blocks), channels, layer, std::move(name),
+                   AnalogBackend{config, nullptr, false}, integer_weights, x_max) {}
 
   // The DAC's view of an integer input (activation minus zero point).
   float dac(int32_t v) const;
@@ -46,7 +51,8 @@ class TiledLayer {
   using Emit = std::function<void(int64_t first, int count, const double* acc)>;
 
   // Runs `jobs` jobs. In a calibration run it first measures this layer's
-  // ADC ranges (range mode `calibrated`).
+  // ADC ranges (range mode `calibrated`); with a moments sink it first adds
+  // its blocks' input moments.
   void run(const RunContext& ctx, int64_t jobs, const Gather& gather, KernelFlavor flavor,
            const Emit& emit) const;
   // Receives accumulators of an integer layer (job scale 1) already rounded
@@ -75,9 +81,14 @@ class TiledLayer {
                            const double* ranges) const;
   // y[count × block cols] of block b ← gain·y + offset, in place.
   void correct(const double* affine, const Programmed& b, int count, double* y) const;
+  void add_input_moments(LayerMoments& sink, int64_t jobs, const Gather& gather, int threads) const;
+  // Σ x·xᵀ of one block's inputs in DAC steps, [k × k].
+  std::vector<int64_t> block_moments(int block, int64_t jobs, const Gather& gather,
+                                     int threads) const;
   void mvm(const AnalogMatrix& m, KernelFlavor flavor, const float* x, int count,
            const JobKey* keys, const double* ranges, double* y, MvmScratch& scratch) const;
-  // The ADC ranges of this run (measuring them in a calibration run).
+  // The ADC ranges of this run (measuring them in a calibration run, and
+  // adding the input moments when the run has a moments sink).
   const double* ranges_for(const RunContext& ctx, int64_t jobs, const Gather& gather) const;
   // Jobs per chunk: a function of the job count only.
   static int64_t chunk_size(int64_t jobs);
@@ -90,6 +101,9 @@ class TiledLayer {
   AnalogConfig config_;
   std::vector<float> dac_table_;  // DAC outputs for integer inputs −kDacSpan..kDacSpan
   std::vector<double> own_ranges_;
+  bool integer_weights_;
+  double dac_step_;  // of the DAC's grid, in the gathered inputs' units
+  std::vector<std::vector<float>> kept_weights_;  // [block] (AnalogBackend::keep_weights)
 };
 
 // What a layer's affine correction is stored under beside its ADC ranges.

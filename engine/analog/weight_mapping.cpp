@@ -6,11 +6,9 @@
 #include "quant/conductance_mapping.h"
 
 namespace aimc {
-namespace {
 
-// [row tile][N] the largest |weight| of each column of a row tile, shared by
-// the tile's columns under per-tile scaling.
-std::vector<double> scales(std::span<const float> w_nk, const TileGrid& g, WeightScaling scaling) {
+std::vector<double> weight_scales(std::span<const float> w_nk, const TileGrid& g,
+                                  WeightScaling scaling) {
   std::vector<double> scale(std::size_t(g.row_tiles) * g.n, 0.0);
   for (int rt = 0; rt < g.row_tiles; ++rt) {
     double* s = &scale[std::size_t(rt) * g.n];
@@ -26,13 +24,16 @@ std::vector<double> scales(std::span<const float> w_nk, const TileGrid& g, Weigh
   return scale;
 }
 
-}  // namespace
+bool weights_quantized(const AnalogConfig& c, bool integer_weights) {
+  return !(integer_weights && c.weight_bits >= 8);
+}
 
 WeightMapping map_weights(std::span<const float> w_nk, const TileGrid& g, const AnalogConfig& c,
-                          bool integer_weights) {
-  const bool native = integer_weights && c.weight_bits >= 8;
+                          bool integer_weights, std::span<const int16_t> chosen_levels) {
+  const bool native = !weights_quantized(c, integer_weights);
+  const bool chosen = !native && !chosen_levels.empty();
   const double levels = native ? 127.0 : quant::weight_levels(c.weight_bits);
-  const std::vector<double> scale = scales(w_nk, g, c.weight_scaling);
+  const std::vector<double> scale = weight_scales(w_nk, g, c.weight_scaling);
   WeightMapping m;
   m.factor.resize(scale.size());
   m.full_scale.resize(scale.size());
@@ -54,8 +55,11 @@ WeightMapping map_weights(std::span<const float> w_nk, const TileGrid& g, const 
   for (int i = 0; i < g.k; ++i) {
     const double* s = &scale[std::size_t(i / g.tile_rows) * g.n];
     for (int j = 0; j < g.n; ++j) {
-      const double w = w_nk[std::size_t(j) * g.k + i];
-      const double q = native ? w : quant::quantize_weight(w, s[j], levels);
+      const std::size_t at = std::size_t(j) * g.k + i;
+      const double w = w_nk[at];
+      const double q = native   ? w
+                       : chosen ? double(chosen_levels[at])
+                                : quant::quantize_weight(w, s[j], levels);
       double* d = &m.digits[std::size_t(i) * g.n + j];
       if (c.slice_bits == 0) {
         *d = q < 0 ? -std::fabs(q) : std::fabs(q);

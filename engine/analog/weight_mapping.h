@@ -24,9 +24,20 @@ struct WeightMapping {
   std::vector<double> digits;
 };
 
+// [row tile][N] the largest |weight| of each column of a row tile (shared by
+// a tile's columns under per-tile scaling): the scale of plain rounding.
+std::vector<double> weight_scales(std::span<const float> w_nk, const TileGrid& grid,
+                                  WeightScaling scaling);
+
+// Whether a layer's weights are quantized to weight_bits levels (an int8
+// model keeps its own at weight_bits >= 8).
+bool weights_quantized(const AnalogConfig& c, bool integer_weights);
+
 // w_nk: N rows of K weights; the grid's slice count is ignored (the mapping
 // decides it). integer_weights: they are an int8 model's levels.
+// chosen_levels [N × K]: levels computed beforehand on the same grid (GPTQ)
+// instead of plain rounding; empty: rounding. Used only when quantized.
 WeightMapping map_weights(std::span<const float> w_nk, const TileGrid& grid, const AnalogConfig& c,
-                          bool integer_weights);
+                          bool integer_weights, std::span<const int16_t> chosen_levels = {});
 
 }  // namespace aimc

@@ -97,14 +97,10 @@ Tensor calibration_tensors(const std::string& source, int count, const Model& mo
   return out;
 }
 
-std::vector<std::string> calibrate_on_images(Model& model, const std::string& source, int count,
-                                             int threads, const Preprocessing& p, int every) {
-  if (!model.needs_calibration()) return {};
-  if (is_tensor_calibration_source(source)) {
-    std::vector<std::string> files;
-    model.calibrate({calibration_tensors(source, count, model, &files)}, threads);
-    return files;
-  }
+Tensor calibration_batch(const Model& model, const std::string& source, int count, int threads,
+                         const Preprocessing& p, int every, std::vector<std::string>* files_used) {
+  if (is_tensor_calibration_source(source))
+    return calibration_tensors(source, count, model, files_used);
   const auto inputs = model_inputs(model);
   if (inputs.size() != 1 || inputs[0].shape.size() != 4) {
     const std::string first = inputs.empty() ? "none" : shape_str(inputs[0].shape);
@@ -116,8 +112,16 @@ std::vector<std::string> calibrate_on_images(Model& model, const std::string& so
   check_preprocessing_fits(p, model);
   const auto paths = calibration_images(source, count, every);
   const auto crops = load_crops(paths, threads, p);
-  model.calibrate({input_from_pixels(crops, static_cast<int>(paths.size()), p)}, threads);
-  return paths;
+  if (files_used) *files_used = paths;
+  return input_from_pixels(crops, static_cast<int>(paths.size()), p);
+}
+
+std::vector<std::string> calibrate_on_images(Model& model, const std::string& source, int count,
+                                             int threads, const Preprocessing& p, int every) {
+  if (!model.needs_calibration()) return {};
+  std::vector<std::string> files;
+  model.calibrate({calibration_batch(model, source, count, threads, p, every, &files)}, threads);
+  return files;
 }
 
 }  // namespace aimc::models

@@ -29,6 +29,12 @@ bool is_tensor_calibration_source(const std::string& source);
 Tensor calibration_tensors(const std::string& source, int count, const Model& model,
                            std::vector<std::string>* files_used = nullptr);
 
+// The first `count` samples of the source (images of its calibration split,
+// preprocessed, or .npy tensors) as one batch for the model's input;
+// `files_used` receives the image or .npy files.
+Tensor calibration_batch(const Model& model, const std::string& source, int count, int threads,
+                         const Preprocessing& p, int every, std::vector<std::string>* files_used);
+
 // Runs the model's calibration on the source (a no-op unless the model
 // needs it); returns the image or .npy files used.
 std::vector<std::string> calibrate_on_images(Model& model, const std::string& source, int count,

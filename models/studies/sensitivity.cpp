@@ -41,7 +41,15 @@ LayerSensitivity::LayerSensitivity(const std::string& model_path, std::vector<La
       images_(std::move(images)),
       graph_(import_onnx_file(model_path)),
       crops_(crops_of(images_, graph_, setup_)),
-      layers_(analog_layers(graph_, setup_)) {}
+      layers_(analog_layers(graph_, setup_)) {
+  ModelOptions all;
+  all.mode = ExecMode::kAnalog;
+  all.analog = setup_.analog;
+  gptq_ = prepare_weight_levels(graph_, all,
+                                {model_path, setup_.calibration, setup_.threads,
+                                 setup_.preprocessing, setup_.calibration_every});
+  levels_ = all.weight_levels;
+}
 
 double LayerSensitivity::top1(const ModelOptions& options) const {
   Model model = Model::from_graph(graph_, options);
@@ -65,6 +73,7 @@ std::vector<LayerCost> LayerSensitivity::costs(double digital_top1,
     opt.mode = ExecMode::kAnalog;
     opt.kernels.flavor = setup_.kernels;
     opt.analog = setup_.analog;
+    opt.weight_levels = levels_;
     opt.analog.placement.analog_layers = {layer.name};
     opt.analog.placement.digital_layers.clear();
     for (const auto& other : layers_)

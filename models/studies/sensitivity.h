@@ -11,6 +11,7 @@
 #include "models/data/calibration_split.h"
 #include "models/data/dataset.h"
 #include "models/data/preprocessing.h"
+#include "models/studies/weight_quantization.h"
 
 namespace aimc::models {
 
@@ -44,6 +45,7 @@ class LayerSensitivity {
                    SensitivitySetup setup);
 
   const std::vector<AnalogLayer>& layers() const { return layers_; }
+  const GptqUse& gptq() const { return gptq_; }
   int image_count() const { return static_cast<int>(images_.size()); }
 
   // Top-1 of the whole network digital.
@@ -57,10 +59,15 @@ class LayerSensitivity {
   double top1(const ModelOptions& options) const;
 
   SensitivitySetup setup_;
+  // GPTQ levels of every layer the configuration places (weight_quantizer
+  // "gptq"), computed once: a layer's levels come from the ideal twin,
+  // whose activations do not depend on which other layers are analog.
+  std::shared_ptr<const WeightLevelTable> levels_;
   std::vector<LabeledImage> images_;
   Graph graph_;
   std::vector<uint8_t> crops_;
   std::vector<AnalogLayer> layers_;
+  GptqUse gptq_;
 };
 
 }  // namespace aimc::models

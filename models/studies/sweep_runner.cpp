@@ -155,6 +155,10 @@ nlohmann::json SweepRunner::run_item(int item) {
   cached_seed_ = seed;
   opt.analog.draw_cache = draws_;
   opt.placement = setup_.placement;
+  prepare_weight_levels(graph_, opt,
+                        {setup_.model_path, setup_.calibration, setup_.threads,
+                         setup_.preprocessing, setup_.calibration_every},
+                        setup_.reuse ? &gptq_levels_ : nullptr);
   Model model = Model::from_graph(graph_, opt);
   if (model.needs_calibration()) calibrate(model, opt.analog);
   const Classifier classifier(std::move(model), setup_.preprocessing);

@@ -21,6 +21,7 @@
 #include "models/studies/results_log.h"
 #include "models/studies/sweep_comm.h"
 #include "models/studies/sweep_grid.h"
+#include "models/studies/weight_quantization.h"
 
 namespace aimc::models {
 
@@ -91,6 +92,8 @@ class SweepRunner {
   std::shared_ptr<DrawCache> draws_;
   // ADC ranges per calibration chip (calibration_chip()).
   std::map<std::string, AdcCalibration> calibrations_;
+  // GPTQ levels by cache key: the points that share a key share them.
+  GptqMemo gptq_levels_;
   int cached_seed_ = 0;
   int calibration_runs_ = 0;
 };

@@ -150,6 +150,7 @@ TEST(AnalogConfigFields, EveryTopLevelFieldIsReadWrittenBackAndRefused) {
     if (key == "adc_bound") return Json{{"adc_range", "bound"}};
     if (key == "adc_percentile" || key == "calibration_images" || key == "adc_calibrated_at")
       return Json{{"adc_range", "calibrated"}};
+    if (key.rfind("gptq_", 0) == 0) return Json{{"weight_quantizer", "gptq"}};
     if (key == "device")  // "custom" needs a table
       return Json{{"device_table",
                    {{"g", {0, 1}},

@@ -24,7 +24,7 @@ nlohmann::json common_keys() {
                   "gemm": true, "pointwise": true},
     "prog_noise_scale": 1.0, "prog_sigma": 0.0, "read_noise_scale": 1.0, "read_sigma": 0.0,
     "seed": 0, "sigma_mode": "absolute", "slice_bits": 0, "t0": 20.0, "t_inf": 0.0,
-    "t_read": 2.5e-07, "weight_scaling": "column",
+    "t_read": 2.5e-07, "weight_quantizer": "round", "weight_scaling": "column",
     "compensation_readout": "identity", "read_noise_time": "t_inf+t0"})");
 }
 

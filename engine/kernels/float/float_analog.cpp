@@ -74,7 +74,7 @@ std::unique_ptr<TiledLayer> conv_tiles(const Node& n, const Graph& g, const Kern
     fail(g, n, "placement '" + unit_name(n.placement.unit) + "' cannot run this conv");
   return std::make_unique<TiledLayer>(
       cjob ? cjob_blocks(w, n.placement.cjob) : group_blocks(w, group), static_cast<int>(out_c),
-      layer_index(g, n), layer_name(n), o.analog->config, false, 1.0);
+      layer_index(g, n), layer_name(n), *o.analog, false, 1.0);
 }
 
 void run_conv_tiles(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor flavor,
@@ -142,7 +142,7 @@ std::unique_ptr<TiledLayer> gemm_tiles(const Node& n, const Graph& g, const Kern
     for (int64_t i = 0; i < k; ++i)
       blocks[0].weights_nk[std::size_t(j) * k + i] = trans_b ? bd[j * k + i] : bd[i * cols + j];
   return std::make_unique<TiledLayer>(std::move(blocks), static_cast<int>(cols), layer_index(g, n),
-                                      layer_name(n), o.analog->config, false, 1.0);
+                                      layer_name(n), *o.analog, false, 1.0);
 }
 
 void run_gemm_tiles(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor flavor,
@@ -184,7 +184,7 @@ std::unique_ptr<TiledLayer> matrix_tiles(const Node& n, const Graph& g, const Ke
                static_cast<int>(cols), 0};
   return std::make_unique<TiledLayer>(std::move(blocks), static_cast<int>(cols),
                                       index | static_cast<uint32_t>(matrix) << kIndexBits,
-                                      std::move(name), o.analog->config, false, 1.0);
+                                      std::move(name), *o.analog, false, 1.0);
 }
 
 void run_row_jobs(const TiledLayer& tiles, const RunContext& ctx, KernelFlavor flavor, int64_t jobs,

@@ -31,7 +31,7 @@ DynamicTiles dynamic_tiles(const Graph& g, const Node& n, const KernelOptions& o
   for (int32_t zp : zero_points) t.correction.push_back(c - zp);
   const AnalogConfig& config = o.analog->config;
   t.layer = std::make_unique<TiledLayer>(std::move(blocks), static_cast<int>(zero_points.size()),
-                                         layer_index(g, n), layer_name(n), config, true,
+                                         layer_index(g, n), layer_name(n), *o.analog, true,
                                          config.dac.full_scale);
   return t;
 }

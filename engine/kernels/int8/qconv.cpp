@@ -93,7 +93,7 @@ class QConvKernel : public Kernel {
       weight_zp_ = weight_zero_points_per_channel(q.weight_zero_point, out_c);
       analog_ = std::make_unique<TiledLayer>(
           analog_blocks(ohwi, kh * kw, cin_g, out_c, cjob, geo.groups), out_c, layer_index(g, n),
-          layer_name(n), config, true, config.dac.full_scale);
+          layer_name(n), *o.analog, true, config.dac.full_scale);
       cjob_ = cjob;
       cin_g_ = cin_g;
       // The DAC output of every int8 input value (x − zp through the DAC):

@@ -75,7 +75,7 @@ class QGemmKernel : public Kernel {
       blocks[0] = {std::vector<float>(weights_.begin(), weights_.end()), in_features_,
                    out_features_, 0};
       analog_ = std::make_unique<TiledLayer>(std::move(blocks), out_features_, layer_index(g, n),
-                                             layer_name(n), config, true, config.dac.full_scale);
+                                             layer_name(n), *o.analog, true, config.dac.full_scale);
     }
   }
 
