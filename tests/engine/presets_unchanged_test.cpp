@@ -3,7 +3,8 @@
 // they moved to JSON files under engine/presets/): loading them by name must
 // give exactly these values, so that every output and timing number stays.
 // The two PCM choices made aihwkit's later (compensation read out on the
-// identity, read noise over t_inf + t0) are the defaults of every preset.
+// identity, read noise over t_inf + t0) are the defaults of every preset, and
+// the mitigations (several pairs, verification, affine correction) are off.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -25,7 +26,9 @@ nlohmann::json common_keys() {
     "prog_noise_scale": 1.0, "prog_sigma": 0.0, "read_noise_scale": 1.0, "read_sigma": 0.0,
     "seed": 0, "sigma_mode": "absolute", "slice_bits": 0, "t0": 20.0, "t_inf": 0.0,
     "t_read": 2.5e-07, "weight_quantizer": "round", "weight_scaling": "column",
-    "compensation_readout": "identity", "read_noise_time": "t_inf+t0"})");
+    "compensation_readout": "identity", "read_noise_time": "t_inf+t0",
+    "pairs_per_weight": 1, "verify_iterations": 1, "verify_tolerance": 0.02,
+    "affine_correction": "none"})");
 }
 
 nlohmann::json expected_preset(const std::string& name) {
