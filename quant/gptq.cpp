@@ -3,8 +3,13 @@
 #define EIGEN_DONT_PARALLELIZE
 #include "quant/gptq.h"
 
+// GCC 12 with -O1 and the sanitizers flags the AVX-512 intrinsics Eigen's
+// transposes inline (their deliberately undefined lanes) as uninitialized.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#pragma GCC diagnostic pop
 #include <algorithm>
 #include <cmath>
 #include <optional>

@@ -3,7 +3,8 @@
 # images with the int8 MobileNetV2 (700 of the 800: every 8th image is kept
 # for calibration, in every mode): bit-exact digital mode, then the analog
 # engine (the `ideal` preset, which must equal digital, and the seed
-# cluster's `ima-paper` preset after one day of PCM drift), each printing
+# cluster's `ima-paper` preset after one day of PCM drift, unmitigated and
+# with the mitigations that bring it back), each printing
 # top-1, top-5 and images/s, the analog runs also their latency and energy
 # per image on the IMA cluster. Extra arguments go to every `aimc eval`
 # (e.g. `--limit 16`, as CI runs it).
@@ -32,6 +33,9 @@ echo "== analog, ideal preset (equals digital)"
 $B eval --mode analog --analog ideal --timing "$@"
 echo "== analog, ima-paper preset, PCM after 1 day, global drift compensation"
 $B eval --mode analog --analog ima-paper --set t_inf=86400 --seed 1 --timing "$@"
+echo "== the same chip mitigated: GPTQ 4-bit weights, 4 pairs per weight, per-channel affine correction"
+$B eval --mode analog --analog ima-paper --set t_inf=86400 --seed 1 --set weight_quantizer=gptq \
+  --set pairs_per_weight=4 --set affine_correction=channel --timing "$@"
 echo "== cluster timing of the paper's MobileNetV2 on the multi-array system"
 summary="$($B timing --spec mobilenetv2-paper --scenario multi-array)"
 echo "${summary##*$'\n'}"
