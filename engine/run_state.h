@@ -3,6 +3,7 @@
 // ranges of analog layers), keyed by the layer's node name so that they are
 // meaningful outside the process too (JSON records, a sweep's reuse).
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -53,5 +54,16 @@ struct RunState {
   // moments of its blocks on this batch.
   LayerMoments* moments_sink = nullptr;
 };
+
+// The values a layer keeps in the run state under `key`: in a calibration run
+// measured into the sink when it has none yet, then read from the sink (or,
+// outside calibration, from the stored values). Null when neither has them.
+inline const std::vector<double>* calibrated_values(
+    const RunState& state, const std::string& key,
+    const std::function<std::vector<double>()>& measure) {
+  if (state.ranges_sink && !state.ranges_sink->find(key)) state.ranges_sink->set(key, measure());
+  const LayerRanges* source = state.ranges_sink ? state.ranges_sink : state.ranges;
+  return source ? source->find(key) : nullptr;
+}
 
 }  // namespace aimc

@@ -215,10 +215,8 @@ const double* TiledLayer::ranges_for(const RunContext& ctx, int64_t jobs,
                                      const Gather& gather) const {
   if (ctx.state.moments_sink) add_input_moments(*ctx.state.moments_sink, jobs, gather, ctx.threads);
   if (config_.adc_range != AdcRangeMode::kCalibrated) return own_ranges_.data();
-  LayerRanges* sink = ctx.state.ranges_sink;
-  if (sink && !sink->find(name_)) sink->set(name_, measure_ranges(jobs, gather, ctx.threads));
-  const LayerRanges* source = sink ? sink : ctx.state.ranges;
-  const std::vector<double>* r = source ? source->find(name_) : nullptr;
+  const std::vector<double>* r = calibrated_values(
+      ctx.state, name_, [&] { return measure_ranges(jobs, gather, ctx.threads); });
   if (!r) {
     throw bad_input("adc_range",
                     "'calibrated' ADC ranges need a calibration run (calibration images) "

@@ -106,11 +106,8 @@ std::vector<double> TiledLayer::fit_affine(int64_t jobs, const Gather& gather, c
 const double* TiledLayer::affine_for(const RunContext& ctx, int64_t jobs, const Gather& gather,
                                      const double* ranges) const {
   if (!config_.affine_correction) return nullptr;
-  const std::string key = affine_key(name_);
-  LayerRanges* sink = ctx.state.ranges_sink;
-  if (sink && !sink->find(key)) sink->set(key, fit_affine(jobs, gather, ranges, ctx.threads));
-  const LayerRanges* source = sink ? sink : ctx.state.ranges;
-  const std::vector<double>* a = source ? source->find(key) : nullptr;
+  const std::vector<double>* a = calibrated_values(
+      ctx.state, affine_key(name_), [&] { return fit_affine(jobs, gather, ranges, ctx.threads); });
   if (!a) {
     throw bad_input("affine_correction",
                     "the affine correction needs a calibration run (calibration images) before "
