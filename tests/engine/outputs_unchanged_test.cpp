@@ -71,6 +71,10 @@ std::string analog_checksum(const Case& c) {
 class OutputsUnchanged : public ::testing::TestWithParam<Case> {};
 
 TEST_P(OutputsUnchanged, LogitsEqualRecordedChecksums) {
+  // Programming four slices of every weight takes minutes under the
+  // sanitizers; slicing and faults are sanitized by the smaller tile tests.
+  if (testing::kSanitized && GetParam().name == "GaussianSlicedFaultsCjob16")
+    GTEST_SKIP() << "the Release suite checks this configuration";
   EXPECT_EQ(analog_checksum(GetParam()), GetParam().expected);
 }
 
