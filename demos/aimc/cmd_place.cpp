@@ -2,6 +2,7 @@
 // edit by hand and give back with --placement.
 #include <cstdio>
 #include <map>
+#include <string_view>
 
 #include "demos/aimc/cli_common.h"
 #include "demos/aimc/commands.h"
@@ -15,10 +16,13 @@
 namespace aimc::cli {
 
 int cmd_place(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::string_view(argv[i]).starts_with("--max-drop")) return cmd_place_search(argc, argv);
   cxxopts::Options options(
       "aimc place",
       "Where each layer runs (conv, Gemm, MatMul, recurrent, add and pool nodes), as "
-      "JSON for --placement");
+      "JSON for --placement. With --max-drop P: search the cheapest placement within P "
+      "points of digital (aimc place --max-drop 1 --help)");
   // clang-format off
   options.add_options()
       ("model", "ONNX model (default: the shared MobileNetV2)", cxxopts::value<std::string>())

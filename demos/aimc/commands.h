@@ -12,5 +12,7 @@ int cmd_timing(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);
 int cmd_sensitivity(int argc, char** argv);
 int cmd_place(int argc, char** argv);
+// `aimc place --max-drop P`: the placement search (cmd_place hands over).
+int cmd_place_search(int argc, char** argv);
 
 }  // namespace aimc::cli

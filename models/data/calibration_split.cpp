@@ -65,14 +65,28 @@ bool is_same_directory(const std::string& a, const std::string& b) {
   return fs::equivalent(a, b, ec) && !ec;
 }
 
-std::vector<LabeledImage> without_files(const std::vector<LabeledImage>& images,
-                                        const std::vector<std::string>& excluded) {
-  std::set<std::string> out;
-  for (const std::string& path : excluded) out.insert(canonical_or_same(path));
+namespace {
+
+std::vector<LabeledImage> filtered(const std::vector<LabeledImage>& images,
+                                   const std::vector<std::string>& files, bool keep_listed) {
+  std::set<std::string> listed;
+  for (const std::string& path : files) listed.insert(canonical_or_same(path));
   std::vector<LabeledImage> kept;
   for (const LabeledImage& image : images)
-    if (!out.contains(canonical_or_same(image.path))) kept.push_back(image);
+    if (listed.contains(canonical_or_same(image.path)) == keep_listed) kept.push_back(image);
   return kept;
+}
+
+}  // namespace
+
+std::vector<LabeledImage> without_files(const std::vector<LabeledImage>& images,
+                                        const std::vector<std::string>& excluded) {
+  return filtered(images, excluded, false);
+}
+
+std::vector<LabeledImage> only_files(const std::vector<LabeledImage>& images,
+                                     const std::vector<std::string>& files) {
+  return filtered(images, files, true);
 }
 
 std::string calibration_split_note(const std::string& dir, int every) {

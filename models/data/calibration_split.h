@@ -42,6 +42,10 @@ bool is_same_directory(const std::string& a, const std::string& b);
 std::vector<LabeledImage> without_files(const std::vector<LabeledImage>& images,
                                         const std::vector<std::string>& excluded);
 
+// `images` that are among `files` (compared by canonical path), in their order.
+std::vector<LabeledImage> only_files(const std::vector<LabeledImage>& images,
+                                     const std::vector<std::string>& files);
+
 // "every 8th image of DIR is kept for calibration", for summary lines.
 std::string calibration_split_note(const std::string& dir, int every);
 

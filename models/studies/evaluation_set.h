@@ -38,4 +38,11 @@ struct EvaluationSource {
 // first `limit`. BadInput naming the images when none is left to evaluate.
 EvaluationSet evaluation_set(const EvaluationSource& source, const Labels& labels);
 
+// The other side: the labelled images of the calibration split of
+// `source.calibration` (a directory; `source.images` is not used), the first
+// `limit` of them, for searches that must not see the evaluation images.
+// BadInput naming the calibration source when it is not an image directory
+// or its split has no labelled image.
+EvaluationSet calibration_split_set(const EvaluationSource& source, const Labels& labels);
+
 }  // namespace aimc::models

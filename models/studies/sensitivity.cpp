@@ -65,20 +65,29 @@ double LayerSensitivity::digital_top1() const {
   return top1(digital);
 }
 
+ModelOptions LayerSensitivity::options_with_analog(const std::vector<std::string>& analog) const {
+  ModelOptions opt;
+  opt.mode = ExecMode::kAnalog;
+  opt.kernels.flavor = setup_.kernels;
+  opt.analog = setup_.analog;
+  opt.weight_levels = levels_;
+  opt.analog.placement.analog_layers = analog;
+  opt.analog.placement.digital_layers.clear();
+  for (const auto& layer : layers_)
+    if (std::find(analog.begin(), analog.end(), layer.name) == analog.end())
+      opt.analog.placement.digital_layers.push_back(layer.name);
+  return opt;
+}
+
+double LayerSensitivity::top1_with_analog(const std::vector<std::string>& analog) const {
+  return top1(options_with_analog(analog));
+}
+
 std::vector<LayerCost> LayerSensitivity::costs(double digital_top1,
                                                const std::function<void(int)>& progress) const {
   std::vector<LayerCost> rows;
   for (const AnalogLayer& layer : layers_) {
-    ModelOptions opt;
-    opt.mode = ExecMode::kAnalog;
-    opt.kernels.flavor = setup_.kernels;
-    opt.analog = setup_.analog;
-    opt.weight_levels = levels_;
-    opt.analog.placement.analog_layers = {layer.name};
-    opt.analog.placement.digital_layers.clear();
-    for (const auto& other : layers_)
-      if (other.name != layer.name) opt.analog.placement.digital_layers.push_back(other.name);
-    const double t1 = top1(opt);
+    const double t1 = top1_with_analog({layer.name});
     rows.push_back({layer.name, layer.op, t1, digital_top1 - t1});
     if (progress) progress(static_cast<int>(rows.size()));
   }

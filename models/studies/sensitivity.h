@@ -50,6 +50,11 @@ class LayerSensitivity {
 
   // Top-1 of the whole network digital.
   double digital_top1() const;
+  // Top-1 with exactly `analog` of layers() on the crossbar, the others digital.
+  double top1_with_analog(const std::vector<std::string>& analog) const;
+  // The model's options with exactly `analog` of layers() on the crossbar.
+  ModelOptions options_with_analog(const std::vector<std::string>& analog) const;
+  const Graph& graph() const { return graph_; }
   // Each layer alone analog, sorted by drop (largest first, stable);
   // progress(layers done) after each.
   std::vector<LayerCost> costs(double digital_top1,

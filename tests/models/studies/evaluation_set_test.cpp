@@ -107,3 +107,27 @@ TEST_F(EvaluationSetTest, NothingLeftToEvaluateIsBadInputNamingTheImages) {
 
 }  // namespace
 }  // namespace aimc::models
+
+namespace aimc::models {
+namespace {
+
+// The other side, for searches: exactly the split, in path order, limited.
+TEST_F(EvaluationSetTest, TheCalibrationSplitSetIsExactlyTheSplit) {
+  const EvaluationSet split = calibration_split_set({"", images(), 8, 0}, labels_);
+  EXPECT_EQ(numbers(split), (std::vector<int>{0, 8, 16}));
+  EXPECT_EQ(split.calibration_split["images"], 3);
+  EXPECT_EQ(numbers(calibration_split_set({"", images(), 5, 2}, labels_)),
+            (std::vector<int>{0, 5}));
+  // Disjoint from what the same directory evaluates.
+  for (int k : numbers(of(images()))) EXPECT_NE(k % 8, 0) << k;
+  const std::string file = (dir_ / "images" / "n00_image.png").string();
+  try {
+    calibration_split_set({"", file, 8, 0}, labels_);
+    FAIL() << "a file has no calibration split";
+  } catch (const BadInput& e) {
+    EXPECT_NE(std::string(e.what()).find(file), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace aimc::models
