@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 limit="${1:-200}"
 seeds="${2:-5}"
 out="${3:-build-release/mitigations}"
-B=./build-release/aimc
+B="${AIMC_BIN:-./build-release/aimc}"
 mkdir -p "$out"
 # name | seeds to run (1: no random draws) | --set overrides
 configs=(
