@@ -61,30 +61,43 @@ void add_second_moment(std::span<const double> x, int count, int k, std::span<in
     for (int c = 0; c < k; ++c) xx[std::size_t(r) * k + c] += static_cast<int64_t>(sum(r, c));
 }
 
+std::vector<int> gptq_input_order(std::span<const double> h_kk, int k, GptqOrder order) {
+  std::vector<int> perm(k);
+  for (int i = 0; i < k; ++i) perm[i] = i;
+  if (order == GptqOrder::kActivation)
+    std::stable_sort(perm.begin(), perm.end(), [&](int a, int b) {
+      return h_kk[std::size_t(a) * k + a] > h_kk[std::size_t(b) * k + b];
+    });
+  return perm;
+}
+
 std::vector<int16_t> gptq_levels(std::span<const float> w_nk, int n, int k,
-                                 std::span<const double> h_kk, const GptqGrid& grid,
-                                 double damping) {
+                                 std::span<const double> h_kk, const GptqGrid& grid, double damping,
+                                 GptqOrder order) {
+  // Everything below works in rounding order: step a rounds input perm[a].
+  const std::vector<int> perm = gptq_input_order(h_kk, k, order);
   Matrix h(k, k);
   for (int r = 0; r < k; ++r)
-    for (int c = 0; c < k; ++c) h(r, c) = h_kk[std::size_t(r) * k + c];
+    for (int c = 0; c < k; ++c) h(r, c) = h_kk[std::size_t(perm[r]) * k + perm[c]];
   const Matrix u = feedback_factor(std::move(h), damping);
 
   Matrix w(n, k);  // updated in place as errors are fed forward
   for (int j = 0; j < n; ++j)
-    for (int i = 0; i < k; ++i) w(j, i) = w_nk[std::size_t(j) * k + i];
+    for (int a = 0; a < k; ++a) w(j, a) = w_nk[std::size_t(j) * k + perm[a]];
   std::vector<int16_t> q(std::size_t(n) * k);
   Eigen::VectorXd error(n);
-  for (int i = 0; i < k; ++i) {
+  for (int a = 0; a < k; ++a) {
+    const int i = perm[a];  // the input's own row tile sets its grid
     const double* scale = &grid.scale[std::size_t(i / grid.tile_rows) * n];
     for (int j = 0; j < n; ++j) {
       // Plain rounding's expression, so that no feedback means its levels.
       const double level =
-          std::clamp(quantize_weight(w(j, i), scale[j], grid.levels), -grid.levels, grid.levels);
+          std::clamp(quantize_weight(w(j, a), scale[j], grid.levels), -grid.levels, grid.levels);
       q[std::size_t(j) * k + i] = static_cast<int16_t>(level);
-      error(j) = (w(j, i) - level * (scale[j] / grid.levels)) / u(i, i);
+      error(j) = (w(j, a) - level * (scale[j] / grid.levels)) / u(a, a);
     }
-    // w_·c −= e·U_ic for the inputs not yet quantized (Frantar et al., Alg. 1).
-    for (int c = i + 1; c < k; ++c) w.col(c) -= u(i, c) * error;
+    // w_·c −= e·U_ac for the inputs not yet quantized (Frantar et al., Alg. 1).
+    for (int c = a + 1; c < k; ++c) w.col(c) -= u(a, c) * error;
   }
   return q;
 }

@@ -35,12 +35,23 @@ constexpr int kMomentJobsPerChunk = 1024;
 // not depend on how the jobs are grouped or ordered.
 void add_second_moment(std::span<const double> x, int count, int k, std::span<int64_t> xx);
 
+// In which order the inputs are rounded: as they come, or by decreasing
+// H_ii ("act-order", Frantar et al.'s act_order): the inputs that carry the
+// most energy are rounded first, while the most inputs are left to absorb
+// their errors.
+enum class GptqOrder { kInput, kActivation };
+
+// The input order `order` gives: a permutation of 0..k−1 (by decreasing
+// H_ii, ties by index, for kActivation).
+std::vector<int> gptq_input_order(std::span<const double> h_kk, int k, GptqOrder order);
+
 // w_nk: N rows of K weights; h_kk: K×K symmetric, row-major. Returns the
 // levels q [N × K], each in [−levels, levels]. Deterministic: no reduction
 // depends on threads. With H a multiple of the identity, the result is
-// plain rounding's.
+// plain rounding's in either order.
 std::vector<int16_t> gptq_levels(std::span<const float> w_nk, int n, int k,
                                  std::span<const double> h_kk, const GptqGrid& grid,
-                                 double damping = kGptqDefaultDamping);
+                                 double damping = kGptqDefaultDamping,
+                                 GptqOrder order = GptqOrder::kInput);
 
 }  // namespace aimc::quant

@@ -13,11 +13,13 @@
 #include "noise-models/pcm.h"
 #include "noise-models/table_device.h"
 #include "quant/converters.h"
+#include "quant/gptq.h"
 
 namespace aimc {
 
 enum class AdcRangeMode { kMax, kFixed, kCalibrated, kBound };
 enum class WeightScaling { kColumn, kTile };
+
 enum class DriftCompensation { kNone, kGlobal, kColumn };
 // The inputs drift compensation reads a tile out on: the identity (one unit
 // input per row: the conductances themselves, as aihwkit does), or a few
@@ -72,7 +74,8 @@ struct AnalogConfig {
   bool affine_correction = false;
   WeightQuantizer weight_quantizer = WeightQuantizer::kRound;
   double gptq_damping = 0.01;  // of H's mean diagonal (Frantar et al.'s percdamp)
-  int gptq_images = 32;        // calibration images H is measured on
+  quant::GptqOrder gptq_order = quant::GptqOrder::kInput;  // rounding order of the inputs
+  int gptq_images = 32;                                    // calibration images H is measured on
   // A name of noise-models/device_registry: a new device needs no change here.
   std::string device = "ideal";
   noise::PcmParams pcm;

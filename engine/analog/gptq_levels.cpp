@@ -36,11 +36,13 @@ WeightLevelTable gptq_weight_levels(const LayerMoments& moments, const AnalogCon
       const InputMoments& m = blocks[b];
       if (!weights_quantized(c, m.integer_weights) || m.weights_nk.empty()) continue;
       const TileGrid grid(m.k, m.n, c.tile_rows, c.tile_cols);
+      const double levels = quant::weight_levels(c.weight_bits);
       const std::vector<double> scale = weight_scales(m.weights_nk, grid, c.weight_scaling);
       const std::vector<double> h(m.xx.begin(), m.xx.end());
-      const quant::GptqGrid on{c.tile_rows, quant::weight_levels(c.weight_bits), scale};
+      const quant::GptqGrid on{c.tile_rows, levels, scale};
       table.set(layer, static_cast<int>(b),
-                {m.n, m.k, quant::gptq_levels(m.weights_nk, m.n, m.k, h, on, c.gptq_damping)});
+                {m.n, m.k,
+                 quant::gptq_levels(m.weights_nk, m.n, m.k, h, on, c.gptq_damping, c.gptq_order)});
     }
   }
   return table;

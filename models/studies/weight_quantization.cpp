@@ -85,6 +85,7 @@ std::string gptq_cache_key(const ModelOptions& options, const GptqSetup& setup,
       {"dac",
        {{"bits", c.dac.bits}, {"full_scale", c.dac.full_scale}, {"signed", c.dac.is_signed}}},
       {"damping", c.gptq_damping},
+      {"order", config["gptq_order"]},
       {"calibration", calibration_files},
       {"preprocessing", preprocessing}};
   return key.dump();

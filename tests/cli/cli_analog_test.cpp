@@ -65,6 +65,8 @@ TEST(CliAnalog, BadConfigurationsAreRefusedNamingFileAndKey) {
         Case{"damping.json", R"({"weight_quantizer": "gptq", "gptq_damping": -0.1})",
              "gptq_damping"},
         Case{"gimages.json", R"({"gptq_images": 0})", "gptq_images"},
+        Case{"gorder.json", R"({"weight_quantizer": "gptq", "gptq_order": "sideways"})",
+             "gptq_order"},
         Case{"custom.json", R"({"device": "custom"})", "device_table"},
         Case{"table.json",
              R"({"device": "custom", "device_table": {"g": [0, 1],
