@@ -26,6 +26,8 @@ configs=(
   "PCM, 8-bit, 1 day|$seeds|weight_bits=8 t_inf=86400"
   "PCM, 8-bit, 1 day, affine|$seeds|weight_bits=8 t_inf=86400 affine_correction=channel"
   "PCM, 8-bit, 1 day, affine + 4 pairs|$seeds|weight_bits=8 t_inf=86400 affine_correction=channel pairs_per_weight=4"
+  "PCM, 8-bit, 1 day, drift pre-distortion|$seeds|weight_bits=8 t_inf=86400 drift_predistortion_time=86400"
+  "PCM, 8-bit, 1 day, drift pre-distortion + affine|$seeds|weight_bits=8 t_inf=86400 drift_predistortion_time=86400 affine_correction=channel"
   "ima-paper, 1 day|$seeds|t_inf=86400"
   "ima-paper, 1 day, GPTQ + affine + 4 pairs|$seeds|t_inf=86400 weight_quantizer=gptq affine_correction=channel pairs_per_weight=4"
 )

@@ -72,6 +72,10 @@ struct AnalogConfig {
   // the calibration images at the evaluated time (docs/ARCHITECTURE.md,
   // Affine correction).
   bool affine_correction = false;
+  // > 0: each device is programmed to a pre-distorted target whose expected
+  // conductance at this time (s after programming) is proportional to the
+  // intended one (noise-models/drift_predistortion.h); 0: off.
+  double drift_predistortion_time = 0;
   WeightQuantizer weight_quantizer = WeightQuantizer::kRound;
   double gptq_damping = 0.01;  // of H's mean diagonal (Frantar et al.'s percdamp)
   quant::GptqOrder gptq_order = quant::GptqOrder::kInput;  // rounding order of the inputs

@@ -82,6 +82,16 @@ Field<C> only_with_gptq(Field<C> f) {
   return f;
 }
 
+// Written back only when on (not 0): the records of configurations without it stay as they were.
+Field<C> only_when_on(Field<C> f) {
+  auto get = f.get;
+  f.get = [get](const C& c) {
+    const nlohmann::json v = get(c);
+    return v == 0 ? nlohmann::json(nullptr) : v;
+  };
+  return f;
+}
+
 // Written back only in the range mode that uses it.
 Field<C> only_when(Field<C> f, AdcRangeMode mode) {
   auto get = f.get;
@@ -164,6 +174,8 @@ fields::Table<C> plain_fields() {
     choice<C, bool>("affine_correction", fields::member(&C::affine_correction),
         {{"none", false}, {"channel", true}},
         "Joshi et al., Nat. Commun. 11, 2473 (2020): adaptive batch-norm statistics"),
+    number("drift_predistortion_time", &C::drift_predistortion_time, 0, kBig, "s",
+           "code: off; Joshi et al., Nat. Commun. 11, 2473 (2020): conductance-dependent drift"),
     choice<C, WeightQuantizer>("weight_quantizer", fields::member(&C::weight_quantizer),
         {{"round", WeightQuantizer::kRound}, {"gptq", WeightQuantizer::kGptq}},
         "code: plain rounding; gptq: Frantar et al. 2022, arXiv 2210.17323"),
@@ -227,6 +239,7 @@ const fields::Table<AnalogConfig>& analog_config_fields() {
     for (Field<C>& f : plain_fields()) {
       if (f.name == "adc_bound") f = only_when(f, AdcRangeMode::kBound);
       if (f.name.rfind("gptq_", 0) == 0) f = only_with_gptq(f);
+      if (f.name == "drift_predistortion_time") f = only_when_on(f);
       if (f.name == "adc_percentile" || f.name == "calibration_images" ||
           f.name == "adc_calibrated_at")
         f = only_when(f, AdcRangeMode::kCalibrated);

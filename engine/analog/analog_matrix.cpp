@@ -149,7 +149,8 @@ AnalogMatrix::AnalogMatrix(std::span<const float> w_nk, int k, int n, uint32_t l
   const TileGrid grid(k, n, c.tile_rows, c.tile_cols, w.slices);
   ProgrammedPlanes planes = program_devices(w, grid, c, layer, tile_base);
   AdcRanges adc = adc_ranges(w, grid, c, x_max);
-  alpha_ = drift_compensation(grid, planes.programmed, planes.read, c, layer, tile_base, x_max);
+  alpha_ = drift_compensation(grid, planes.programmed, planes.read, c, layer, tile_base, x_max,
+                              {planes.intended, planes.predistorted});
   slices_ = w.slices;
   slice_base_ = w.slice_base;
   slice_scale_ = std::move(w.slice_scale);

@@ -6,6 +6,7 @@
 
 #include "engine/analog/device_read.h"
 #include "engine/analog/program_verify.h"
+#include "noise-models/drift_predistortion.h"
 #include "quant/conductance_mapping.h"
 
 namespace aimc {
@@ -63,6 +64,15 @@ std::shared_ptr<const DrawCache::Draws> cached_draws(const noise::DeviceModel& m
   });
 }
 
+// The layer's pre-distortion map, tabulated once for its device model; null when off or when
+// the device does not drift (its targets then stay exactly as they are).
+std::unique_ptr<const noise::DriftPredistortion> drift_predistortion(const noise::DeviceModel& m,
+                                                                     const AnalogConfig& c) {
+  if (!(c.drift_predistortion_time > 0)) return nullptr;
+  auto p = std::make_unique<const noise::DriftPredistortion>(m, c.drift_predistortion_time);
+  return p->identity() ? nullptr : std::move(p);
+}
+
 // Programs one crossbar row (every slice, column and pair) and writes the
 // rows of the read and programmed planes: the mean over the pairs of
 // (G+ − G−)/g_max in digit units.
@@ -70,7 +80,8 @@ class RowProgrammer {
  public:
   RowProgrammer(const WeightMapping& w, const TileGrid& g, const AnalogConfig& c, uint32_t layer,
                 uint32_t tile_base, const noise::DeviceModel& m,
-                std::shared_ptr<const DrawCache::Draws> cached)
+                std::shared_ptr<const DrawCache::Draws> cached,
+                const noise::DriftPredistortion* predistortion)
       : w_(w),
         g_(g),
         c_(c),
@@ -78,6 +89,7 @@ class RowProgrammer {
         tile_base_(tile_base),
         m_(m),
         cached_(std::move(cached)),
+        predistortion_(predistortion),
         needs_(m.needs()),
         faults_(has_faults(c)),
         read_epoch_(noise::time_epoch(c.t_inf)),
@@ -92,8 +104,9 @@ class RowProgrammer {
     const double g_max = m_.g_max();
     for (int sl = 0; sl < w_.slices; ++sl)
       for (int j = 0; j < g_.n; ++j) {
-        const double digit = w_.digits[sl * plane + std::size_t(i) * g_.n + j];
-        const quant::PairTargets target = quant::pair_targets(digit, full[j], g_max);
+        const std::size_t at = sl * plane + std::size_t(i) * g_.n + j;
+        const double digit = w_.digits[at];
+        const quant::PairTargets target = device_targets(digit, full[j], at, out);
         // The device holding the level draws under side 0, its partner under side 1.
         const bool positive = !std::signbit(digit);
         for (int pair = 0; pair < pairs_; ++pair) {
@@ -122,6 +135,20 @@ class RowProgrammer {
   }
 
  private:
+  // The pair's targets in µS: the intended ones, or (with pre-distortion) the pre-distorted
+  // ones, both recorded in digit units at plane index `at`.
+  quant::PairTargets device_targets(double digit, double full, std::size_t at,
+                                    ProgrammedPlanes& out) const {
+    const double g_max = m_.g_max();
+    const quant::PairTargets intended = quant::pair_targets(digit, full, g_max);
+    if (!predistortion_) return intended;
+    const quant::PairTargets t = {predistortion_->target(intended.plus),
+                                  predistortion_->target(intended.minus)};
+    out.intended[at] = static_cast<float>((intended.plus - intended.minus) / g_max * full);
+    out.predistorted[at] = static_cast<float>((t.plus - t.minus) / g_max * full);
+    return t;
+  }
+
   std::size_t block_index(int sl, int j, int pair) const {
     return ((std::size_t(sl) * g_.n + j) * pairs_ + pair) * 2;
   }
@@ -148,6 +175,7 @@ class RowProgrammer {
   uint32_t layer_, tile_base_;
   const noise::DeviceModel& m_;
   std::shared_ptr<const DrawCache::Draws> cached_;
+  const noise::DriftPredistortion* predistortion_;  // null: targets as intended
   noise::DrawNeeds needs_;
   bool faults_;
   uint32_t read_epoch_;
@@ -173,11 +201,17 @@ ProgrammedPlanes program_devices(const WeightMapping& w, const TileGrid& g, cons
   out.read.resize(plane * w.slices);
   out.programmed.resize(plane * w.slices);
   const auto cached = cached_draws(*model, g, w.slices, c, layer, tile_base);
+  const std::unique_ptr<const noise::DriftPredistortion> predistortion =
+      drift_predistortion(*model, c);
+  if (predistortion) {
+    out.intended.resize(plane * w.slices);
+    out.predistorted.resize(plane * w.slices);
+  }
   // Every device is a pure function of its key: rows can be programmed in
   // parallel without changing a single draw.
 #pragma omp parallel
   {
-    RowProgrammer row(w, g, c, layer, tile_base, *model, cached);
+    RowProgrammer row(w, g, c, layer, tile_base, *model, cached, predistortion.get());
 #pragma omp for schedule(dynamic, 16)
     for (int i = 0; i < g.k; ++i) row.program_row(i, out);
   }

@@ -18,10 +18,15 @@ namespace aimc {
 struct ProgrammedPlanes {
   std::vector<float> read;        // at t_inf
   std::vector<float> programmed;  // right after programming: drift compensation's reference
+  // Only with drift pre-distortion (else empty): the target differences as intended and as
+  // pre-distorted, known to the periphery; compensation scales its reference by their ratio.
+  std::vector<float> intended, predistorted;
 };
 
 // tile_base offsets the tile of every key (several matrices of one layer).
 // Exact devices without faults keep the digits as they are (no µS round trip).
+// With drift_predistortion_time > 0 each device is programmed to its pre-distorted target
+// (noise-models/drift_predistortion.h), unless the device does not drift.
 ProgrammedPlanes program_devices(const WeightMapping& w, const TileGrid& grid,
                                  const AnalogConfig& c, uint32_t layer, uint32_t tile_base);
 

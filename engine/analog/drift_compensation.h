@@ -17,11 +17,21 @@ namespace aimc {
 // Calibration inputs per tile.
 inline constexpr int kCompensationInputs = 16;
 
+// With drift pre-distortion: the [slice][K][N] target differences as intended and as
+// programmed (pre-distorted). The periphery chose both, so it scales the reference Σ|y(t0)|
+// measured on the pre-distorted devices by Σ|y| of the intended targets over Σ|y| of the
+// pre-distorted ones (the same read-out, computed digitally), per column or over the tile:
+// α then restores the intended matrix. Empty: no scaling.
+struct CompensationTargets {
+  std::span<const float> intended, predistorted;
+};
+
 // α [slice][row tile][N] (all 1 without compensation, and where a column or
 // tile reads no current at t_inf) from the [slice][K][N] planes of
 // conductance differences right after programming and at t_inf.
 std::vector<double> drift_compensation(const TileGrid& grid, std::span<const float> programmed,
                                        std::span<const float> read, const AnalogConfig& c,
-                                       uint32_t layer, uint32_t tile_base, double x_max);
+                                       uint32_t layer, uint32_t tile_base, double x_max,
+                                       const CompensationTargets& targets = {});
 
 }  // namespace aimc

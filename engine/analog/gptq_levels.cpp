@@ -24,6 +24,7 @@ AnalogConfig gptq_twin(const AnalogConfig& c) {
   twin.weight_quantizer = WeightQuantizer::kRound;
   twin.pairs_per_weight = 1;
   twin.verify_iterations = 1;
+  twin.drift_predistortion_time = 0;
   twin.affine_correction = false;  // exact tiles need none, and it would need a calibration run
   twin.draw_cache = nullptr;
   return twin;

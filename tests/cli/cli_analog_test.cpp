@@ -134,6 +134,18 @@ TEST(CliAnalog, SetOverridesAKeyAndBadOverridesNameIt) {
   EXPECT_NE(r.err.find("key=value"), std::string::npos) << r.err;
 }
 
+TEST(CliAnalog, BadDriftPredistortionTimesExitTwoNamingTheKey) {
+  ScratchDir dir("analogpredistortion");
+  for (const std::string value : {"-1", "nan", "NaN", "one-day", "'\"86400\"'"}) {
+    SCOPED_TRACE(value);
+    const CliResult r = run_aimc(
+        "eval --mode analog --analog ideal --set drift_predistortion_time=" + value + " --limit 1",
+        dir.path());
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("drift_predistortion_time"), std::string::npos) << r.err;
+  }
+}
+
 TEST(CliAnalog, PresetsRecordTheirSettingsAndCalibratedRanges) {
   ScratchDir dir("analogpreset");
   const auto out = dir / "e.json";
