@@ -4,7 +4,9 @@
 OUT holds, for configuration i: i.name, i.search.json (the placement search),
 and for placement P in own/searched: i-P.jsonl (an `aimc sweep` over t_inf
 and seeds) and i-P.cost.json (`aimc eval --timing`); digital.json is the
-digital reference (its top-1 and the all-cores cost). Writes one CSV row per
+digital reference's top-1, and its cost is the searches' all-digital
+placement (the same cluster with no layer on the crossbar: depthwise convs
+stay on the depthwise accelerator). Writes one CSV row per
 (configuration, placement, drift time), a Markdown table on stdout, and a
 figure: top-1 after a day against energy and against latency per image (the
 frontier drawn through the points no other point beats on both), and top-1
@@ -40,6 +42,8 @@ def sweep_top1(path):
 
 def load(out, count):
     digital = json.load(open(f"{out}/digital.json"))
+    cost = json.load(open(f"{out}/0.search.json"))["placements"]["all_digital"]
+    digital["cost"] = {"energy_uj": cost["energy_uj"], "latency_ms": cost["latency_ms"]}
     rows = []
     for i in range(count):
         name = open(f"{out}/{i}.name").read().strip()
@@ -73,18 +77,25 @@ def label(row):
     return f'{row["config"]}, {"own placement" if row["placement"] == "own" else "searched"}'
 
 
+def style(row, configs):
+    """One colour per configuration; circles for the preset's own placement, squares searched."""
+    colour = plt.get_cmap("tab10")(configs.index(row["config"]) % 10)
+    return colour, ("o" if row["placement"] == "own" else "s")
+
+
 def plot(digital, rows, max_drop, path):
+    configs = list(dict.fromkeys(r["config"] for r in rows))
     d_top1 = 100 * digital["top1"]
-    d_cost = digital["timing"]
+    d_cost = digital["cost"]
     at_day = [r for r in rows if r["t_inf"] == DAY]
     fig, axes = plt.subplots(1, 3, figsize=(17, 5.2))
     for ax, key, unit in ((axes[0], "energy_uj", "energy per image [µJ]"),
                           (axes[1], "latency_ms", "latency per image [ms]")):
         for r in at_day:
-            marker = "o" if r["placement"] == "own" else "s"
-            ax.errorbar(r[key], r["top1_mean"], yerr=r["top1_std"], fmt=marker, capsize=3,
-                        label=label(r))
-        ax.plot(d_cost[key], d_top1, "k*", markersize=12, label="digital (all on the cores)")
+            colour, marker = style(r, configs)
+            ax.errorbar(r[key], r["top1_mean"], yerr=r["top1_std"], fmt=marker, color=colour,
+                        capsize=3, label=label(r))
+        ax.plot(d_cost[key], d_top1, "k*", markersize=12, label="digital (no layer on the crossbar)")
         front = frontier([(r[key], r["top1_mean"]) for r in at_day] + [(d_cost[key], d_top1)])
         ax.plot(*zip(*front), "k--", linewidth=0.8, label="frontier")
         ax.axhline(d_top1 - max_drop, color="grey", linestyle=":", linewidth=0.8)
@@ -98,9 +109,11 @@ def plot(digital, rows, max_drop, path):
         series.setdefault(label(r), []).append(r)
     for name, rs in series.items():
         rs.sort(key=lambda r: r["t_inf"])
-        style = "-o" if rs[0]["placement"] == "own" else "--s"
+        colour, marker = style(rs[0], configs)
+        line = "-" if rs[0]["placement"] == "own" else "--"
         axes[2].errorbar(range(len(rs)), [r["top1_mean"] for r in rs],
-                         yerr=[r["top1_std"] for r in rs], fmt=style, capsize=3, label=name)
+                         yerr=[r["top1_std"] for r in rs], fmt=line + marker, color=colour,
+                         capsize=3, label=name)
     ticks = sorted({r["t_inf"] for r in rows})
     axes[2].set_xticks(range(len(ticks)), [TIMES.get(t, f"{t} s") for t in ticks])
     axes[2].axhline(d_top1, color="k", linewidth=0.8)
@@ -108,7 +121,7 @@ def plot(digital, rows, max_drop, path):
     axes[2].set_ylabel("top-1 [%]")
     axes[2].grid(True, alpha=0.3)
     handles, names = axes[2].get_legend_handles_labels()
-    fig.legend(handles, names, loc="lower center", ncol=4, fontsize=8)
+    fig.legend(handles, names, loc="lower center", ncol=len(configs), fontsize=8)
     fig.suptitle(f'MobileNetV2 on the seed cluster (ima-paper): {rows[0]["images"]} evaluation '
                  f'images, {rows[0]["seeds"]} seeds; markers: mean, bars: std over seeds')
     fig.tight_layout(rect=(0, 0.12, 1, 0.95))
@@ -129,8 +142,8 @@ def main():
         w.writeheader()
         w.writerows(rows)
     plot(digital, rows, a.max_drop, a.png)
-    print(f'digital: {100 * digital["top1"]:.1f} %, {digital["timing"]["energy_uj"]:.1f} µJ, '
-          f'{digital["timing"]["latency_ms"]:.3f} ms per image\n')
+    print(f'digital: {100 * digital["top1"]:.1f} %, {digital["cost"]["energy_uj"]:.1f} µJ, '
+          f'{digital["cost"]["latency_ms"]:.3f} ms per image (no layer on the crossbar)\n')
     print("| configuration | placement | analog layers | µJ/image | ms/image | " +
           " | ".join(TIMES.get(t, str(t)) for t in sorted({r["t_inf"] for r in rows})) + " |")
     print("|---|---|---|---|---|" + "---|" * len({r["t_inf"] for r in rows}))
