@@ -4,7 +4,8 @@
 # for calibration, in every mode): bit-exact digital mode, then the analog
 # engine (the `ideal` preset, which must equal digital, and the seed
 # cluster's `ima-paper` preset after one day of PCM drift, unmitigated and
-# with the mitigations that bring it back), each printing
+# with the mitigations that bring it back, on every conv and on the placement
+# the search found), each printing
 # top-1, top-5 and images/s, the analog runs also their latency and energy
 # per image on the IMA cluster. Extra arguments go to every `aimc eval`
 # (e.g. `--limit 16`, as CI runs it).
@@ -36,6 +37,11 @@ $B eval --mode analog --analog ima-paper --set t_inf=86400 --seed 1 --timing "$@
 echo "== the same chip mitigated: GPTQ 4-bit weights, 4 pairs per weight, per-channel affine correction"
 $B eval --mode analog --analog ima-paper --set t_inf=86400 --seed 1 --set weight_quantizer=gptq \
   --set pairs_per_weight=4 --set affine_correction=channel --timing "$@"
+echo "== mitigated, with the cheapest placement within 2 points of digital (aimc place --max-drop 2,"
+echo "   searched on the calibration split: demos/studies/pareto/placement-2.json)"
+$B eval --mode analog --analog ima-paper --set t_inf=86400 --seed 1 --set weight_quantizer=gptq \
+  --set pairs_per_weight=4 --set affine_correction=channel \
+  --placement demos/studies/pareto/placement-2.json --timing "$@"
 echo "== cluster timing of the paper's MobileNetV2 on the multi-array system"
 summary="$($B timing --spec mobilenetv2-paper --scenario multi-array)"
 echo "${summary##*$'\n'}"
