@@ -98,8 +98,9 @@ int cmd_place_search(int argc, char** argv) {
   cxxopts::Options options(
       "aimc place --max-drop P",
       "The cheapest placement (energy per image on the seed cluster) whose top-1 on the "
-      "calibration split of --calibration is within P points of digital: each layer alone on "
-      "the crossbar, then layers added greedily by top-1 lost per energy saved");
+      "calibration split of --calibration is within P points of digital: every layer that "
+      "saves energy at once if that fits, else each layer alone on the crossbar, then layers "
+      "added greedily by top-1 lost per energy saved");
   add_common_options(options);
   // clang-format off
   options.add_options("search")
