@@ -133,6 +133,15 @@ CommonSettings common_settings(const cxxopts::ParseResult& args) {
   return s;
 }
 
+void imply_analog_mode(CommonSettings& s, const cxxopts::ParseResult& args) {
+  if (s.mode == ExecMode::kAnalog) return;
+  s.mode = ExecMode::kAnalog;
+  std::vector<std::string> overrides;
+  if (args.count("set")) overrides = args["set"].as<std::vector<std::string>>();
+  s.analog = load_analog_config(args["analog"].as<std::string>(), overrides);
+  if (args.count("seed")) s.analog.seed = args["seed"].as<uint64_t>();
+}
+
 PlacementOverrides placement_overrides(const CommonSettings& s) {
   return s.placement_path.empty() ? PlacementOverrides{} : load_placement(s.placement_path);
 }

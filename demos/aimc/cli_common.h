@@ -52,6 +52,10 @@ struct CommonSettings {
 // AIMC_MODEL overrides, all threads of the machine.
 CommonSettings common_settings(const cxxopts::ParseResult& args);
 
+// For commands about analog layers (sensitivity, the placement search):
+// --analog alone implies analog mode, with --set and --seed applied.
+void imply_analog_mode(CommonSettings& s, const cxxopts::ParseResult& args);
+
 // The --placement file's entries (none without the option).
 PlacementOverrides placement_overrides(const CommonSettings& s);
 

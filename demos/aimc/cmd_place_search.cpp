@@ -121,13 +121,7 @@ int cmd_place_search(int argc, char** argv) {
   CommonSettings s = common_settings(args);
   if (!s.placement_path.empty())
     throw bad_input("--placement", "the search decides the placement itself");
-  if (s.mode != ExecMode::kAnalog) {
-    s.mode = ExecMode::kAnalog;
-    std::vector<std::string> overrides;
-    if (args.count("set")) overrides = args["set"].as<std::vector<std::string>>();
-    s.analog = load_analog_config(args["analog"].as<std::string>(), overrides);
-    if (args.count("seed")) s.analog.seed = args["seed"].as<uint64_t>();
-  }
+  imply_analog_mode(s, args);
   const Hardware hw = args.count("hw") ? load_hardware(args["hw"].as<std::string>()) : Hardware{};
   const std::string labels =
       args.count("labels") ? args["labels"].as<std::string>() : models::default_labels_path();

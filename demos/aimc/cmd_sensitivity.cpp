@@ -28,14 +28,7 @@ int cmd_sensitivity(int argc, char** argv) {
     return 0;
   }
   CommonSettings s = common_settings(args);
-  if (s.mode != ExecMode::kAnalog) {
-    // The command is about analog layers; --analog alone implies the mode.
-    s.mode = ExecMode::kAnalog;
-    std::vector<std::string> overrides;
-    if (args.count("set")) overrides = args["set"].as<std::vector<std::string>>();
-    s.analog = load_analog_config(args["analog"].as<std::string>(), overrides);
-    if (args.count("seed")) s.analog.seed = args["seed"].as<uint64_t>();
-  }
+  imply_analog_mode(s, args);
   EvaluationImages e = evaluation_images(args, s.calibration_source, s.calibration_every);
   const int batch = positive_int(args, "batch");
   if (!s.placement_path.empty())
