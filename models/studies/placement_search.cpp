@@ -45,11 +45,6 @@ std::map<std::string, double> energy_saved(const LayerSensitivity& study, const 
 
 }  // namespace
 
-PlacementCost placement_cost(const LayerSensitivity& study, const Hardware& hw,
-                             const std::vector<std::string>& analog, Graph* placed) {
-  return costed(study, hw, analog, placed).total;
-}
-
 PlacementSearchResult search_placement(const LayerSensitivity& study, const Hardware& hw,
                                        double max_drop, const SearchProgress& progress) {
   PlacementSearchResult result;

@@ -51,9 +51,4 @@ using SearchProgress = std::function<void(const std::string&, int, int)>;
 PlacementSearchResult search_placement(const LayerSensitivity& study, const Hardware& hw,
                                        double max_drop, const SearchProgress& progress = nullptr);
 
-// The cost of the placement with exactly `analog` of the study's layers on
-// the crossbar (`placed` receives its annotated graph when not null).
-PlacementCost placement_cost(const LayerSensitivity& study, const Hardware& hw,
-                             const std::vector<std::string>& analog, Graph* placed = nullptr);
-
 }  // namespace aimc::models
