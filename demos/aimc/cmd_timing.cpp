@@ -7,11 +7,28 @@
 #include "demos/aimc/cli_common.h"
 #include "demos/aimc/commands.h"
 #include "engine/error.h"
+#include "engine/hardware/alpine_hardware.h"
 #include "models/studies/timing_report.h"
 
 namespace aimc::cli {
 
+namespace {
+
+// The value of --hw (either "--hw X" or "--hw=X"), or empty.
+std::string hw_argument(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--hw" && i + 1 < argc) return argv[i + 1];
+    if (a.rfind("--hw=", 0) == 0) return a.substr(5);
+  }
+  return "";
+}
+
+}  // namespace
+
 int cmd_timing(int argc, char** argv) {
+  const std::string hw_spec = hw_argument(argc, argv);
+  if (!hw_spec.empty() && is_alpine_hardware(hw_spec)) return cmd_timing_alpine(argc, argv);
   cxxopts::Options options("aimc timing",
                            "Cycles, time and energy per layer on the 8-core IMA cluster");
   // clang-format off

@@ -9,6 +9,8 @@ int cmd_run(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
 int cmd_tile_check(int argc, char** argv);
 int cmd_timing(int argc, char** argv);
+// `aimc timing --hw alpine-*`: the ALPINE system (cmd_timing hands over).
+int cmd_timing_alpine(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);
 int cmd_sensitivity(int argc, char** argv);
 int cmd_place(int argc, char** argv);

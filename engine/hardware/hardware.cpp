@@ -89,6 +89,17 @@ const fields::Table<H>& table() {
 
 Hardware read_into(Hardware h, const nlohmann::json& j, const std::string& where) {
   if (!j.is_object()) throw bad_input(where, "the hardware description must be a JSON object");
+  if (j.contains("system")) {
+    // Both systems' files share the --hw option; the other one is refused by name.
+    if (j["system"] == "alpine")
+      throw bad_input(where, "key 'system': an ALPINE description; only `aimc timing` costs it");
+    if (j["system"] != "seed-cluster")
+      throw bad_input(where, "key 'system': expected \"seed-cluster\" or \"alpine\"");
+    nlohmann::json rest = j;
+    rest.erase("system");
+    fields::read(table(), rest, h, {where, "", "."});
+    return h;
+  }
   fields::read(table(), j, h, {where, "", "."});
   return h;
 }

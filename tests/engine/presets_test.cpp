@@ -35,7 +35,8 @@ std::string refusal(const std::function<void()>& f) {
 TEST(Presets, EmbeddedByNameAndComplete) {
   EXPECT_EQ(analog_preset_names(),
             (std::vector<std::string>{"aihwkit-standard", "ideal", "ima-paper"}));
-  EXPECT_EQ(hardware_preset_names(), std::vector<std::string>{"seed-cluster"});
+  EXPECT_EQ(hardware_preset_names(),
+            (std::vector<std::string>{"alpine-hp", "alpine-lp", "seed-cluster"}));
   EXPECT_EQ(presets::path("analog", "ideal"), "engine/presets/analog/ideal.json");
   EXPECT_FALSE(presets::find("analog", "no-such-preset"));
   // The seed cluster gives every key: it is the defaults' only source.

@@ -1,0 +1,224 @@
+#include "engine/timing/alpine_layer_cost.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace aimc::timing {
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return b > 0 ? (a + b - 1) / b : 0; }
+
+bool is_conv(LayerOp op) {
+  return op == LayerOp::kConv || op == LayerOp::kPointwise || op == LayerOp::kDepthwise ||
+         op == LayerOp::kGroupedConv;
+}
+
+// The matrix one core's slice holds: all K rows, `cols` of the N columns
+// (for a recurrent layer, the gate columns of `units` hidden units, which
+// ALPINE interleaves so that one CM_DEQUEUE returns all gates of a unit).
+struct Slice {
+  int64_t rows = 0, cols = 0, units = 0;
+};
+
+Slice slice_of(const LayerShape& l, int split) {
+  Slice s;
+  s.rows = l.rows();
+  if (l.op == LayerOp::kRecurrent) {
+    s.units = ceil_div(l.out_c, split);
+    s.cols = int64_t{l.gates} * s.units;
+  } else {
+    s.cols = ceil_div(l.cols(), split);
+  }
+  return s;
+}
+
+// Rows and columns of one array: the hardware's, or the block itself when
+// the tile is sized to each layer (0).
+int64_t tile_rows(const AlpineHardware& h, const Slice& s) {
+  return h.tile_rows > 0 ? h.tile_rows : s.rows;
+}
+int64_t tile_cols(const AlpineHardware& h, const Slice& s) {
+  return h.tile_cols > 0 ? h.tile_cols : s.cols;
+}
+
+// One input vector through a slice on its tiles: every row block of a
+// column block is queued, processed and dequeued by the core holding it;
+// the core holding the last row block adds the partial sums (fetched from
+// other cores through L2 after a hand-off) and requantizes.
+struct TilePass {
+  double cycles = 0;       // the slowest core
+  double core_cycles = 0;  // summed over the slice's cores
+  double stall_cycles = 0;
+  double mvm_nj = 0;
+  TileOps ops;
+};
+
+TilePass tile_pass(const AlpineHardware& h, const Slice& s, double post_per_output) {
+  const int64_t R = tile_rows(h, s), C = tile_cols(h, s);
+  const int64_t r = ceil_div(s.rows, R), c = ceil_div(s.cols, C);
+  const int64_t per_core = std::max(1, h.tiles_per_core);
+  std::vector<double> core(static_cast<std::size_t>(ceil_div(r * c, per_core)), 0.0);
+  const double p = alpine_cycles(h.mvm_ns, h.freq_mhz);
+  TilePass t;
+  for (int64_t j = 0; j < c; ++j) {
+    const int64_t nj = std::min(C, s.cols - j * C);
+    for (int64_t i = 0; i < r; ++i) {
+      const int64_t ki = std::min(R, s.rows - i * R);
+      core[static_cast<std::size_t>((j * r + i) / per_core)] += tile_cycles(h, ki, nj);
+      t.ops.queue += ceil_div(ki, h.queue_bytes);
+      t.ops.dequeue += ceil_div(nj, h.dequeue_bytes);
+      t.ops.process += 1;
+      t.stall_cycles += p;
+      t.mvm_nj += h.aimc_energy_by_used_cells ? mvm_energy_nj(h, ki, nj) : mvm_energy_nj(h, R, C);
+    }
+    const int64_t first = j * r / per_core, last = (j * r + r - 1) / per_core;
+    double post =
+        double(r - 1) * double(nj) * h.sw_acc_cycles_per_element + double(nj) * post_per_output;
+    if (first != last) post += h.sync_cycles + double(nj * (r - 1)) / h.l2_bytes_per_cycle;
+    core[static_cast<std::size_t>(last)] += post;
+  }
+  for (double x : core) {
+    t.cycles = std::max(t.cycles, x);
+    t.core_cycles += x;
+  }
+  return t;
+}
+
+// Per step of a recurrent layer, on `units` hidden units: the gate
+// nonlinearities and the state update (LSTM: 3 sigmoids, 2 tanh, 4
+// multiply/adds; GRU: 2, 1, 5; RNN: a tanh), h requantized to int8, and the
+// bias added to every gate column.
+double cell_cycles(const AlpineHardware& h, int gates, int64_t units) {
+  double per_unit = 0;
+  if (gates == 4)
+    per_unit = 3 * h.sw_sigmoid_cycles_per_element + 2 * h.sw_tanh_cycles_per_element +
+               4 * h.sw_eltwise_cycles_per_element;
+  else if (gates == 3)
+    per_unit = 2 * h.sw_sigmoid_cycles_per_element + h.sw_tanh_cycles_per_element +
+               5 * h.sw_eltwise_cycles_per_element;
+  else
+    per_unit = h.sw_tanh_cycles_per_element;
+  per_unit += h.sw_requant_cycles_per_element + gates * h.sw_eltwise_cycles_per_element;
+  return per_unit * double(units);
+}
+
+}  // namespace
+
+bool has_matrix(const LayerShape& l) {
+  if (l.op == LayerOp::kGemm) return l.constant_weights;
+  return is_conv(l.op) || l.op == LayerOp::kRecurrent;
+}
+
+double element_cycles(const AlpineHardware& h, const LayerShape& l) {
+  const int64_t e = l.elements > 0 ? l.elements : l.output_elements();
+  const std::string label = l.op_label();
+  switch (l.op) {
+    case LayerOp::kFree:
+    case LayerOp::kUncosted:
+      return 0;
+    case LayerOp::kPool:
+      return double(int64_t{l.in_c} * l.in_h * l.in_w) * h.sw_pool_cycles_per_element;
+    case LayerOp::kWindowPool:
+      // Output elements × window reads; LRN's rate covers its window.
+      if (label == "lrn") return double(l.output_elements()) * h.sw_lrn_cycles_per_element;
+      return double(e) * l.kernel_h * l.kernel_w * h.sw_pool_cycles_per_element;
+    case LayerOp::kSoftmax:
+      return double(e) * h.sw_softmax_cycles_per_element;
+    case LayerOp::kActivation:
+      if (label == "sigmoid") return double(e) * h.sw_sigmoid_cycles_per_element;
+      return double(e) * h.sw_tanh_cycles_per_element;  // tanh and other transcendentals
+    default:
+      if (label == "relu" || label == "clip") return double(e) * h.sw_relu_cycles_per_element;
+      return double(e) * h.sw_eltwise_cycles_per_element;
+  }
+}
+
+int tiles_per_slice(const AlpineHardware& h, const LayerShape& l, int split) {
+  const Slice s = slice_of(l, split);
+  return static_cast<int>(ceil_div(s.rows, tile_rows(h, s)) * ceil_div(s.cols, tile_cols(h, s)));
+}
+
+int cores_per_slice(const AlpineHardware& h, const LayerShape& l, int split) {
+  return static_cast<int>(ceil_div(tiles_per_slice(h, l, split), std::max(1, h.tiles_per_core)));
+}
+
+AlpineLayerCost matrix_layer_cost(const AlpineHardware& h, const LayerShape& l,
+                                  const LayerRun& run) {
+  const bool recurrent = l.op == LayerOp::kRecurrent;
+  const Slice s = slice_of(l, run.split);
+  const int64_t vectors = recurrent ? int64_t{l.steps} * l.directions : l.pixels();
+  const double post = recurrent ? 0.0 : h.sw_requant_cycles_per_element;
+  // im2col gathers a patch per output pixel; a 1×1 conv reads its input in place.
+  const double gather = is_conv(l.op) && l.kernel_h * l.kernel_w > 1
+                            ? double(s.rows) * h.sw_im2col_cycles_per_byte
+                            : 0.0;
+  const double cell = recurrent ? cell_cycles(h, l.gates, s.units) : 0.0;
+  // A split recurrent layer gathers h_t from every core after each step.
+  const double step_sync =
+      recurrent && run.split > 1 ? h.sync_cycles + double(l.out_c) / h.l2_bytes_per_cycle : 0.0;
+
+  AlpineLayerCost c;
+  c.name = l.name;
+  c.op = l.op_label();
+  c.macs = l.macs();
+  c.vectors = vectors;
+  c.unit = run.on_tiles ? "tile" : "cores";
+  const int directions = recurrent ? l.directions : 1;
+  if (run.on_tiles) {
+    const TilePass t = tile_pass(h, s, post);
+    // Each direction of a recurrent layer has its own matrix, on its own tiles.
+    c.cores = run.split * cores_per_slice(h, l, run.split) * directions;
+    c.tiles = run.split * tiles_per_slice(h, l, run.split) * directions;
+    const double n = double(vectors), k = double(run.split);
+    c.cycles = n * (t.cycles + gather + cell + step_sync);
+    c.busy_core_cycles = n * k * (t.core_cycles - t.stall_cycles + gather + cell);
+    c.stall_core_cycles = n * k * (t.stall_cycles + step_sync);
+    c.ops.queue = t.ops.queue * run.split * vectors;
+    c.ops.process = t.ops.process * run.split * vectors;
+    c.ops.dequeue = t.ops.dequeue * run.split * vectors;
+    c.mvm_energy_nj = t.mvm_nj * k * n;
+  } else {
+    // NEON: the slice's MACs at the core's int8 rate, or its weights' bytes
+    // at the bandwidth of where they live, whichever is longer.
+    c.cores = run.split;
+    const double macs = double(l.macs()) / double(vectors) / double(run.split);
+    const double bytes = double(s.rows) * double(s.cols);
+    const double bw = run.weights_in_dram
+                          ? h.dram_gbps * 1000.0 / h.freq_mhz / std::max(1, run.streaming_cores)
+                          : h.l2_bytes_per_cycle;
+    const double extra = double(s.cols) * post + gather + cell;
+    double work = 0;
+    if (recurrent) {
+      // Every step reads the whole matrix again: the recurrence is serial.
+      work = double(vectors) * (std::max(macs / h.sw_int8_mac_per_cycle, bytes / bw) + extra);
+    } else {
+      work = std::max(double(vectors) * macs / h.sw_int8_mac_per_cycle, bytes / bw) +
+             double(vectors) * extra;
+    }
+    c.cycles = work + double(vectors) * step_sync;
+    c.busy_core_cycles = work * run.split;
+    c.stall_core_cycles = double(vectors) * step_sync * run.split;
+    const double reads = recurrent ? double(vectors) : 1.0;
+    if (run.weights_in_dram)
+      c.dram_lines = static_cast<int64_t>(std::ceil(bytes * run.split * reads / 64.0));
+  }
+  // One barrier per split layer (a recurrent one has one per step above).
+  if (run.split > 1 && !recurrent) {
+    c.cycles += h.sync_cycles;
+    c.stall_core_cycles += h.sync_cycles * run.split;
+  }
+  c.cycles += h.layer_call_overhead_cycles;
+  c.busy_core_cycles += h.layer_call_overhead_cycles * c.cores;
+  if (run.on_tiles && h.count_programming) {
+    const int64_t weights = l.rows() * l.cols() * directions;
+    c.ops.paramwrite = weights;
+    const double write = alpine_cycles(h.paramwrite_op_ns, h.freq_mhz);
+    c.programming_cycles = double(weights) * write / c.cores;
+    c.cycles += c.programming_cycles;
+    c.busy_core_cycles += double(weights) * write;
+  }
+  return c;
+}
+
+}  // namespace aimc::timing
