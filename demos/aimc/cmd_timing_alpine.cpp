@@ -33,6 +33,7 @@ void add_alpine_options(cxxopts::Options& options) {
       ("inputs", "alpine-lstm: input size", cxxopts::value<int>()->default_value("512"))
       ("hidden", "alpine-lstm: hidden size", cxxopts::value<int>()->default_value("512"))
       ("steps", "alpine-lstm: time steps", cxxopts::value<int>()->default_value("28"))
+      ("lrn", "cnn-*: add Chatfield's LRN layers (TinyTensorLib's pipeline has none)")
       ("scenario", "digital (NEON), tc (tightly coupled tiles) or lc (loosely coupled "
        "accelerator)", cxxopts::value<std::string>()->default_value("tc"))
       ("mapping", "single, pipeline or split", cxxopts::value<std::string>()->default_value("single"))
@@ -76,7 +77,7 @@ std::vector<timing::LayerShape> workload(const cxxopts::ParseResult& args) {
   models::MlpSpec mlp{args["width"].as<int>(), args["layers"].as<int>()};
   models::LstmSpec lstm{args["inputs"].as<int>(), args["hidden"].as<int>(),
                         args["steps"].as<int>()};
-  return models::alpine_spec(args["spec"].as<std::string>(), mlp, lstm);
+  return models::alpine_spec(args["spec"].as<std::string>(), mlp, lstm, args.count("lrn") > 0);
 }
 
 int paper_or_calibration(const cxxopts::ParseResult& args, const std::string& json_path) {
@@ -85,12 +86,10 @@ int paper_or_calibration(const cxxopts::ParseResult& args, const std::string& js
     const models::Calibration c = models::calibrate_alpine(points);
     std::printf(
         "fitted to the MLP figures only (12.8x tightly coupled, 4.1x loosely coupled):\n"
-        "sw_pack_cycles_per_byte = sw_unpack_cycles_per_byte  %.4f\n"
-        "lc_driver_overhead_us                                %.4f\n",
-        c.pack_cycles_per_byte, c.lc_driver_overhead_us);
+        "sw_int8_mac_per_cycle  %.4f\nlc_driver_overhead_us  %.4f\n",
+        c.mac_per_cycle, c.lc_driver_overhead_us);
     if (!json_path.empty())
-      write_json(json_path, {{"sw_pack_cycles_per_byte", c.pack_cycles_per_byte},
-                             {"sw_unpack_cycles_per_byte", c.pack_cycles_per_byte},
+      write_json(json_path, {{"sw_int8_mac_per_cycle", c.mac_per_cycle},
                              {"lc_driver_overhead_us", c.lc_driver_overhead_us}});
     return 0;
   }

@@ -46,15 +46,16 @@ const fields::Table<A>& table() {
            "assumed: weights are programmed once before inference, as the paper times "
            "inference only; true costs reprogramming every inference"),
       number("sw_pack_cycles_per_byte", &A::sw_pack_cycles_per_byte, 0, 100, "cycle",
-             "calibrated: AIMClib scales, packs and issues four int8 per CM_QUEUE; fitted with the "
-             "unpacking rate to the MLP speed-up (12.8x)"),
+             "assumed from AIMClib's queueVector: a byte load, shift and or per byte on a "
+             "dependent chain (IntALU opLat 3), 3 cycles"),
       number("sw_unpack_cycles_per_byte", &A::sw_unpack_cycles_per_byte, 0, 100, "cycle",
-             "calibrated: AIMClib unpacks the CM_DEQUEUE register; one rate with the packing"),
+             "assumed from AIMClib's dequeueVector: a shift and a byte store per byte, 2 cycles"),
       number("sw_im2col_cycles_per_byte", &A::sw_im2col_cycles_per_byte, 0, 100, "cycle",
              "assumed: gathering a conv patch costs a load and a store per byte, 1 cycle"),
       number("sw_int8_mac_per_cycle", &A::sw_int8_mac_per_cycle, 0.1, 16, "MAC/cycle",
-             "assumed: int8 NEON GEMV/GEMM (Eigen) per core, 4 (two 8-lane widening multiply-adds "
-             "per 2 cycles); bound 16 = one 128-bit SIMD unit"),
+             "calibrated: the NEON baseline's int8 products with fp32 accumulation (Eigen) "
+             "per core, on MinorCPU's single SIMD unit; fitted to the MLP speed-up (12.8x); "
+             "bound 16 = 128-bit / 8-bit lanes"),
       number("sw_acc_cycles_per_element", &A::sw_acc_cycles_per_element, 0, 1e4, "cycle",
              "assumed: adding one partial sum of a further row block"),
       number("sw_requant_cycles_per_element", &A::sw_requant_cycles_per_element, 0, 1e4, "cycle",

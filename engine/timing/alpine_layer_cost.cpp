@@ -42,6 +42,11 @@ int64_t tile_cols(const AlpineHardware& h, const Slice& s) {
   return h.tile_cols > 0 ? h.tile_cols : s.cols;
 }
 
+// Column blocks of a slice: with one tile per core, each on its own cores.
+int column_blocks(const AlpineHardware& h, const Slice& s) {
+  return static_cast<int>(ceil_div(s.cols, tile_cols(h, s)));
+}
+
 // One input vector through a slice on its tiles: every row block of a
 // column block is queued, processed and dequeued by the core holding it;
 // the core holding the last row block adds the partial sums (fetched from
@@ -153,10 +158,14 @@ AlpineLayerCost matrix_layer_cost(const AlpineHardware& h, const LayerShape& l,
   const double gather = is_conv(l.op) && l.kernel_h * l.kernel_w > 1
                             ? double(s.rows) * h.sw_im2col_cycles_per_byte
                             : 0.0;
-  const double cell = recurrent ? cell_cycles(h, l.gates, s.units) : 0.0;
-  // A split recurrent layer gathers h_t from every core after each step.
+  // With the gates interleaved, each core holding a column block updates
+  // the cells of its own hidden units; every core that does gathers h_t
+  // from the others after each step.
+  const int cell_cores = recurrent ? run.split * (run.on_tiles ? column_blocks(h, s) : 1) : 1;
+  const double cell =
+      recurrent ? cell_cycles(h, l.gates, (l.out_c + cell_cores - 1) / cell_cores) : 0.0;
   const double step_sync =
-      recurrent && run.split > 1 ? h.sync_cycles + double(l.out_c) / h.l2_bytes_per_cycle : 0.0;
+      recurrent && cell_cores > 1 ? h.sync_cycles + double(l.out_c) / h.l2_bytes_per_cycle : 0.0;
 
   AlpineLayerCost c;
   c.name = l.name;
@@ -172,8 +181,9 @@ AlpineLayerCost matrix_layer_cost(const AlpineHardware& h, const LayerShape& l,
     c.tiles = run.split * tiles_per_slice(h, l, run.split) * directions;
     const double n = double(vectors), k = double(run.split);
     c.cycles = n * (t.cycles + gather + cell + step_sync);
-    c.busy_core_cycles = n * k * (t.core_cycles - t.stall_cycles + gather + cell);
-    c.stall_core_cycles = n * k * (t.stall_cycles + step_sync);
+    const double cell_work = cell * cell_cores / run.split;
+    c.busy_core_cycles = n * k * (t.core_cycles - t.stall_cycles + gather + cell_work);
+    c.stall_core_cycles = n * (k * t.stall_cycles + cell_cores * step_sync);
     c.ops.queue = t.ops.queue * run.split * vectors;
     c.ops.process = t.ops.process * run.split * vectors;
     c.ops.dequeue = t.ops.dequeue * run.split * vectors;

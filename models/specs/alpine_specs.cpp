@@ -94,7 +94,7 @@ std::vector<LayerShape> alpine_lstm_spec(const LstmSpec& s) {
   return {l};
 }
 
-std::vector<LayerShape> chatfield_cnn_spec(const std::string& name) {
+std::vector<LayerShape> chatfield_cnn_spec(const std::string& name, bool lrn) {
   const Cnn net = cnn(name);
   std::vector<LayerShape> out;
   int hw = 224, c = 3;
@@ -114,7 +114,7 @@ std::vector<LayerShape> chatfield_cnn_spec(const std::string& name) {
     c = s.out_c;
     out.push_back(l);
     out.push_back(per_element("relu" + n, LayerOp::kElementwise, "relu", c, hw));
-    if (s.lrn) {
+    if (s.lrn && lrn) {
       LayerShape lrn = per_element("lrn" + n, LayerOp::kWindowPool, "lrn", c, hw);
       lrn.kernel_h = 5;  // Chatfield's LRN over 5 channels
       out.push_back(lrn);
@@ -146,10 +146,10 @@ bool is_alpine_spec(const std::string& name) {
 }
 
 std::vector<LayerShape> alpine_spec(const std::string& name, const MlpSpec& mlp,
-                                    const LstmSpec& lstm) {
+                                    const LstmSpec& lstm, bool lrn) {
   if (name == "alpine-mlp") return alpine_mlp_spec(mlp);
   if (name == "alpine-lstm") return alpine_lstm_spec(lstm);
-  if (name == "cnn-f" || name == "cnn-m" || name == "cnn-s") return chatfield_cnn_spec(name);
+  if (name == "cnn-f" || name == "cnn-m" || name == "cnn-s") return chatfield_cnn_spec(name, lrn);
   throw bad_input("--spec", "unknown ALPINE workload '" + name +
                                 "' (alpine-mlp, alpine-lstm, cnn-f, cnn-m or cnn-s)");
 }

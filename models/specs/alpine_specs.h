@@ -25,14 +25,17 @@ struct LstmSpec {
 // and 4·hidden columns); the steps are serial.
 std::vector<timing::LayerShape> alpine_lstm_spec(const LstmSpec& s);
 
-// "cnn-f", "cnn-m", "cnn-s": conv1..conv5 with their ReLU, LRN and max
-// pools, fc6..fc8 with ReLU, softmax. BadInput for other names.
-std::vector<timing::LayerShape> chatfield_cnn_spec(const std::string& name);
+// "cnn-f", "cnn-m", "cnn-s": conv1..conv5 with their ReLU and max pools,
+// fc6..fc8 with ReLU, softmax; with `lrn`, Chatfield's local response
+// normalizations after conv1 and conv2 (CNN-F, CNN-M; CNN-S after conv1),
+// which TinyTensorLib's multi-core pipeline, the code ALPINE ran, leaves
+// out. BadInput for other names.
+std::vector<timing::LayerShape> chatfield_cnn_spec(const std::string& name, bool lrn = false);
 
 // The names `aimc timing --spec` knows for the ALPINE system.
 bool is_alpine_spec(const std::string& name);
 // alpine-mlp, alpine-lstm (their defaults), cnn-f, cnn-m, cnn-s.
 std::vector<timing::LayerShape> alpine_spec(const std::string& name, const MlpSpec& mlp = {},
-                                            const LstmSpec& lstm = {});
+                                            const LstmSpec& lstm = {}, bool lrn = false);
 
 }  // namespace aimc::models

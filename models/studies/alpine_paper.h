@@ -45,13 +45,13 @@ struct LooseResult {
 };
 LooseResult loose_mlp(const AlpineConfig& best_mlp, const AlpinePoints& p);
 
-// Fits sw_pack_cycles_per_byte = sw_unpack_cycles_per_byte to the best MLP
+// Fits sw_int8_mac_per_cycle (the NEON baseline's rate) to the best MLP
 // speed-up (12.8×) and then lc_driver_overhead_us to the loosely coupled
 // one (4.1×), by bisection; every other key stays as given. Returns the
 // points with the fitted keys.
 struct Calibration {
   AlpinePoints points;
-  double pack_cycles_per_byte = 0, lc_driver_overhead_us = 0;
+  double mac_per_cycle = 0, lc_driver_overhead_us = 0;
 };
 Calibration calibrate_alpine(const AlpinePoints& start);
 

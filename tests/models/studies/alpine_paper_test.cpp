@@ -33,11 +33,10 @@ TEST_F(AlpinePaper, CalibratedMlpFiguresAreWithinTolerance) {
 TEST_F(AlpinePaper, ThePresetsHoldWhatTheFitGives) {
   const AlpinePoints p = alpine_points();
   const Calibration c = calibrate_alpine(p);
-  EXPECT_NEAR(c.pack_cycles_per_byte, p.hp.sw_pack_cycles_per_byte, 1e-3);
-  EXPECT_NEAR(c.pack_cycles_per_byte, p.hp.sw_unpack_cycles_per_byte, 1e-3);
+  EXPECT_NEAR(c.mac_per_cycle, p.hp.sw_int8_mac_per_cycle, 1e-3);
   EXPECT_NEAR(c.lc_driver_overhead_us, p.hp.lc_driver_overhead_us, 1e-3);
   // Both operating points share the fitted keys.
-  EXPECT_EQ(p.lp.sw_pack_cycles_per_byte, p.hp.sw_pack_cycles_per_byte);
+  EXPECT_EQ(p.lp.sw_int8_mac_per_cycle, p.hp.sw_int8_mac_per_cycle);
   EXPECT_EQ(p.lp.lc_driver_overhead_us, p.hp.lc_driver_overhead_us);
 }
 
@@ -45,31 +44,34 @@ TEST_F(AlpinePaper, PredictionsThatHold) {
   const auto& rows = comparison_["rows"];
   const double tc_over_lc = row(rows, "C3", 1)["aimc"];
   EXPECT_NEAR(tc_over_lc, 3.1, 3.1 * 0.20);
-  EXPECT_LE(row(rows, "C4")["aimc"].get<double>(), 0.15);  // a 10x MVM costs little
-  EXPECT_NEAR(row(rows, "C6")["aimc"].get<double>(), 9.3, 9.3 * 0.25);
-  for (int i = 0; i < 3; ++i) {
+  EXPECT_NEAR(row(rows, "C7")["aimc"].get<double>(), 20.5, 20.5 * 0.25);
+  EXPECT_NEAR(row(rows, "C8")["aimc"].get<double>(), 20.8, 20.8 * 0.25);
+  for (int i : {0, 1}) {  // MLP and LSTM
     const double ratio = row(rows, "C9", i)["aimc"];
     EXPECT_GE(ratio, 0.90) << row(rows, "C9", i)["figure"];
     EXPECT_LE(ratio, 1.10) << row(rows, "C9", i)["figure"];
   }
+  EXPECT_TRUE(comparison_["order_holds"].get<bool>());
 }
 
-// Missed predictions, reported as missed (docs/ARCHITECTURE.md says why):
-// the packing rate fitted to the MLP is paid on every im2col byte, so the
-// CNN stages cannot reach 20x, and the LSTM lands above its band.
+// Missed predictions, reported as missed with their reasons in
+// docs/ARCHITECTURE.md (ALPINE cost model): the LSTM step is dominated by
+// its software sigmoids and tanhs, a 10x longer MVM weighs on 256-wide
+// layers whose software work is small, and the CNN's tiles sized to each
+// layer spend more energy per MVM than the cores save.
 TEST_F(AlpinePaper, PredictionsThatMissAreReportedAsMissed) {
   const auto& rows = comparison_["rows"];
-  EXPECT_GT(row(rows, "C5")["aimc"].get<double>(), 9.4 * 1.25);
+  EXPECT_LT(row(rows, "C5")["aimc"].get<double>(), 9.4 * 0.75);
   EXPECT_FALSE(row(rows, "C5")["within"].get<bool>());
-  EXPECT_LT(row(rows, "C7")["aimc"].get<double>(), 20.5 * 0.75);
-  EXPECT_FALSE(row(rows, "C7")["within"].get<bool>());
-  EXPECT_FALSE(row(rows, "C8")["within"].get<bool>());
-  EXPECT_FALSE(comparison_["order_holds"].get<bool>());
+  EXPECT_FALSE(row(rows, "C6")["within"].get<bool>());
+  EXPECT_GT(row(rows, "C4")["aimc"].get<double>(), 0.15);
+  EXPECT_FALSE(row(rows, "C4")["within"].get<bool>());
+  EXPECT_LT(row(rows, "C9", 2)["aimc"].get<double>(), 0.90);
 }
 
 TEST_F(AlpinePaper, TheGridNamesTheCommandBehindEachBestFigure) {
   EXPECT_EQ(comparison_["best"]["mlp"],
-            "aimc timing --hw alpine-lp --spec alpine-mlp --width 1024 --layers 2 --tile 1024 "
+            "aimc timing --hw alpine-lp --spec alpine-mlp --width 256 --layers 2 --tile 256 "
             "--mapping single --compare");
   EXPECT_NE(comparison_["best"]["cnn"].get<std::string>().find("--mapping pipeline"),
             std::string::npos);
