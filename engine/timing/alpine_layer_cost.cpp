@@ -14,39 +14,6 @@ bool is_conv(LayerOp op) {
          op == LayerOp::kGroupedConv;
 }
 
-// The matrix one core's slice holds: all K rows, `cols` of the N columns
-// (for a recurrent layer, the gate columns of `units` hidden units, which
-// ALPINE interleaves so that one CM_DEQUEUE returns all gates of a unit).
-struct Slice {
-  int64_t rows = 0, cols = 0, units = 0;
-};
-
-Slice slice_of(const LayerShape& l, int split) {
-  Slice s;
-  s.rows = l.rows();
-  if (l.op == LayerOp::kRecurrent) {
-    s.units = ceil_div(l.out_c, split);
-    s.cols = int64_t{l.gates} * s.units;
-  } else {
-    s.cols = ceil_div(l.cols(), split);
-  }
-  return s;
-}
-
-// Rows and columns of one array: the hardware's, or the block itself when
-// the tile is sized to each layer (0).
-int64_t tile_rows(const AlpineHardware& h, const Slice& s) {
-  return h.tile_rows > 0 ? h.tile_rows : s.rows;
-}
-int64_t tile_cols(const AlpineHardware& h, const Slice& s) {
-  return h.tile_cols > 0 ? h.tile_cols : s.cols;
-}
-
-// Column blocks of a slice: with one tile per core, each on its own cores.
-int column_blocks(const AlpineHardware& h, const Slice& s) {
-  return static_cast<int>(ceil_div(s.cols, tile_cols(h, s)));
-}
-
 // One input vector through a slice on its tiles: every row block of a
 // column block is queued, processed and dequeued by the core holding it;
 // the core holding the last row block adds the partial sums (fetched from
@@ -60,7 +27,7 @@ struct TilePass {
 };
 
 TilePass tile_pass(const AlpineHardware& h, const Slice& s, double post_per_output) {
-  const int64_t R = tile_rows(h, s), C = tile_cols(h, s);
+  const int64_t R = tile_rows_for(h, s), C = tile_cols_for(h, s);
   const int64_t r = ceil_div(s.rows, R), c = ceil_div(s.cols, C);
   const int64_t per_core = std::max(1, h.tiles_per_core);
   std::vector<double> core(static_cast<std::size_t>(ceil_div(r * c, per_core)), 0.0);
@@ -110,11 +77,6 @@ double cell_cycles(const AlpineHardware& h, int gates, int64_t units) {
 
 }  // namespace
 
-bool has_matrix(const LayerShape& l) {
-  if (l.op == LayerOp::kGemm) return l.constant_weights;
-  return is_conv(l.op) || l.op == LayerOp::kRecurrent;
-}
-
 double element_cycles(const AlpineHardware& h, const LayerShape& l) {
   const int64_t e = l.elements > 0 ? l.elements : l.output_elements();
   const std::string label = l.op_label();
@@ -139,17 +101,8 @@ double element_cycles(const AlpineHardware& h, const LayerShape& l) {
   }
 }
 
-int tiles_per_slice(const AlpineHardware& h, const LayerShape& l, int split) {
-  const Slice s = slice_of(l, split);
-  return static_cast<int>(ceil_div(s.rows, tile_rows(h, s)) * ceil_div(s.cols, tile_cols(h, s)));
-}
-
-int cores_per_slice(const AlpineHardware& h, const LayerShape& l, int split) {
-  return static_cast<int>(ceil_div(tiles_per_slice(h, l, split), std::max(1, h.tiles_per_core)));
-}
-
 AlpineLayerCost matrix_layer_cost(const AlpineHardware& h, const LayerShape& l,
-                                  const LayerRun& run) {
+                                  const AlpineLayerPlacement& run) {
   const bool recurrent = l.op == LayerOp::kRecurrent;
   const Slice s = slice_of(l, run.split);
   const int64_t vectors = recurrent ? int64_t{l.steps} * l.directions : l.pixels();
@@ -177,8 +130,8 @@ AlpineLayerCost matrix_layer_cost(const AlpineHardware& h, const LayerShape& l,
   if (run.on_tiles) {
     const TilePass t = tile_pass(h, s, post);
     // Each direction of a recurrent layer has its own matrix, on its own tiles.
-    c.cores = run.split * cores_per_slice(h, l, run.split) * directions;
-    c.tiles = run.split * tiles_per_slice(h, l, run.split) * directions;
+    c.cores = run.cores;
+    c.tiles = run.tiles;
     const double n = double(vectors), k = double(run.split);
     c.cycles = n * (t.cycles + gather + cell + step_sync);
     const double cell_work = cell * cell_cores / run.split;

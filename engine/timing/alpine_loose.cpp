@@ -2,59 +2,17 @@
 
 #include <algorithm>
 
-#include "engine/error.h"
 #include "engine/timing/alpine_layer_cost.h"
 
 namespace aimc::timing {
-namespace {
-
-bool is_relu(const LayerShape& l) {
-  return l.op == LayerOp::kElementwise && (l.op_label() == "relu" || l.op_label() == "clip");
-}
-
-// Which layers the accelerator takes: the first `lc_tiles` matrix layers
-// if they are consecutive Gemms (ReLUs and views between them included).
-std::vector<bool> accelerated(const std::vector<LayerShape>& layers, const AlpineHardware& h) {
-  std::vector<bool> on(layers.size(), false);
-  int taken = 0;
-  bool started = false;
-  for (std::size_t i = 0; i < layers.size() && taken < h.lc_tiles; ++i) {
-    const LayerShape& l = layers[i];
-    if (has_matrix(l)) {
-      if (l.op != LayerOp::kGemm)
-        throw bad_input(l.name,
-                        "the loosely coupled accelerator runs Gemm/MatMul layers only, "
-                        "not " +
-                            l.op_label());
-      on[i] = started = true;
-      ++taken;
-    } else if (started && (is_relu(l) || l.op == LayerOp::kFree)) {
-      on[i] = true;
-    } else if (started) {
-      break;
-    }
-  }
-  // A ReLU after the last accelerated matrix layer runs in the accelerator too.
-  return on;
-}
-
-}  // namespace
-
-void estimate_loose(const std::vector<LayerShape>& layers, const AlpineHardware& h,
-                    LooseInterface interface, AlpineReport& r) {
-  const std::vector<bool> on = accelerated(layers, h);
+void estimate_loose(const std::vector<LayerShape>& layers, const AlpinePlan& plan,
+                    const AlpineHardware& h, LooseInterface interface, AlpineReport& r) {
+  std::vector<bool> on(layers.size());
   std::vector<std::size_t> matrices;
-  for (std::size_t i = 0; i < layers.size(); ++i)
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    on[i] = plan.layers[i].on_accelerator;
     if (on[i] && has_matrix(layers[i])) matrices.push_back(i);
-  if (matrices.empty())
-    throw bad_input(layers.empty() ? "the network" : layers.front().name,
-                    "no Gemm/MatMul layer for the loosely coupled accelerator");
-  // The rest runs on core 0; its weights stay in L2 unless they exceed it.
-  int64_t cpu_bytes = 0;
-  for (std::size_t i = 0; i < layers.size(); ++i)
-    if (!on[i] && has_matrix(layers[i])) cpu_bytes += layers[i].weights();
-  LayerRun cpu;
-  cpu.weights_in_dram = double(cpu_bytes) > h.l2_kib * 1024.0;
+  }
 
   const double f = h.freq_mhz;
   const double access_ns = h.mmio_latency_ns + h.mmio_extra_ns;
@@ -64,7 +22,7 @@ void estimate_loose(const std::vector<LayerShape>& layers, const AlpineHardware&
     AlpineLayerCost c;
     if (!on[i]) {
       if (has_matrix(l)) {
-        c = matrix_layer_cost(h, l, cpu);
+        c = matrix_layer_cost(h, l, plan.layers[i]);  // core 0, NEON
       } else {
         c.name = l.name;
         c.op = l.op_label();

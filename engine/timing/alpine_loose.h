@@ -6,15 +6,15 @@
 #include <vector>
 
 #include "engine/hardware/alpine_hardware.h"
+#include "engine/passes/place_alpine.h"
 #include "engine/timing/alpine_model.h"
 #include "engine/timing/layer_shape.h"
 
 namespace aimc::timing {
 
 // Fills r.layers, r.latency_cycles, r.period_cycles, r.mmac (not the
-// energy). BadInput naming the first matrix layer when it is not a Gemm or
-// MatMul with constant weights.
-void estimate_loose(const std::vector<LayerShape>& layers, const AlpineHardware& h,
-                    LooseInterface interface, AlpineReport& r);
+// energy), the accelerator's layers as the placement pass chose them.
+void estimate_loose(const std::vector<LayerShape>& layers, const AlpinePlan& plan,
+                    const AlpineHardware& h, LooseInterface interface, AlpineReport& r);
 
 }  // namespace aimc::timing

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/error.h"
+#include "engine/passes/place_alpine.h"
 #include "engine/timing/alpine_layer_cost.h"
 #include "engine/timing/alpine_loose.h"
 
@@ -14,53 +15,6 @@ namespace {
 constexpr double kCycleSlack = 1e-9;
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-// Layers grouped into pipeline stages: a matrix layer opens a stage and the
-// per-element layers after it (activation, pooling, LRN) join it; layers
-// before the first matrix layer join the first stage.
-std::vector<int> stage_of_layers(const std::vector<LayerShape>& layers) {
-  std::vector<int> stage(layers.size(), 0);
-  int current = -1;
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    if (has_matrix(layers[i])) ++current;
-    stage[i] = std::max(current, 0);
-  }
-  return stage;
-}
-
-// Contiguous stages merged onto `cores` cores when there are more stages
-// than cores (the digital baseline; tiles never share a core's array).
-std::vector<int> core_of_stages(int stages, int cores) {
-  std::vector<int> core(static_cast<std::size_t>(stages));
-  for (int s = 0; s < stages; ++s)
-    core[static_cast<std::size_t>(s)] =
-        stages <= cores ? s : static_cast<int>(int64_t{s} * cores / stages);
-  return core;
-}
-
-bool weights_exceed_l2(const AlpineHardware& h, const std::vector<LayerShape>& layers) {
-  int64_t bytes = 0;
-  for (const auto& l : layers)
-    if (has_matrix(l)) bytes += l.weights();
-  return double(bytes) > h.l2_kib * 1024.0;
-}
-
-// Refuses a placement whose tiles do not fit the cores, naming the layer
-// that does not fit (unless every inference reprograms the tiles).
-void check_tiles_fit(const AlpineHardware& h, const std::vector<LayerShape>& layers,
-                     const std::vector<int>& cores_of_layer, int cores) {
-  if (h.count_programming) return;
-  if (h.tiles_per_core == 0)
-    throw bad_input("tiles_per_core", "is 0: no tiles to run the tightly coupled scenario on");
-  int used = 0;
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    used += cores_of_layer[i];
-    if (used > cores)
-      throw bad_input(layers[i].name, "does not fit: its weights need tiles on core " +
-                                          std::to_string(used) + " of " + std::to_string(cores) +
-                                          " (more cores, larger tiles or count_programming)");
-  }
-}
 
 void add_energy(const AlpineHardware& h, AlpineReport& r) {
   double busy = 0, stall = 0, tile_nj = 0;
@@ -168,7 +122,6 @@ AlpineReport estimate_alpine(const std::vector<LayerShape>& layers, const Alpine
   r.scenario = o.scenario;
   r.mapping = o.mapping;
   r.freq_mhz = h.freq_mhz;
-  r.cores = o.cores > 0 ? o.cores : h.cores;
   std::vector<LayerShape> costed;
   for (const auto& l : layers) {
     if (l.op == LayerOp::kUncosted)
@@ -176,83 +129,37 @@ AlpineReport estimate_alpine(const std::vector<LayerShape>& layers, const Alpine
     else
       costed.push_back(l);
   }
+  const AlpinePlan plan = place_alpine(costed, h, o);
+  r.cores = plan.cores;
   if (o.scenario == AlpineScenario::kLoose) {
-    if (o.mapping != AlpineMapping::kSingle)
-      throw bad_input("--mapping",
-                      "the loosely coupled accelerator runs one inference at a time "
-                      "(single mapping only)");
-    estimate_loose(costed, h, o.loose, r);
+    estimate_loose(costed, plan, h, o.loose, r);
     add_energy(h, r);
     return r;
   }
-  const bool tiles = o.scenario == AlpineScenario::kTight;
-  const bool split = o.mapping == AlpineMapping::kSplit;
-  const int split_cores = split ? r.cores : 1;
-  const std::vector<int> stage = stage_of_layers(costed);
-  const int stages = costed.empty() ? 0 : stage.back() + 1;
   const bool pipeline = o.mapping == AlpineMapping::kPipeline;
-  LayerRun run;
-  run.on_tiles = tiles;
-  run.split = split_cores;
-  run.weights_in_dram = weights_exceed_l2(h, costed);
-  run.streaming_cores = split ? r.cores : pipeline ? std::min(stages, r.cores) : 1;
-
-  std::vector<int> layer_cores(costed.size(), 0);
-  for (std::size_t i = 0; i < costed.size(); ++i)
-    if (tiles && has_matrix(costed[i]))
-      layer_cores[i] = split ? cores_per_slice(h, costed[i], split_cores) : 0;
-  if (tiles) {
-    // single and pipeline: each matrix layer on cores of its own; split: every
-    // core holds a slice of every matrix layer on its tiles.
-    for (std::size_t i = 0; i < costed.size(); ++i)
-      if (has_matrix(costed[i]) && !split)
-        layer_cores[i] = cores_per_slice(h, costed[i], 1) *
-                         (costed[i].op == LayerOp::kRecurrent ? costed[i].directions : 1);
-    if (split) {
-      int per_core = 0;
-      for (std::size_t i = 0; i < costed.size(); ++i)
-        if (has_matrix(costed[i])) {
-          per_core += tiles_per_slice(h, costed[i], split_cores);
-          if (per_core > std::max(1, h.tiles_per_core) && !h.count_programming)
-            throw bad_input(costed[i].name,
-                            "does not fit: split over " + std::to_string(split_cores) +
-                                " cores, each core needs " + std::to_string(per_core) +
-                                " tiles for the layers so far (tiles_per_core " +
-                                std::to_string(h.tiles_per_core) + ")");
-        }
-    } else {
-      check_tiles_fit(h, costed, layer_cores, r.cores);
-    }
-  }
-
-  r.stage_cycles.assign(static_cast<std::size_t>(pipeline ? stages : 0), 0.0);
-  const std::vector<int> core_of_stage = core_of_stages(stages, r.cores);
+  std::vector<double> per_core(static_cast<std::size_t>(r.cores), 0.0);
+  r.stage_cycles.assign(static_cast<std::size_t>(plan.stages), 0.0);
+  int stage = -1;
   for (std::size_t i = 0; i < costed.size(); ++i) {
-    // The digital baseline divides a layer over the cores its tiles would
-    // take in the tightly coupled run: both use the same partition.
-    LayerRun layer_run = run;
-    if (!tiles && !split && has_matrix(costed[i])) {
-      layer_run.split = std::min(r.cores, cores_per_slice(h, costed[i], 1));
-      if (!pipeline) layer_run.streaming_cores = layer_run.split;
-    }
-    AlpineLayerCost c = has_matrix(costed[i]) ? matrix_layer_cost(h, costed[i], layer_run)
-                                              : element_layer_cost(h, costed[i], split_cores);
-    c.stage = pipeline ? core_of_stage[static_cast<std::size_t>(stage[i])] : 0;
+    const AlpineLayerPlacement& p = plan.layers[i];
+    AlpineLayerCost c = has_matrix(costed[i]) ? matrix_layer_cost(h, costed[i], p)
+                                              : element_layer_cost(h, costed[i], p.split);
+    c.first_core = p.first_core;
+    c.stage = p.stage;
     r.latency_cycles += c.cycles;
-    if (pipeline) r.stage_cycles[static_cast<std::size_t>(stage[i])] += c.cycles;
+    if (pipeline) {
+      if (has_matrix(costed[i]) || stage < 0) ++stage;
+      r.stage_cycles[static_cast<std::size_t>(stage)] += c.cycles;
+      per_core[static_cast<std::size_t>(p.stage)] += c.cycles;  // merged stages add up
+    }
     r.ops += c.ops;
     r.tiles += c.tiles;
     r.mmac += double(c.macs) / 1e6;
     r.layers.push_back(std::move(c));
   }
-  if (pipeline) {
-    // Merged stages share a core: their times add up on it.
-    std::vector<double> per_core(static_cast<std::size_t>(r.cores), 0.0);
-    for (int s = 0; s < stages; ++s)
-      per_core[static_cast<std::size_t>(core_of_stage[static_cast<std::size_t>(s)])] +=
-          r.stage_cycles[static_cast<std::size_t>(s)];
+  if (pipeline && plan.stages > 0) {
     const double slowest = *std::max_element(per_core.begin(), per_core.end());
-    const int hand_offs = std::max(0, std::min(stages, r.cores) - 1);
+    const int hand_offs = std::max(0, std::min(plan.stages, r.cores) - 1);
     r.period_cycles = slowest + h.sync_cycles;
     r.latency_cycles += hand_offs * h.sync_cycles;
   } else {

@@ -59,10 +59,10 @@ struct TileOps {
 };
 
 struct AlpineLayerCost {
-  std::string name, op, unit;  // unit: "tile" or "cores"
-  int stage = 0;               // the pipeline stage (0 otherwise)
-  int cores = 1;               // cores it occupies
-  int tiles = 0;               // arrays holding its weights
+  std::string name, op, unit;     // unit: "tile" or "cores"
+  int stage = 0;                  // pipeline: the core its stage runs on (0 otherwise)
+  int first_core = 0, cores = 1;  // the cores it occupies
+  int tiles = 0;                  // arrays holding its weights
   int64_t macs = 0, vectors = 0;
   TileOps ops;
   double cycles = 0;  // its time on the critical path, per inference
