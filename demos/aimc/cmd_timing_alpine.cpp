@@ -123,14 +123,14 @@ int cmd_timing_alpine(int argc, char** argv) {
       throw bad_input("--cores", "must be 1-" + std::to_string(h.cores) + " (the hardware's)");
   }
   const auto layers = workload(args);
-  const timing::AlpineReport r = timing::estimate_alpine(layers, h, o);
+  const timing::AlpineReport r = models::cost_alpine(layers, h, o);
   nlohmann::json j;
   if (args.count("compare")) {
     if (o.scenario == timing::AlpineScenario::kDigital)
       throw bad_input("--compare", "compares digital against tc or lc: give --scenario tc or lc");
     timing::AlpineOptions d = o;
     d.scenario = timing::AlpineScenario::kDigital;
-    const timing::AlpineReport digital = timing::estimate_alpine(layers, h, d);
+    const timing::AlpineReport digital = models::cost_alpine(layers, h, d);
     std::fputs(models::alpine_compare_table(digital, r).c_str(), stdout);
     j = models::alpine_compare_json(digital, r);
   } else {

@@ -4,9 +4,9 @@
 #include <cstdint>
 
 #include "engine/hardware/alpine_hardware.h"
-#include "engine/passes/place_alpine.h"
 #include "engine/timing/alpine_geometry.h"
 #include "engine/timing/alpine_model.h"
+#include "engine/timing/alpine_plan.h"
 #include "engine/timing/layer_shape.h"
 
 namespace aimc::timing {

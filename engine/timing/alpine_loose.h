@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "engine/hardware/alpine_hardware.h"
-#include "engine/passes/place_alpine.h"
 #include "engine/timing/alpine_model.h"
+#include "engine/timing/alpine_plan.h"
 #include "engine/timing/layer_shape.h"
 
 namespace aimc::timing {

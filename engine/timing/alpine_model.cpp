@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "engine/error.h"
-#include "engine/passes/place_alpine.h"
 #include "engine/timing/alpine_layer_cost.h"
 #include "engine/timing/alpine_loose.h"
 
@@ -116,20 +115,23 @@ double tile_peak_tops(const AlpineHardware& h, int64_t rows, int64_t cols) {
   return 2.0 * double(rows) * double(cols) / h.mvm_ns / 1e3;
 }
 
-AlpineReport estimate_alpine(const std::vector<LayerShape>& layers, const AlpineHardware& h,
-                             const AlpineOptions& o) {
+AlpineReport estimate_alpine(const std::vector<LayerShape>& layers, const AlpinePlan& all,
+                             const AlpineHardware& h, const AlpineOptions& o) {
   AlpineReport r;
   r.scenario = o.scenario;
   r.mapping = o.mapping;
   r.freq_mhz = h.freq_mhz;
   std::vector<LayerShape> costed;
-  for (const auto& l : layers) {
-    if (l.op == LayerOp::kUncosted)
-      r.uncosted.push_back({l.name, layer_op_name(l.op), l.reason});
-    else
-      costed.push_back(l);
+  AlpinePlan plan = all;
+  plan.layers.clear();
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    if (layers[i].op == LayerOp::kUncosted) {
+      r.uncosted.push_back({layers[i].name, layer_op_name(layers[i].op), layers[i].reason});
+    } else {
+      costed.push_back(layers[i]);
+      plan.layers.push_back(all.layers.at(i));
+    }
   }
-  const AlpinePlan plan = place_alpine(costed, h, o);
   r.cores = plan.cores;
   if (o.scenario == AlpineScenario::kLoose) {
     estimate_loose(costed, plan, h, o.loose, r);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/hardware/alpine_hardware.h"
+#include "engine/timing/alpine_plan.h"
 #include "engine/timing/cluster_model.h"
 #include "engine/timing/layer_shape.h"
 
@@ -94,10 +95,9 @@ struct AlpineReport {
   std::string metric() const { return mapping == AlpineMapping::kPipeline ? "period" : "latency"; }
 };
 
-// BadInput naming the layer when its weights do not fit the tiles (unless
-// count_programming), or when the loosely coupled accelerator is asked for
-// something other than consecutive matrix layers.
-AlpineReport estimate_alpine(const std::vector<LayerShape>& layers, const AlpineHardware& h,
-                             const AlpineOptions& o);
+// The layers as `plan` (the placement pass, engine/passes/place_alpine.h)
+// puts them, one placement per layer; uncosted layers are listed, not costed.
+AlpineReport estimate_alpine(const std::vector<LayerShape>& layers, const AlpinePlan& plan,
+                             const AlpineHardware& h, const AlpineOptions& o);
 
 }  // namespace aimc::timing

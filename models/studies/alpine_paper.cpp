@@ -6,6 +6,7 @@
 
 #include "engine/error.h"
 #include "models/specs/alpine_specs.h"
+#include "models/studies/alpine_report.h"
 
 namespace aimc::models {
 namespace {
@@ -73,7 +74,7 @@ timing::AlpineReport run(const std::vector<LayerShape>& layers, const AlpineHard
   AlpineOptions o;
   o.scenario = s;
   o.mapping = m;
-  return timing::estimate_alpine(layers, h, o);
+  return cost_alpine(layers, h, o);
 }
 
 double bisect(const std::function<double(double)>& f, double lo, double hi, double target,

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "engine/passes/place_alpine.h"
 #include "models/studies/text_table.h"
 
 namespace aimc::models {
@@ -43,6 +44,11 @@ std::string totals(const AlpineReport& r) {
 }
 
 }  // namespace
+
+timing::AlpineReport cost_alpine(const std::vector<timing::LayerShape>& layers,
+                                 const AlpineHardware& h, const timing::AlpineOptions& o) {
+  return timing::estimate_alpine(layers, place_alpine(layers, h, o), h, o);
+}
 
 std::string alpine_table(const AlpineReport& r) {
   std::string out = header(r);

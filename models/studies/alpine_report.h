@@ -5,10 +5,15 @@
 // coupled run against the same cores in NEON code, per layer and in total.
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "engine/timing/alpine_model.h"
 
 namespace aimc::models {
+
+// The placement pass for the ALPINE system, then the cost model on it.
+timing::AlpineReport cost_alpine(const std::vector<timing::LayerShape>& layers,
+                                 const AlpineHardware& h, const timing::AlpineOptions& o);
 
 std::string alpine_table(const timing::AlpineReport& r);
 nlohmann::json alpine_json(const timing::AlpineReport& r);

@@ -8,6 +8,7 @@
 #include "engine/error.h"
 #include "engine/hardware/alpine_hardware.h"
 #include "engine/hardware/hardware.h"
+#include "engine/passes/place_alpine.h"
 #include "engine/timing/alpine_model.h"
 
 namespace aimc::timing {
@@ -17,6 +18,12 @@ AlpineHardware at(double mhz) {
   AlpineHardware h;
   h.freq_mhz = mhz;
   return h;
+}
+
+// The placement pass, then the cost model on its plan.
+AlpineReport cost(const std::vector<LayerShape>& layers, const AlpineHardware& h,
+                  const AlpineOptions& o) {
+  return estimate_alpine(layers, place_alpine(layers, h, o), h, o);
 }
 
 LayerShape gemm(int k, int n) {
@@ -58,7 +65,7 @@ TEST(AlpineTiming, A1024VectorOnA1024TileIs256Queue1Process256Dequeue) {
   h.sw_requant_cycles_per_element = h.sw_acc_cycles_per_element = 0;
   h.layer_call_overhead_cycles = 0;
   h.count_programming = true;
-  const AlpineReport r = estimate_alpine({gemm(1024, 1024)}, h, {});
+  const AlpineReport r = cost({gemm(1024, 1024)}, h, {});
   EXPECT_EQ(r.ops.queue, 256);
   EXPECT_EQ(r.ops.process, 1);
   EXPECT_EQ(r.ops.dequeue, 256);
@@ -86,7 +93,7 @@ TEST(AlpineTiming, LstmStepIsOneQueuePassOneProcessAndAllGatesDequeued) {
   l.in_c = 30;
   l.out_c = 20;
   l.steps = 7;
-  const AlpineReport r = estimate_alpine({l}, h, {});
+  const AlpineReport r = cost({l}, h, {});
   // Per step ceil((n_x + n_h)/4) + 1 + n_h: gates interleaved, 4 per word.
   EXPECT_EQ(r.ops.queue, 7 * 13);
   EXPECT_EQ(r.ops.process, 7);
@@ -98,21 +105,21 @@ TEST(AlpineTiming, LayersTooLargeForTheCoresAreRefusedNamingTheLayer) {
   AlpineHardware h;
   h.tile_rows = h.tile_cols = 256;  // 1024x1024 needs 16 tiles, one per core
   try {
-    estimate_alpine({gemm(1024, 1024)}, h, {});
+    cost({gemm(1024, 1024)}, h, {});
     FAIL() << "accepted";
   } catch (const BadInput& e) {
     EXPECT_NE(std::string(e.what()).find("fc"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("does not fit"), std::string::npos) << e.what();
   }
   h.count_programming = true;  // reprogramming every inference lifts the limit
-  EXPECT_NO_THROW(estimate_alpine({gemm(1024, 1024)}, h, {}));
+  EXPECT_NO_THROW(cost({gemm(1024, 1024)}, h, {}));
 }
 
 TEST(AlpineTiming, PipelinePeriodIsTheSlowestStagePlusAHandOff) {
   AlpineHardware h;
   AlpineOptions o;
   o.mapping = AlpineMapping::kPipeline;
-  const AlpineReport r = estimate_alpine({gemm(512, 512), gemm(512, 64)}, h, o);
+  const AlpineReport r = cost({gemm(512, 512), gemm(512, 64)}, h, o);
   ASSERT_EQ(r.stage_cycles.size(), 2u);
   EXPECT_DOUBLE_EQ(r.period_cycles, std::max(r.stage_cycles[0], r.stage_cycles[1]) + h.sync_cycles);
   EXPECT_DOUBLE_EQ(r.latency_cycles, r.stage_cycles[0] + r.stage_cycles[1] + h.sync_cycles);
@@ -125,14 +132,13 @@ TEST(AlpineTiming, SlowerClocksFavourTheTileAndALongerMvmAddsOnlyItsOwnCycles) {
   auto speedup = [&](const AlpineHardware& h) {
     AlpineOptions d;
     d.scenario = AlpineScenario::kDigital;
-    return estimate_alpine(layers, h, d).time_cycles() /
-           estimate_alpine(layers, h, {}).time_cycles();
+    return cost(layers, h, d).time_cycles() / cost(layers, h, {}).time_cycles();
   };
   AlpineHardware h = at(2300);
   EXPECT_GT(speedup(at(800)), speedup(h));
-  const double before = estimate_alpine(layers, h, {}).time_cycles();
+  const double before = cost(layers, h, {}).time_cycles();
   h.mvm_ns *= 10;  // the in-order core waits 9 x 230 cycles longer, nothing else changes
-  EXPECT_DOUBLE_EQ(estimate_alpine(layers, h, {}).time_cycles() - before, 9 * 230.0);
+  EXPECT_DOUBLE_EQ(cost(layers, h, {}).time_cycles() - before, 9 * 230.0);
 }
 
 TEST(AlpineTiming, LooselyCoupledRefusesOtherMappingsAndNonGemmLayers) {
@@ -140,13 +146,13 @@ TEST(AlpineTiming, LooselyCoupledRefusesOtherMappingsAndNonGemmLayers) {
   AlpineOptions o;
   o.scenario = AlpineScenario::kLoose;
   o.mapping = AlpineMapping::kPipeline;
-  EXPECT_THROW(estimate_alpine({gemm(64, 64)}, h, o), BadInput);
+  EXPECT_THROW(cost({gemm(64, 64)}, h, o), BadInput);
   o.mapping = AlpineMapping::kSingle;
   LayerShape conv = gemm(64, 64);
   conv.op = LayerOp::kConv;
-  EXPECT_THROW(estimate_alpine({conv}, h, o), BadInput);
+  EXPECT_THROW(cost({conv}, h, o), BadInput);
   // The DMA variant: driver call, bytes in and out, an MVM and a transfer per layer.
-  const AlpineReport r = estimate_alpine({gemm(64, 32)}, h, o);
+  const AlpineReport r = cost({gemm(64, 32)}, h, o);
   const double ns = h.lc_driver_overhead_us * 1000 + 96 / h.dram_gbps + h.mvm_ns + 32;
   EXPECT_NEAR(r.latency_cycles, ns * h.freq_mhz / 1000, 1e-6);
 }
