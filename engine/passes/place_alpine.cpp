@@ -162,6 +162,9 @@ AlpinePlan place_alpine(const std::vector<LayerShape>& layers, const AlpineHardw
       p.stage = stages <= plan.cores ? stage[i]
                                      : static_cast<int>(int64_t{stage[i]} * plan.cores / stages);
     if (split && !has_matrix(layers[i])) p.split = p.cores = plan.cores;
+    // A per-element layer runs where the layer before it left its outputs.
+    if (!has_matrix(layers[i]) && !split && i > 0 && plan.layers[i - 1].cores > 0)
+      p.first_core = plan.layers[i - 1].first_core;
     p.weights_in_dram = in_dram;
     p.streaming_cores = split ? plan.cores : pipeline ? std::min(stages, plan.cores) : p.split;
   }

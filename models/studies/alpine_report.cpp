@@ -10,6 +10,13 @@ namespace {
 
 using timing::AlpineReport;
 
+// "3" or "0-3"; "-" for the loosely coupled accelerator's layers.
+std::string core_range(const timing::AlpineLayerCost& l) {
+  if (l.cores <= 0) return "-";
+  if (l.cores == 1) return std::to_string(l.first_core);
+  return std::to_string(l.first_core) + "-" + std::to_string(l.first_core + l.cores - 1);
+}
+
 std::string header(const AlpineReport& r) {
   std::string out;
   appendf(out, "ALPINE %s, %s mapping, %d cores at %.0f MHz\n",
@@ -56,8 +63,8 @@ std::string alpine_table(const AlpineReport& r) {
           "unit", "stage", "cores", "tiles", "MACs", "queue", "process", "dequeue", "cycles",
           "time_us", "tile_nJ");
   for (const auto& l : r.layers)
-    appendf(out, "%-10s %-9s %-11s %5d %5d %5d %12lld %9lld %8lld %9lld %12.0f %10.3f %10.2f\n",
-            l.name.c_str(), l.op.c_str(), l.unit.c_str(), l.stage, l.cores, l.tiles,
+    appendf(out, "%-10s %-9s %-11s %5d %5s %5d %12lld %9lld %8lld %9lld %12.0f %10.3f %10.2f\n",
+            l.name.c_str(), l.op.c_str(), l.unit.c_str(), l.stage, core_range(l).c_str(), l.tiles,
             static_cast<long long>(l.macs), static_cast<long long>(l.ops.queue),
             static_cast<long long>(l.ops.process), static_cast<long long>(l.ops.dequeue), l.cycles,
             l.cycles / r.freq_mhz, l.mvm_energy_nj);
@@ -71,6 +78,7 @@ nlohmann::json alpine_json(const AlpineReport& r) {
                       {"op", l.op},
                       {"unit", l.unit},
                       {"stage", l.stage},
+                      {"first_core", l.first_core},
                       {"cores", l.cores},
                       {"tiles", l.tiles},
                       {"macs", l.macs},
