@@ -92,6 +92,8 @@ void read_idx_images(const cxxopts::ParseResult& args, SweepCommand& c) {
   c.split_note = c.mnist->note;
   c.header = models::sweep_header(c.grid, c.setup, images, static_cast<std::size_t>(c.mnist->count),
                                   c.mnist->calibration_split);
+  // The images' own reading, not the unused image preprocessing.
+  c.header["sweep"]["preprocessing"] = {{"name", "idx"}, {"x", "pixel / 255, float32"}};
 }
 
 SweepCommand read_sweep_command(const cxxopts::ParseResult& args) {
