@@ -95,7 +95,9 @@ std::vector<uint8_t> read_idx(const std::string& path, uint32_t magic, std::vect
 bool is_idx_file(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return false;
-  if (std::filesystem::path(path).filename().string().find("idx") != std::string::npos) return true;
+  const std::string name = std::filesystem::path(path).filename().string();
+  if (name.find("idx3-ubyte") != std::string::npos || name.find("idx1-ubyte") != std::string::npos)
+    return true;
   GzFile f(gzopen(path.c_str(), "rb"));
   std::array<uint8_t, 2> head{1, 1};
   return f && gzread(f.get(), head.data(), 2) == 2 && head[0] == 0 && head[1] == 0;

@@ -26,7 +26,8 @@ struct IdxImages {
 
 // Whether `path` is meant as IDX data rather than an image directory or
 // CSV: a regular file whose (gunzipped) first two bytes are zero, as every
-// IDX magic's are, or whose name says "idx". The readers check the rest.
+// IDX magic's are, or whose name has MNIST's "idx3-ubyte" or "idx1-ubyte".
+// The readers check the rest.
 bool is_idx_file(const std::string& path);
 
 // Read and check the whole file; BadInput naming the file when it is

@@ -87,6 +87,7 @@ TEST(MnistIdx, ReadsGzippedAndPlainFilesAlike) {
 TEST(MnistIdx, TellsIdxFilesFromImageListsAndFolders) {
   ScratchDir dir("mnist-kind");
   EXPECT_FALSE(is_idx_file(write(dir / "list.csv", "a.jpg,1\n")));
+  EXPECT_FALSE(is_idx_file(write(dir / "idx.csv", "a.jpg,1\n")));
   EXPECT_FALSE(is_idx_file(dir.path().string()));
   EXPECT_FALSE(is_idx_file((dir / "missing").string()));
   EXPECT_TRUE(is_idx_file(write(dir / "t10k-images-idx3-ubyte", "garbage")));
