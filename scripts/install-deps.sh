@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
 # Installs every build, test and plotting dependency of aimc from Debian's
 # packages, and nothing from anywhere else (no downloads at build time, nothing vendored).
+#
+# Usage: scripts/install-deps.sh [--training]
+#   --training  also python3-torch, which only models/mnist/train.py needs
+#               (the engine and the tests never import it).
 set -euo pipefail
+training=0
+for arg in "$@"; do
+  case "$arg" in
+    --training) training=1 ;;
+    *) echo "install-deps.sh: unknown option $arg (expected --training)" >&2; exit 2 ;;
+  esac
+done
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # ocl-icd-opencl-dev: Debian's oneDNN is built with its OpenCL GPU runtime, so
@@ -10,13 +21,14 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libeigen3-dev libdnnl-dev ocl-icd-opencl-dev libstb-dev libcxxopts-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
+  libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler zlib1g-dev
   nlohmann-json3-dev librandom123-dev libgemmlowp-dev
   libopenmpi-dev openmpi-bin
   python3 python3-matplotlib python3-numpy python3-onnx
   clang clang-format libclang-rt-14-dev libomp-dev
   ccache
 )
+if [ "$training" = 1 ]; then PACKAGES+=(python3-torch); fi
 # Skip apt entirely when everything is already present (fast re-runs, offline CI caches).
 missing=()
 for p in "${PACKAGES[@]}"; do

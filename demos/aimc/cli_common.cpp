@@ -158,7 +158,7 @@ EvaluationImages evaluation_images(const cxxopts::ParseResult& args,
   return e;
 }
 
-LoadedModel load_model(const CommonSettings& s) {
+LoadedModel load_uncalibrated_model(const CommonSettings& s) {
   ModelOptions opt;
   opt.mode = s.mode;
   opt.kernels.flavor = s.kernels;
@@ -177,6 +177,11 @@ LoadedModel load_model(const CommonSettings& s) {
     std::fprintf(stderr, "aimc: %zu node(s) run in float in %s mode: %s%s\n", f.size(),
                  exec_mode_name(s.mode).c_str(), list.c_str(), f.size() > 8 ? ", ..." : "");
   }
+  return m;
+}
+
+LoadedModel load_model(const CommonSettings& s) {
+  LoadedModel m = load_uncalibrated_model(s);
   m.calibration_images =
       models::calibrate_on_images(m.model, s.calibration_source, s.analog.calibration_images,
                                   s.threads, s.preprocessing, s.calibration_every);

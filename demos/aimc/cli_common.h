@@ -80,6 +80,9 @@ struct LoadedModel {
   models::GptqUse gptq;                         // what weight quantization used
 };
 LoadedModel load_model(const CommonSettings& s);
+// The same without the calibration (callers that calibrate from another
+// kind of source, such as MNIST's IDX files).
+LoadedModel load_uncalibrated_model(const CommonSettings& s);
 
 // The nodes that run in float in digital or analog mode (allowed float
 // islands, or a float model's periphery in analog mode), for a results

@@ -15,6 +15,7 @@
 #include "engine/error.h"
 #include "engine/passes/placement_file.h"
 #include "models/data/dataset.h"
+#include "models/data/mnist.h"
 #include "models/data/preprocessing.h"
 #include "models/data/shared_paths.h"
 #include "models/studies/results_log.h"
@@ -36,9 +37,11 @@ cxxopts::Options sweep_options() {
   options.add_options()
       ("model", "QDQ (or float) ONNX model (default: the shared MobileNetV2)",
        cxxopts::value<std::string>())
-      ("images", "image directory or file,index CSV (default: the shared images)",
+      ("images", "image directory, file,index CSV or MNIST IDX image file (its second half is "
+       "evaluated, its first half calibrates) (default: the shared images)",
        cxxopts::value<std::string>())
-      ("labels", "labels file", cxxopts::value<std::string>())
+      ("labels", "labels file (IDX images: the IDX label file, default the one beside)",
+       cxxopts::value<std::string>())
       ("grid", "sweep grid JSON: {\"analog\": PRESET|{...}, \"grid\": {key: [values]}, \"seeds\": K}",
        cxxopts::value<std::string>())
       ("out", "results, JSON Lines (appended; re-running resumes)", cxxopts::value<std::string>())
@@ -69,10 +72,29 @@ struct SweepCommand {
   models::SweepGrid grid;
   models::SweepSetup setup;
   std::vector<models::LabeledImage> images;
-  std::string split_note;  // EvaluationSet::note
+  std::optional<models::MnistEvaluation> mnist;  // IDX images instead of `images`
+  std::string split_note;                        // EvaluationSet::note
   std::string out_path, summary_path;
   nlohmann::json header;  // everything a result depends on identifies the results file
 };
+
+// MNIST: the second half of the IDX file, calibrated on its first half only.
+void read_idx_images(const cxxopts::ParseResult& args, SweepCommand& c) {
+  if (args.count("calibration") || args.count("preprocess")) {
+    throw bad_input(args.count("calibration") ? "--calibration" : "--preprocess",
+                    "does not apply to IDX images: they calibrate on the first half of the "
+                    "same file and are read as pixel / 255");
+  }
+  const std::string images = args["images"].as<std::string>();
+  c.mnist = models::mnist_evaluation(images, option_or(args, "labels", ""),
+                                     args.count("limit") ? positive_int(args, "limit") : 0);
+  c.setup.calibration = images;
+  c.split_note = c.mnist->note;
+  c.header = models::sweep_header(c.grid, c.setup, images, static_cast<std::size_t>(c.mnist->count),
+                                  c.mnist->calibration_split);
+  // The images' own reading, not the unused image preprocessing.
+  c.header["sweep"]["preprocessing"] = {{"name", "idx"}, {"x", "pixel / 255, float32"}};
+}
 
 SweepCommand read_sweep_command(const cxxopts::ParseResult& args) {
   if (!args.count("grid")) throw bad_input("--grid", "is required");
@@ -95,14 +117,24 @@ SweepCommand read_sweep_command(const cxxopts::ParseResult& args) {
   setup.batch = positive_int(args, "batch");
   setup.reuse = !args.count("no-reuse");
   setup.version = AIMC_VERSION;
+  if (args.count("placement"))
+    setup.placement = load_placement(args["placement"].as<std::string>());
+  if (args.count("images") && models::is_idx_file(args["images"].as<std::string>())) {
+    read_idx_images(args, c);
+    return c;
+  }
   EvaluationImages e = evaluation_images(args, setup.calibration, setup.calibration_every);
   c.images = std::move(e.set.images);
   c.split_note = std::move(e.set.note);
-  if (args.count("placement"))
-    setup.placement = load_placement(args["placement"].as<std::string>());
   c.header =
       models::sweep_header(c.grid, setup, e.source, c.images.size(), e.set.calibration_split);
   return c;
+}
+
+models::SweepRunner make_runner(SweepCommand& c) {
+  if (c.mnist)
+    return models::SweepRunner(std::move(c.grid), std::move(c.setup), std::move(*c.mnist));
+  return models::SweepRunner(std::move(c.grid), std::move(c.setup), std::move(c.images));
 }
 
 }  // namespace
@@ -118,13 +150,17 @@ int cmd_sweep(int argc, char** argv) {
   // Under mpirun, rank 0 owns the files; every rank computes its share.
   const MpiSession mpi;
   if (mpi.root()) {
-    std::fprintf(stderr, "sweep: preprocessing %s (%s)\n", c.setup.preprocessing.name.c_str(),
-                 c.setup.preprocessing.origin.c_str());
-    std::fprintf(stderr, "sweep: evaluated on %zu images%s\n", c.images.size(),
+    if (c.mnist)
+      std::fprintf(stderr, "sweep: preprocessing idx: x = pixel / 255 (float32)\n");
+    else
+      std::fprintf(stderr, "sweep: preprocessing %s (%s)\n", c.setup.preprocessing.name.c_str(),
+                   c.setup.preprocessing.origin.c_str());
+    std::fprintf(stderr, "sweep: evaluated on %lld images%s\n",
+                 static_cast<long long>(c.mnist ? c.mnist->count : int64_t(c.images.size())),
                  c.split_note.c_str());
   }
   // The runner first: a model the preprocessing does not fit leaves no file.
-  models::SweepRunner runner(std::move(c.grid), std::move(c.setup), std::move(c.images));
+  models::SweepRunner runner = make_runner(c);
   std::optional<models::ResultsLog> log;
   if (mpi.root()) log.emplace(c.out_path, c.header);
   if (!mpi.root()) {

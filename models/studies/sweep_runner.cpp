@@ -123,6 +123,16 @@ SweepRunner::SweepRunner(SweepGrid grid, SweepSetup setup, std::vector<LabeledIm
   crops_ = load_crops(paths, setup_.threads, setup_.preprocessing);
 }
 
+SweepRunner::SweepRunner(SweepGrid grid, SweepSetup setup, MnistEvaluation mnist)
+    : grid_(std::move(grid)),
+      setup_(std::move(setup)),
+      mnist_(std::move(mnist)),
+      points_(grid_.points()),
+      graph_(import_onnx_file(setup_.model_path)),
+      draws_(setup_.reuse ? std::make_shared<DrawCache>() : nullptr) {
+  mnist_sample_shape(graph_, mnist_->data);
+}
+
 void SweepRunner::calibrate(Model& model, const AnalogConfig& config) {
   // Points that differ only in what the calibration does not see share
   // one calibration run.
@@ -135,8 +145,12 @@ void SweepRunner::calibrate(Model& model, const AnalogConfig& config) {
     model.set_adc_calibration(hit->second);
     return;
   }
-  calibrate_on_images(model, setup_.calibration, config.calibration_images, setup_.threads,
-                      setup_.preprocessing, setup_.calibration_every);
+  if (mnist_) {
+    calibrate_on_mnist(model, *mnist_, config.calibration_images, setup_.threads);
+  } else {
+    calibrate_on_images(model, setup_.calibration, config.calibration_images, setup_.threads,
+                        setup_.preprocessing, setup_.calibration_every);
+  }
   ++calibration_runs_;
   if (setup_.reuse) calibrations_[chip] = model.adc_calibration();
 }
@@ -161,9 +175,13 @@ nlohmann::json SweepRunner::run_item(int item) {
                         setup_.reuse ? &gptq_levels_ : nullptr);
   Model model = Model::from_graph(graph_, opt);
   if (model.needs_calibration()) calibrate(model, opt.analog);
-  const Classifier classifier(std::move(model), setup_.preprocessing);
-  const TopKCounts counts =
-      evaluate_crops(classifier, crops_, images_, {setup_.batch, setup_.threads});
+  const EvalOptions eo{setup_.batch, setup_.threads};
+  TopKCounts counts;
+  if (mnist_)
+    counts = evaluate_mnist(model, *mnist_, eo);
+  else
+    counts =
+        evaluate_crops(Classifier(std::move(model), setup_.preprocessing), crops_, images_, eo);
   const int n = image_count();
   return nlohmann::json{{"point", point},
                         {"seed", seed},

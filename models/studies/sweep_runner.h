@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "models/data/calibration_split.h"
 #include "models/data/dataset.h"
 #include "models/data/preprocessing.h"
+#include "models/studies/mnist_evaluation.h"
 #include "models/studies/results_log.h"
 #include "models/studies/sweep_comm.h"
 #include "models/studies/sweep_grid.h"
@@ -70,6 +72,10 @@ class SweepRunner {
   // BadInput naming both shapes when the preprocessing does not fit the
   // model's input.
   SweepRunner(SweepGrid grid, SweepSetup setup, std::vector<LabeledImage> images);
+  // The evaluation half of an MNIST IDX file; calibration from its first
+  // half (models/studies/mnist_evaluation.h). BadInput naming the model
+  // when its input does not take the images' pixels.
+  SweepRunner(SweepGrid grid, SweepSetup setup, MnistEvaluation mnist);
 
   // One result line: point, seed, top1, top5, images, seconds, aimc.
   nlohmann::json run_item(int item);
@@ -77,7 +83,9 @@ class SweepRunner {
   const SweepGrid& grid() const { return grid_; }
   const std::vector<nlohmann::json>& points() const { return points_; }
   int item_count() const { return static_cast<int>(points_.size()) * grid_.seeds; }
-  int image_count() const { return static_cast<int>(images_.size()); }
+  int image_count() const {
+    return mnist_ ? static_cast<int>(mnist_->count) : static_cast<int>(images_.size());
+  }
   int calibration_runs() const { return calibration_runs_; }
 
  private:
@@ -86,6 +94,7 @@ class SweepRunner {
   SweepGrid grid_;
   SweepSetup setup_;
   std::vector<LabeledImage> images_;
+  std::optional<MnistEvaluation> mnist_;  // set: images_ and crops_ are empty
   std::vector<nlohmann::json> points_;
   Graph graph_;
   std::vector<uint8_t> crops_;
