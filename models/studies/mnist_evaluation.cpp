@@ -31,11 +31,12 @@ MnistEvaluation mnist_evaluation(const std::string& images, const std::string& l
       {"calibration_images", {0, e.calibration_count}},
       {"evaluation_images", {e.first, e.first + e.count}},
       {"rule",
-       "the first half of the IDX file trained the model and calibrates; the second half "
+       "the first half of the IDX file is for training and calibration; the second half "
        "is evaluated"},
       {"excluded_from_evaluation", true}};
   e.note = " of " + range(images, e.first, e.first + e.count) + " (" +
-           range(images, 0, e.calibration_count) + " trained the model and calibrates)";
+           range(images, 0, e.calibration_count) +
+           " is for training and calibration, never evaluated)";
   return e;
 }
 

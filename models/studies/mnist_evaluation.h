@@ -27,7 +27,7 @@ struct MnistEvaluation {
   // and "evaluation_images" ([begin, end) of the file), "rule",
   // "excluded_from_evaluation": true}, as EvaluationSet::calibration_split.
   nlohmann::json calibration_split;
-  // " of FILE[5000:10000] (FILE[0:5000] trained the model and calibrates)".
+  // " of FILE[5000:10000] (FILE[0:5000] is for training and calibration, never evaluated)".
   std::string note;
 };
 

@@ -158,7 +158,7 @@ TEST(MnistIdx, FirstHalfCalibratesSecondHalfIsEvaluated) {
   EXPECT_EQ(e.calibration_split["evaluation_images"], nlohmann::json({2, 5}));
   EXPECT_TRUE(e.calibration_split["excluded_from_evaluation"].get<bool>());
   EXPECT_NE(e.note.find(images + "[2:5]"), std::string::npos) << e.note;
-  EXPECT_NE(e.note.find(images + "[0:2] trained the model and calibrates"), std::string::npos);
+  EXPECT_NE(e.note.find(images + "[0:2] is for training and calibration, never evaluated"), std::string::npos);
   const MnistEvaluation limited = mnist_evaluation(images, "", 2);
   EXPECT_EQ(limited.first, 2);
   EXPECT_EQ(limited.count, 2);
