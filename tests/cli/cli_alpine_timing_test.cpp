@@ -69,6 +69,40 @@ TEST(CliAlpineTiming, OnnxModelDigitalRunsAndTilesThatDoNotFitAreRefused) {
   EXPECT_NE(r.err.find("does not fit"), std::string::npos) << r.err;
 }
 
+TEST(CliAlpineTiming, EvalCostsTheRunsOwnGraphOnAlpine) {
+  ScratchDir dir("alpineeval");
+  const auto json = dir / "e.json";
+  const std::string model = std::string(source_dir_path()) + "/models/mnist/mlp-qdq.onnx";
+  const std::string images = shared_path("data/mnist/t10k-images-idx3-ubyte.gz");
+  const CliResult r = run_aimc("eval --model '" + model + "' --images '" + images +
+                                   "' --limit 8 --mode analog --analog ideal --timing --hw "
+                                   "alpine-lp --json '" + json.string() + "'",
+                               dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("alpine   tiles (tc, single)"), std::string::npos) << r.out;
+  const auto j = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(j["timing"]["system"], "alpine");
+  EXPECT_GT(j["timing"]["tc"]["speedup"].get<double>(), 1.0);
+  EXPECT_GT(j["timing"]["digital"]["energy_uj"].get<double>(),
+            j["timing"]["tc"]["energy_uj"].get<double>());
+}
+
+TEST(CliAlpineTiming, OnnxLstmIsCostedPerStep) {
+  ScratchDir dir("alpinelstmonnx");
+  const auto json = dir / "l.json";
+  const std::string model = std::string(source_dir_path()) + "/models/mnist/lstm.onnx";
+  const CliResult r =
+      run_aimc("timing --hw alpine-lp --model '" + model + "' --json '" + json.string() + "'",
+               dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(slurp(json));
+  // 28 steps of [x_t; h] (28 + 128 rows): ceil(156/4) queue, 1 process, 128 dequeue each,
+  // plus the classifier's one vector (128 rows, 10 columns).
+  EXPECT_EQ(j["total"]["cm_process"], 28 + 1);
+  EXPECT_EQ(j["total"]["cm_queue"], 28 * 39 + 32);
+  EXPECT_EQ(j["total"]["cm_dequeue"], 28 * 128 + 3);
+}
+
 TEST(CliAlpineTiming, BadHardwareFilesAndOptionsExit2NamingTheKey) {
   ScratchDir dir("alpinebad");
   const auto write = [&](const std::string& name, const std::string& text) {
