@@ -98,7 +98,8 @@ class QDynamicLstmKernel : public Kernel {
       return;
     }
     // Sequences are independent, each quantized on its own.
-#pragma omp parallel for num_threads(std::min <int64_t>(ctx.threads, d.batch)) schedule(static)
+    const int threads = static_cast<int>(std::clamp<int64_t>(d.batch, 1, std::max(1, ctx.threads)));
+#pragma omp parallel for num_threads(threads) schedule(static)
     for (int64_t b = 0; b < d.batch; ++b) run_sequence(r, b, nullptr);
   }
 
