@@ -1,9 +1,10 @@
-// QDynamicLSTM (qdynamic_lstm.h): onnxruntime's DynamicQuantizeLSTM, run one
-// sequence at a time. The two integer products are dynamic_quant.h's plain
-// int32 loop (the reference form, and the only one) or, on crossbar tiles,
-// the tiles' MVMs: the matrices hold w − c (c = 128 for uint8 weights, 0 for
-// int8), the DAC gets x_q − x_zp, and the digital side adds
-// (c − w_zp[n]) · Σ_k (x_q − x_zp), exactly, as QDynamicGemm does.
+// QDynamicLSTM (qdynamic_lstm.h): onnxruntime's DynamicQuantizeLSTM, its
+// sequences run side by side, each quantized on its own. The two integer
+// products are dynamic_quant.h's plain int32 loop (the reference form, and
+// the only one) or, on crossbar tiles, the tiles' MVMs: the matrices hold
+// w − c (c = 128 for uint8 weights, 0 for int8), the DAC gets x_q − x_zp,
+// and the digital side adds (c − w_zp[n]) · Σ_k (x_q − x_zp), exactly, as
+// QDynamicGemm does.
 #include "engine/kernels/int8/qdynamic_lstm.h"
 
 #include <algorithm>
@@ -92,15 +93,7 @@ class QDynamicLstmKernel : public Kernel {
           out};
     if (r_.tiles && calibrated_ && ctx.state.ranges_sink && !ctx.state.ranges_sink->find(r_.name))
       measure_state_ranges(r);
-    if (w_.tiles) {
-      // The tiles run their own threads; sequences one after the other.
-      for (int64_t b = 0; b < d.batch; ++b) run_sequence(r, b, nullptr);
-      return;
-    }
-    // Sequences are independent, each quantized on its own.
-    const int threads = static_cast<int>(std::clamp<int64_t>(d.batch, 1, std::max(1, ctx.threads)));
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (int64_t b = 0; b < d.batch; ++b) run_sequence(r, b, nullptr);
+    run_all(r, nullptr);
   }
 
  private:
@@ -184,8 +177,9 @@ class QDynamicLstmKernel : public Kernel {
                std::span<const Job> jobs, int32_t* acc, bool digital) const {
     const auto rows = static_cast<int64_t>(jobs.size());
     if (!m.tiles || digital) {
-      // Jobs name consecutive rows from 0 in the digital path.
-      floatk::matmul_int32(codes.data(), m.w_kn.data(), rows, m.k, m.n, acc, 1);
+      // Jobs name consecutive rows from 0 in the digital path; a row's
+      // sum does not depend on how the rows are split over threads.
+      floatk::matmul_int32(codes.data(), m.w_kn.data(), rows, m.k, m.n, acc, ctx.threads);
       return;
     }
     const TiledLayer& layer = *m.tiles;
@@ -225,8 +219,10 @@ class QDynamicLstmKernel : public Kernel {
     return m;
   }
 
-  // Runs sequence b; with `states`, digitally, appending every H_{t−1}'s codes.
-  void run_sequence(const Run& r, int64_t b, std::vector<int32_t>* states) const;
+  // Runs the sequences side by side, each quantized on its own, so that
+  // every step's products of all of them are one call (one tile run); with
+  // `states`, digitally, appending every step's H_{t−1} codes ([t][b]).
+  void run_all(const Run& r, std::vector<int32_t>* states) const;
   void measure_state_ranges(const Run& r) const;
 
   const Node& node_;
@@ -237,41 +233,53 @@ class QDynamicLstmKernel : public Kernel {
   bool calibrated_ = false;
 };
 
-void QDynamicLstmKernel::run_sequence(const Run& r, int64_t b, std::vector<int32_t>* states) const {
+void QDynamicLstmKernel::run_all(const Run& r, std::vector<int32_t>* states) const {
   const int64_t seq = r.d.seq, batch = r.d.batch, k = w_.k, h = dims_.hidden, gh = 4 * h;
-  const uint32_t image = static_cast<uint32_t>(r.ctx.first_image + b);
-  // X of every step, quantized once (onnxruntime: one GEMM over all steps).
+  const bool digital = states != nullptr;
+  auto image = [&](int64_t b) { return static_cast<uint32_t>(r.ctx.first_image + b); };
+  // Each sequence's X of all steps, quantized once (onnxruntime: one GEMM
+  // over all steps), rows [b][t].
+  std::vector<int32_t> xq(static_cast<std::size_t>(batch * seq * k));
+  std::vector<std::vector<float>> mx(static_cast<std::size_t>(batch));
+  std::vector<Job> jobs;
   std::vector<float> xs(static_cast<std::size_t>(seq * k));
-  for (int64_t t = 0; t < seq; ++t) std::copy_n(r.x + (t * batch + b) * k, k, &xs[t * k]);
-  std::vector<int32_t> xq(xs.size());
-  const LstmQuant qx = quantize(xs.data(), seq * k, xq.data());
-  std::vector<Job> jobs(static_cast<std::size_t>(seq));
-  for (int64_t t = 0; t < seq; ++t) jobs[t] = {t, {image, static_cast<uint32_t>(t)}};
-  std::vector<int32_t> acc(static_cast<std::size_t>(seq * gh));
-  if (seq > 0) product(r.ctx, w_, xq, jobs, acc.data(), states != nullptr);
-  const std::vector<float> mx = multipliers(qx.scale, w_.scale);
-  std::vector<float> iofc(acc.size());
-  for (int64_t i = 0; i < seq * gh; ++i)
-    iofc[i] = static_cast<float>(acc[i]) * mx[mx.size() == 1 ? 0 : i % gh];
-  std::vector<float> hv(static_cast<std::size_t>(h), 0.0f), cv(hv);
-  if (r.h0) std::copy_n(r.h0 + b * h, h, hv.begin());
-  if (r.c0) std::copy_n(r.c0 + b * h, h, cv.begin());
-  std::vector<int32_t> hq(static_cast<std::size_t>(h));
-  std::vector<int32_t> hacc(static_cast<std::size_t>(gh));
-  for (int64_t t = 0; t < seq; ++t) {
-    const LstmQuant qh = quantize(hv.data(), h, hq.data());
-    if (states) states->insert(states->end(), hq.begin(), hq.end());
-    const Job job{0, {image, static_cast<uint32_t>(seq + t)}};
-    product(r.ctx, r_, hq, std::span<const Job>(&job, 1), hacc.data(), states != nullptr);
-    const std::vector<float> mh = multipliers(qh.scale, r_.scale);
-    float* pre = &iofc[t * gh];
-    for (int64_t c = 0; c < gh; ++c)
-      pre[c] = rounded(pre[c] + rounded(static_cast<float>(hacc[c]) * mh[mh.size() == 1 ? 0 : c]));
-    qlstm_gates(pre, r.bias, h, cv.data(), hv.data());
-    if (r.out[0]) std::copy(hv.begin(), hv.end(), r.out[0] + (t * batch + b) * h);
+  for (int64_t b = 0; b < batch; ++b) {
+    for (int64_t t = 0; t < seq; ++t) std::copy_n(r.x + (t * batch + b) * k, k, &xs[t * k]);
+    mx[b] = multipliers(quantize(xs.data(), seq * k, &xq[b * seq * k]).scale, w_.scale);
+    for (int64_t t = 0; t < seq; ++t) jobs.push_back({b * seq + t, {image(b), uint32_t(t)}});
   }
-  if (r.out[1]) std::copy(hv.begin(), hv.end(), r.out[1] + b * h);
-  if (r.out[2]) std::copy(cv.begin(), cv.end(), r.out[2] + b * h);
+  std::vector<int32_t> acc(static_cast<std::size_t>(batch * seq * gh));
+  if (!jobs.empty()) product(r.ctx, w_, xq, jobs, acc.data(), digital);
+  std::vector<float> iofc(acc.size());
+  for (int64_t i = 0; i < batch * seq * gh; ++i) {
+    const std::vector<float>& m = mx[i / (seq * gh)];
+    iofc[i] = static_cast<float>(acc[i]) * m[m.size() == 1 ? 0 : i % gh];
+  }
+  std::vector<float> hv(static_cast<std::size_t>(batch * h), 0.0f), cv(hv);
+  if (r.h0) std::copy_n(r.h0, batch * h, hv.begin());
+  if (r.c0) std::copy_n(r.c0, batch * h, cv.begin());
+  std::vector<int32_t> hq(hv.size()), hacc(static_cast<std::size_t>(batch * gh));
+  std::vector<float> h_scale(static_cast<std::size_t>(batch));
+  std::vector<Job> step(static_cast<std::size_t>(batch));
+  for (int64_t t = 0; t < seq; ++t) {
+    for (int64_t b = 0; b < batch; ++b) {
+      h_scale[b] = quantize(&hv[b * h], h, &hq[b * h]).scale;
+      step[b] = {b, {image(b), static_cast<uint32_t>(seq + t)}};
+    }
+    if (states) states->insert(states->end(), hq.begin(), hq.end());
+    if (batch > 0) product(r.ctx, r_, hq, step, hacc.data(), digital);
+    for (int64_t b = 0; b < batch; ++b) {
+      const std::vector<float> mh = multipliers(h_scale[b], r_.scale);
+      float* pre = &iofc[(b * seq + t) * gh];
+      for (int64_t c = 0; c < gh; ++c)
+        pre[c] = rounded(
+            pre[c] + rounded(static_cast<float>(hacc[b * gh + c]) * mh[mh.size() == 1 ? 0 : c]));
+      qlstm_gates(pre, r.bias, h, &cv[b * h], &hv[b * h]);
+      if (r.out[0]) std::copy_n(&hv[b * h], h, r.out[0] + (t * batch + b) * h);
+    }
+  }
+  if (r.out[1]) std::copy(hv.begin(), hv.end(), r.out[1]);
+  if (r.out[2]) std::copy(cv.begin(), cv.end(), r.out[2]);
 }
 
 // A calibration run: R's inputs are the states its own products make, so a
@@ -281,14 +289,13 @@ void QDynamicLstmKernel::measure_state_ranges(const Run& r) const {
   std::vector<int32_t> states;
   float* none[3] = {nullptr, nullptr, nullptr};
   const Run quiet{r.ctx, r.d, r.x, r.h0, r.c0, r.bias, none};
+  run_all(quiet, &states);
   std::vector<Job> jobs;
-  for (int64_t b = 0; b < r.d.batch; ++b) {
-    run_sequence(quiet, b, &states);
-    for (int64_t t = 0; t < r.d.seq; ++t)
+  for (int64_t t = 0; t < r.d.seq; ++t)
+    for (int64_t b = 0; b < r.d.batch; ++b)
       jobs.push_back(
           {static_cast<int64_t>(jobs.size()),
            {static_cast<uint32_t>(r.ctx.first_image + b), static_cast<uint32_t>(r.d.seq + t)}});
-  }
   std::vector<int32_t> acc(jobs.size() * static_cast<std::size_t>(r_.n));
   if (!jobs.empty()) product(r.ctx, r_, states, jobs, acc.data(), false);
 }
