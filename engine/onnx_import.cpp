@@ -322,8 +322,9 @@ std::vector<Node> topo_sort(std::vector<Node> nodes, const std::set<std::string>
 // be mistaken for an aimc integer op of the same name.
 std::string qualified_op_type(const onnx::NodeProto& np, Node& n, const std::string& source) {
   static const std::set<std::string> kMicrosoftOps = {
-      "QLinearAdd",    "QLinearMul",     "QLinearAveragePool", "QLinearGlobalAveragePool",
-      "QLinearConcat", "QLinearSigmoid", "QLinearLeakyRelu",   "QGemm"};
+      "QLinearAdd",         "QLinearMul",     "QLinearAveragePool", "QLinearGlobalAveragePool",
+      "QLinearConcat",      "QLinearSigmoid", "QLinearLeakyRelu",   "QGemm",
+      "DynamicQuantizeLSTM"};
   const std::string& domain = np.domain();
   if (domain.empty() || domain == "ai.onnx") {
     if (is_internal_op(np.op_type()))
@@ -335,7 +336,7 @@ std::string qualified_op_type(const onnx::NodeProto& np, Node& n, const std::str
   throw bad_input(source, n.label() + " is in unsupported domain '" + domain + "'" +
                               (domain == "com.microsoft"
                                    ? " (of ONNX Runtime's operators aimc takes the quantized "
-                                     "QLinear* ones and QGemm)"
+                                     "QLinear* ones, QGemm and DynamicQuantizeLSTM)"
                                    : ""));
 }
 

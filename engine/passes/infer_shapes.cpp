@@ -686,6 +686,16 @@ Outputs infer_recurrent(const NodeCtx& c) {
   return out;
 }
 
+// ONNX Runtime's DynamicQuantizeLSTM (engine/passes/infer_shapes_recurrent.h).
+Outputs infer_dynamic_lstm(const NodeCtx& c) {
+  std::vector<std::optional<Shape>> in;
+  for (std::size_t i = 0; i < c.node().inputs.size(); ++i) in.push_back(c.shape(i));
+  Outputs out;
+  for (Shape& s : infer_dynamic_lstm_shapes(c.node(), in, [&](const std::string& w) { c.fail(w); }))
+    out.push_back({DType::kFloat32, std::move(s)});
+  return out;
+}
+
 // Shape, Gather, reductions, Resize, ... (engine/passes/infer_shapes_ops.h).
 Outputs infer_op(const NodeCtx& c) {
   OpShapeView view{c.node(), c.opset(), {}, [&](std::size_t i) { return c.constant_ints(i); },
@@ -715,6 +725,7 @@ using Rule = Outputs (*)(const NodeCtx&);
 const std::map<std::string, Rule>& rules() {
   static const std::map<std::string, Rule> kRules = {
       {"Add", infer_binary},
+      {"com.microsoft.DynamicQuantizeLSTM", infer_dynamic_lstm},
       {"AveragePool", infer_pool},
       {"BatchNormalization", infer_batchnorm},
       {"Cast", infer_op},

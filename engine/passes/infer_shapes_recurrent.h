@@ -19,4 +19,11 @@ std::vector<Shape> infer_recurrent_shapes(const Node& n,
                                           std::span<const std::optional<Shape>> inputs,
                                           const std::function<void(const std::string&)>& refuse);
 
+// The same for ONNX Runtime's com.microsoft.DynamicQuantizeLSTM
+// (engine/kernels/int8/qdynamic_lstm.h): Y, Y_h, Y_c, refusing what its
+// kernel does not support.
+std::vector<Shape> infer_dynamic_lstm_shapes(const Node& n,
+                                             std::span<const std::optional<Shape>> inputs,
+                                             const std::function<void(const std::string&)>& refuse);
+
 }  // namespace aimc

@@ -252,6 +252,16 @@ class DynamicLowering {
 
 }  // namespace
 
-int lower_dynamic(Graph& graph) { return DynamicLowering(graph).run(); }
+int lower_dynamic(Graph& graph) {
+  // ONNX Runtime's DynamicQuantizeLSTM is already one op: it only takes
+  // aimc's integer name (engine/kernels/int8/qdynamic_lstm.h).
+  int lstms = 0;
+  for (Node& n : graph.nodes) {
+    if (n.op_type != "com.microsoft.DynamicQuantizeLSTM") continue;
+    n.op_type = "QDynamicLSTM";
+    ++lstms;
+  }
+  return lstms + DynamicLowering(graph).run();
+}
 
 }  // namespace aimc

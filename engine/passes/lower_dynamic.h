@@ -11,6 +11,8 @@
 // float chain in the same float32 operations: the same numbers as float
 // mode. A DynamicQuantizeLinear (or x_scale·w_scale Mul) nobody else reads
 // goes away with its chains; a chain that does not match stays as it is.
+// ONNX Runtime's com.microsoft.DynamicQuantizeLSTM becomes QDynamicLSTM
+// (engine/kernels/int8/qdynamic_lstm.h).
 #include "engine/graph.h"
 
 namespace aimc {

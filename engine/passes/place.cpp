@@ -85,6 +85,18 @@ LayerFacts facts_of(const Graph& g, const Node& node) {
     f.k = trans_b ? w->dim(1) : w->dim(0);
     f.n = trans_b ? w->dim(0) : w->dim(1);
     f.crossbar_kernel = true;
+  } else if (op == "QDynamicLSTM" && w->rank() == 3 && w->dim(0) == 1 &&
+             (w->dtype() == DType::kInt8 || w->dtype() == DType::kUInt8)) {
+    // ONNX Runtime's layout: W [1, input, 4·hidden] and R [1, hidden,
+    // 4·hidden] are a Gemm's B each, integer codes on the tiles.
+    const Tensor* r = g.initializer(node.inputs.size() > 2 ? node.inputs[2] : "");
+    if (r && r->dtype() == w->dtype() && r->rank() == 3) {
+      f.kind = Kind::kGemm;
+      f.k = w->dim(1);
+      f.n = w->dim(2);
+      f.more_matrices.emplace_back(r->dim(1), r->dim(2));
+      f.crossbar_kernel = true;
+    }
   } else if ((op == "LSTM" || op == "GRU" || op == "RNN") && w->dtype() == DType::kFloat32 &&
              w->rank() == 3) {
     // A recurrent layer's W and R ([directions, gates·hidden, input or
@@ -273,6 +285,7 @@ bool is_layer_node(const Node& n) {
                                      "MaxPool",
                                      "QDynamicConv",
                                      "QDynamicGemm",
+                                     "QDynamicLSTM",
                                      "LSTM",
                                      "GRU",
                                      "RNN"};

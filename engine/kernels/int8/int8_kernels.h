@@ -26,5 +26,6 @@ std::unique_ptr<Kernel> make_qdequantize(const Node& n, const Graph& g, const Ke
 // in, float out, integer products.
 std::unique_ptr<Kernel> make_qdynamic_gemm(const Node& n, const Graph& g, const KernelOptions& o);
 std::unique_ptr<Kernel> make_qdynamic_conv(const Node& n, const Graph& g, const KernelOptions& o);
+std::unique_ptr<Kernel> make_qdynamic_lstm(const Node& n, const Graph& g, const KernelOptions& o);
 
 }  // namespace aimc::int8k

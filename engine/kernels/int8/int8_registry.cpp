@@ -22,6 +22,10 @@ void add_integer_kernels(std::vector<std::pair<std::string, KernelFactory>>& tab
   table.emplace_back("QDequantize", make_qdequantize);
   table.emplace_back("QDynamicGemm", make_qdynamic_gemm);
   table.emplace_back("QDynamicConv", make_qdynamic_conv);
+  table.emplace_back("QDynamicLSTM", make_qdynamic_lstm);
+  // Float mode runs ONNX Runtime's op unlowered, with the same kernel: the
+  // same numbers as digital mode.
+  table.emplace_back("com.microsoft.DynamicQuantizeLSTM", make_qdynamic_lstm);
 }
 
 }  // namespace aimc
