@@ -118,6 +118,17 @@ bool is_quantized(const Graph& g) {
 // user allowed float islands. A float model in analog mode is aihwkit's
 // setting (matrix products on tiles, the rest in float) and is allowed; its
 // float nodes are listed like islands.
+// Ops that only move or select values: they give the same bits whatever
+// arithmetic type the values have, so a float tensor through them is not
+// float computation (an integer LSTM's float output transposed, squeezed,
+// a time step gathered).
+bool moves_data_only(const std::string& op) {
+  static const char* const kOps[] = {
+      "Transpose", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity",     "Gather",
+      "Slice",     "Concat",  "Split",   "Expand",  "Tile",      "DepthToSpace", "SpaceToDepth"};
+  return std::find(std::begin(kOps), std::end(kOps), op) != std::end(kOps);
+}
+
 std::vector<std::string> check_float_nodes(const Graph& g, const ModelOptions& options,
                                            bool quantized) {
   std::vector<std::string> names;
@@ -127,7 +138,8 @@ std::vector<std::string> check_float_nodes(const Graph& g, const ModelOptions& o
     if (!is_supported_op(n.op_type)) return names;
   const Node* first = nullptr;
   for (const Node& n : g.nodes) {
-    if (is_internal_op(n.op_type) || on_crossbar(n.placement.unit)) continue;
+    if (is_internal_op(n.op_type) || on_crossbar(n.placement.unit) || moves_data_only(n.op_type))
+      continue;
     if (!first) first = &n;
     names.push_back(n.name);
   }

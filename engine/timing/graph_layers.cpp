@@ -1,6 +1,7 @@
 #include "engine/timing/graph_layers.h"
 
 #include <cctype>
+#include <utility>
 
 #include "engine/fused_attrs.h"
 #include "engine/timing/graph_layers_ops.h"
@@ -172,15 +173,22 @@ LayerShape read_pool(const Graph& g, const Node& n, const std::string& op, Layer
 
 // LSTM, GRU, RNN: per time step and direction, X·Wᵀ and H·Rᵀ with
 // gates·hidden outputs, then the gate arithmetic; the steps are serial.
+// ONNX Runtime's dynamically quantized LSTM (lowered: DynamicLSTM once the
+// Q is stripped) holds W and R transposed, [dirs, input or hidden, 4·hidden].
 LayerShape read_recurrent(const Graph& g, const Node& n, const std::string& op, LayerShape l) {
+  const bool transposed = op == "DynamicLSTM" || op == "DynamicQuantizeLSTM";
   l.op = LayerOp::kRecurrent;
-  l.label = op == "LSTM" ? "lstm" : op == "GRU" ? "gru" : "rnn";
-  l.gates = op == "LSTM" ? 4 : op == "GRU" ? 3 : 1;
+  l.label = op == "GRU" ? "gru" : op == "RNN" ? "rnn" : "lstm";
+  l.gates = op == "GRU" ? 3 : op == "RNN" ? 1 : 4;
   const Shape x = shape_of(g, n.inputs.at(0));
-  const Shape w = shape_of(g, n.inputs.at(1));
-  const Shape r = n.inputs.size() > 2 ? shape_of(g, n.inputs[2]) : Shape{};
+  Shape w = shape_of(g, n.inputs.at(1));
+  Shape r = n.inputs.size() > 2 ? shape_of(g, n.inputs[2]) : Shape{};
   if (x.size() != 3 || w.size() != 3 || r.size() != 3)
     return uncosted(l, "no static shapes of X, W and R");
+  if (transposed) {
+    std::swap(w[1], w[2]);
+    std::swap(r[1], r[2]);
+  }
   const int64_t steps = x[n.attr_int("layout", 0) == 0 ? 0 : 1];
   if (steps <= 0) return uncosted(l, "unknown sequence length");
   if (w[0] <= 0 || w[2] <= 0 || r[2] <= 0 || w[1] != l.gates * r[2])
@@ -222,7 +230,9 @@ void read_node(const Graph& g, const Node& n, std::vector<LayerShape>& out) {
   if (op == "GlobalAveragePool" || op == "GlobalMaxPool" || op == "MaxPool" ||
       op == "AveragePool" || op == "LRN")
     return out.push_back(read_pool(g, n, op, l));
-  if (op == "LSTM" || op == "GRU" || op == "RNN") return out.push_back(read_recurrent(g, n, op, l));
+  if (op == "LSTM" || op == "GRU" || op == "RNN" || op == "DynamicLSTM" ||
+      op == "DynamicQuantizeLSTM")
+    return out.push_back(read_recurrent(g, n, op, l));
   out.push_back(per_element_layer(g, n, op, int8, l));
 }
 

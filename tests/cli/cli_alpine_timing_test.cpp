@@ -76,7 +76,8 @@ TEST(CliAlpineTiming, EvalCostsTheRunsOwnGraphOnAlpine) {
   const std::string images = shared_path("data/mnist/t10k-images-idx3-ubyte.gz");
   const CliResult r = run_aimc("eval --model '" + model + "' --images '" + images +
                                    "' --limit 8 --mode analog --analog ideal --timing --hw "
-                                   "alpine-lp --json '" + json.string() + "'",
+                                   "alpine-lp --json '" +
+                                   json.string() + "'",
                                dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("alpine   tiles (tc, single)"), std::string::npos) << r.out;
@@ -91,9 +92,8 @@ TEST(CliAlpineTiming, OnnxLstmIsCostedPerStep) {
   ScratchDir dir("alpinelstmonnx");
   const auto json = dir / "l.json";
   const std::string model = std::string(source_dir_path()) + "/models/mnist/lstm.onnx";
-  const CliResult r =
-      run_aimc("timing --hw alpine-lp --model '" + model + "' --json '" + json.string() + "'",
-               dir.path());
+  const CliResult r = run_aimc(
+      "timing --hw alpine-lp --model '" + model + "' --json '" + json.string() + "'", dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(slurp(json));
   // 28 steps of [x_t; h] (28 + 128 rows): ceil(156/4) queue, 1 process, 128 dequeue each,
@@ -101,6 +101,25 @@ TEST(CliAlpineTiming, OnnxLstmIsCostedPerStep) {
   EXPECT_EQ(j["total"]["cm_process"], 28 + 1);
   EXPECT_EQ(j["total"]["cm_queue"], 28 * 39 + 32);
   EXPECT_EQ(j["total"]["cm_dequeue"], 28 * 128 + 3);
+}
+
+TEST(CliAlpineTiming, DynamicallyQuantizedLstmIsCostedLikeTheFloatOne) {
+  ScratchDir dir("alpinelstmdq");
+  const std::string base = std::string(source_dir_path()) + "/models/mnist/";
+  const auto f = dir / "f.json", q = dir / "q.json";
+  ASSERT_EQ(
+      run_aimc("timing --hw alpine-lp --model '" + base + "lstm.onnx' --json '" + f.string() + "'",
+               dir.path())
+          .exit_code,
+      0);
+  const CliResult r = run_aimc(
+      "timing --hw alpine-lp --model '" + base + "lstm-dq.onnx' --json '" + q.string() + "'",
+      dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto jf = nlohmann::json::parse(slurp(f)), jq = nlohmann::json::parse(slurp(q));
+  EXPECT_TRUE(jq["uncosted"].empty()) << jq["uncosted"];
+  for (const char* k : {"cm_queue", "cm_process", "cm_dequeue"})
+    EXPECT_EQ(jq["total"][k], jf["total"][k]) << k;
 }
 
 TEST(CliAlpineTiming, BadHardwareFilesAndOptionsExit2NamingTheKey) {
