@@ -101,71 +101,98 @@ double element_cycles(const AlpineHardware& h, const LayerShape& l) {
   }
 }
 
-AlpineLayerCost matrix_layer_cost(const AlpineHardware& h, const LayerShape& l,
-                                  const AlpineLayerPlacement& run) {
+namespace {
+
+// The software work around one input vector of a matrix layer, shared by
+// the tile and NEON forms.
+struct VectorWork {
+  Slice slice;
+  int64_t vectors = 0;
+  double post = 0;       // per output: requantization (recurrent: in the cell)
+  double gather = 0;     // im2col: a patch per output pixel
+  double cell = 0;       // recurrent: the cell updates of one core's units
+  int cell_cores = 1;    // cores that update cells
+  double step_sync = 0;  // recurrent over several cores: gathering h_t
+};
+
+VectorWork vector_work(const AlpineHardware& h, const LayerShape& l,
+                       const AlpineLayerPlacement& run) {
   const bool recurrent = l.op == LayerOp::kRecurrent;
-  const Slice s = slice_of(l, run.split);
-  const int64_t vectors = recurrent ? int64_t{l.steps} * l.directions : l.pixels();
-  const double post = recurrent ? 0.0 : h.sw_requant_cycles_per_element;
-  // im2col gathers a patch per output pixel; a 1×1 conv reads its input in place.
-  const double gather = is_conv(l.op) && l.kernel_h * l.kernel_w > 1
-                            ? double(s.rows) * h.sw_im2col_cycles_per_byte
-                            : 0.0;
+  VectorWork w;
+  w.slice = slice_of(l, run.split);
+  w.vectors = recurrent ? int64_t{l.steps} * l.directions : l.pixels();
+  w.post = recurrent ? 0.0 : h.sw_requant_cycles_per_element;
+  // A 1×1 conv reads its input in place.
+  if (is_conv(l.op) && l.kernel_h * l.kernel_w > 1)
+    w.gather = double(w.slice.rows) * h.sw_im2col_cycles_per_byte;
+  if (!recurrent) return w;
   // With the gates interleaved, each core holding a column block updates
   // the cells of its own hidden units; every core that does gathers h_t
   // from the others after each step.
-  const int cell_cores = recurrent ? run.split * (run.on_tiles ? column_blocks(h, s) : 1) : 1;
-  const double cell =
-      recurrent ? cell_cycles(h, l.gates, (l.out_c + cell_cores - 1) / cell_cores) : 0.0;
-  const double step_sync =
-      recurrent && cell_cores > 1 ? h.sync_cycles + double(l.out_c) / h.l2_bytes_per_cycle : 0.0;
+  w.cell_cores = run.split * (run.on_tiles ? column_blocks(h, w.slice) : 1);
+  w.cell = cell_cycles(h, l.gates, (l.out_c + w.cell_cores - 1) / w.cell_cores);
+  if (w.cell_cores > 1) w.step_sync = h.sync_cycles + double(l.out_c) / h.l2_bytes_per_cycle;
+  return w;
+}
 
+void cost_on_tiles(const AlpineHardware& h, const AlpineLayerPlacement& run, const VectorWork& w,
+                   AlpineLayerCost& c) {
+  const TilePass t = tile_pass(h, w.slice, w.post);
+  c.cores = run.cores;
+  c.tiles = run.tiles;  // a recurrent layer's directions each have their own
+  const double n = double(w.vectors), k = double(run.split);
+  c.cycles = n * (t.cycles + w.gather + w.cell + w.step_sync);
+  const double cell_work = w.cell * w.cell_cores / run.split;
+  c.busy_core_cycles = n * k * (t.core_cycles - t.stall_cycles + w.gather + cell_work);
+  c.stall_core_cycles = n * (k * t.stall_cycles + w.cell_cores * w.step_sync);
+  c.ops.queue = t.ops.queue * run.split * w.vectors;
+  c.ops.process = t.ops.process * run.split * w.vectors;
+  c.ops.dequeue = t.ops.dequeue * run.split * w.vectors;
+  c.mvm_energy_nj = t.mvm_nj * k * n;
+}
+
+// NEON: the slice's MACs at the core's int8 rate, or its weights' bytes at
+// the bandwidth of where they live, whichever is longer.
+void cost_in_neon(const AlpineHardware& h, const LayerShape& l, const AlpineLayerPlacement& run,
+                  const VectorWork& w, AlpineLayerCost& c) {
+  const bool recurrent = l.op == LayerOp::kRecurrent;
+  const double n = double(w.vectors);
+  c.cores = run.split;
+  const double macs = double(l.macs()) / n / double(run.split);
+  const double bytes = double(w.slice.rows) * double(w.slice.cols);
+  const double bw = run.weights_in_dram
+                        ? h.dram_gbps * 1000.0 / h.freq_mhz / std::max(1, run.streaming_cores)
+                        : h.l2_bytes_per_cycle;
+  const double extra = double(w.slice.cols) * w.post + w.gather + w.cell;
+  // Every step of a recurrence reads the whole matrix again; a layer's
+  // vectors share one read.
+  const double work = recurrent
+                          ? n * (std::max(macs / h.sw_int8_mac_per_cycle, bytes / bw) + extra)
+                          : std::max(n * macs / h.sw_int8_mac_per_cycle, bytes / bw) + n * extra;
+  c.cycles = work + n * w.step_sync;
+  c.busy_core_cycles = work * run.split;
+  c.stall_core_cycles = n * w.step_sync * run.split;
+  const double reads = recurrent ? n : 1.0;
+  if (run.weights_in_dram)
+    c.dram_lines = static_cast<int64_t>(std::ceil(bytes * run.split * reads / 64.0));
+}
+
+}  // namespace
+
+AlpineLayerCost matrix_layer_cost(const AlpineHardware& h, const LayerShape& l,
+                                  const AlpineLayerPlacement& run) {
+  const bool recurrent = l.op == LayerOp::kRecurrent;
+  const VectorWork w = vector_work(h, l, run);
   AlpineLayerCost c;
   c.name = l.name;
   c.op = l.op_label();
   c.macs = l.macs();
-  c.vectors = vectors;
+  c.vectors = w.vectors;
   c.unit = run.on_tiles ? "tile" : "cores";
-  const int directions = recurrent ? l.directions : 1;
-  if (run.on_tiles) {
-    const TilePass t = tile_pass(h, s, post);
-    // Each direction of a recurrent layer has its own matrix, on its own tiles.
-    c.cores = run.cores;
-    c.tiles = run.tiles;
-    const double n = double(vectors), k = double(run.split);
-    c.cycles = n * (t.cycles + gather + cell + step_sync);
-    const double cell_work = cell * cell_cores / run.split;
-    c.busy_core_cycles = n * k * (t.core_cycles - t.stall_cycles + gather + cell_work);
-    c.stall_core_cycles = n * (k * t.stall_cycles + cell_cores * step_sync);
-    c.ops.queue = t.ops.queue * run.split * vectors;
-    c.ops.process = t.ops.process * run.split * vectors;
-    c.ops.dequeue = t.ops.dequeue * run.split * vectors;
-    c.mvm_energy_nj = t.mvm_nj * k * n;
-  } else {
-    // NEON: the slice's MACs at the core's int8 rate, or its weights' bytes
-    // at the bandwidth of where they live, whichever is longer.
-    c.cores = run.split;
-    const double macs = double(l.macs()) / double(vectors) / double(run.split);
-    const double bytes = double(s.rows) * double(s.cols);
-    const double bw = run.weights_in_dram
-                          ? h.dram_gbps * 1000.0 / h.freq_mhz / std::max(1, run.streaming_cores)
-                          : h.l2_bytes_per_cycle;
-    const double extra = double(s.cols) * post + gather + cell;
-    double work = 0;
-    if (recurrent) {
-      // Every step reads the whole matrix again: the recurrence is serial.
-      work = double(vectors) * (std::max(macs / h.sw_int8_mac_per_cycle, bytes / bw) + extra);
-    } else {
-      work = std::max(double(vectors) * macs / h.sw_int8_mac_per_cycle, bytes / bw) +
-             double(vectors) * extra;
-    }
-    c.cycles = work + double(vectors) * step_sync;
-    c.busy_core_cycles = work * run.split;
-    c.stall_core_cycles = double(vectors) * step_sync * run.split;
-    const double reads = recurrent ? double(vectors) : 1.0;
-    if (run.weights_in_dram)
-      c.dram_lines = static_cast<int64_t>(std::ceil(bytes * run.split * reads / 64.0));
-  }
+  if (run.on_tiles)
+    cost_on_tiles(h, run, w, c);
+  else
+    cost_in_neon(h, l, run, w, c);
   // One barrier per split layer (a recurrent one has one per step above).
   if (run.split > 1 && !recurrent) {
     c.cycles += h.sync_cycles;
@@ -174,7 +201,7 @@ AlpineLayerCost matrix_layer_cost(const AlpineHardware& h, const LayerShape& l,
   c.cycles += h.layer_call_overhead_cycles;
   c.busy_core_cycles += h.layer_call_overhead_cycles * c.cores;
   if (run.on_tiles && h.count_programming) {
-    const int64_t weights = l.rows() * l.cols() * directions;
+    const int64_t weights = l.rows() * l.cols() * (recurrent ? l.directions : 1);
     c.ops.paramwrite = weights;
     const double write = alpine_cycles(h.paramwrite_op_ns, h.freq_mhz);
     c.programming_cycles = double(weights) * write / c.cores;
