@@ -1,5 +1,7 @@
 #include "models/specs/alpine_specs.h"
 
+#include <stdexcept>
+
 #include "engine/error.h"
 
 namespace aimc::models {
@@ -7,6 +9,8 @@ namespace {
 
 using timing::LayerOp;
 using timing::LayerShape;
+
+constexpr int kMaxSize = 1 << 20, kMaxLayers = 1000, kMaxSteps = 1000000;
 
 LayerShape per_element(const std::string& name, LayerOp op, const std::string& label, int c,
                        int hw) {
@@ -70,7 +74,9 @@ Cnn cnn(const std::string& name) {
 }  // namespace
 
 std::vector<LayerShape> alpine_mlp_spec(const MlpSpec& s) {
-  if (s.width < 1 || s.layers < 1) throw bad_input("--width/--layers", "must be positive");
+  // Bounds keep every MAC and weight count far inside int64.
+  if (s.width < 1 || s.width > kMaxSize) throw bad_input("--width", "must be 1-1048576");
+  if (s.layers < 1 || s.layers > kMaxLayers) throw bad_input("--layers", "must be 1-1000");
   std::vector<LayerShape> out;
   for (int i = 1; i <= s.layers; ++i) {
     out.push_back(gemm("fc" + std::to_string(i), s.width, s.width));
@@ -81,8 +87,9 @@ std::vector<LayerShape> alpine_mlp_spec(const MlpSpec& s) {
 }
 
 std::vector<LayerShape> alpine_lstm_spec(const LstmSpec& s) {
-  if (s.inputs < 1 || s.hidden < 1 || s.steps < 1)
-    throw bad_input("--inputs/--hidden/--steps", "must be positive");
+  if (s.inputs < 1 || s.inputs > kMaxSize) throw bad_input("--inputs", "must be 1-1048576");
+  if (s.hidden < 1 || s.hidden > kMaxSize) throw bad_input("--hidden", "must be 1-1048576");
+  if (s.steps < 1 || s.steps > kMaxSteps) throw bad_input("--steps", "must be 1-1000000");
   LayerShape l;
   l.name = "lstm";
   l.op = LayerOp::kRecurrent;

@@ -62,6 +62,10 @@ TEST(AlpineSpecs, MlpAndLstmShapes) {
   EXPECT_EQ(lstm[0].macs(), 28LL * 156 * 512);
   EXPECT_THROW(alpine_spec("alpine-gru"), BadInput);
   EXPECT_THROW(alpine_mlp_spec({0, 2}), BadInput);
+  EXPECT_THROW(alpine_mlp_spec({(1 << 20) + 1, 2}), BadInput);
+  EXPECT_THROW(alpine_mlp_spec({64, 1001}), BadInput);
+  EXPECT_THROW(alpine_lstm_spec({28, 128, 0}), BadInput);
+  EXPECT_NO_THROW(alpine_lstm_spec({1 << 20, 1, 1}));
 }
 
 }  // namespace
