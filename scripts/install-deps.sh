@@ -25,6 +25,7 @@ PACKAGES=(
   nlohmann-json3-dev librandom123-dev libgemmlowp-dev
   libopenmpi-dev openmpi-bin
   python3 python3-matplotlib python3-numpy python3-onnx
+  python3-dev pybind11-dev python3-pytest
   clang clang-format libclang-rt-14-dev libomp-dev
   ccache
 )

@@ -158,33 +158,44 @@ EvaluationImages evaluation_images(const cxxopts::ParseResult& args,
   return e;
 }
 
+namespace {
+
+models::LoadSettings load_settings(const CommonSettings& s) {
+  models::LoadSettings l;
+  l.model_path = s.model_path;
+  l.mode = s.mode;
+  l.allow_float = s.allow_float;
+  l.threads = s.threads;
+  l.kernels = s.kernels;
+  l.analog = s.analog;
+  l.calibration_source = s.calibration_source;
+  l.calibration_every = s.calibration_every;
+  l.preprocessing = s.preprocessing;
+  l.placement = placement_overrides(s);
+  return l;
+}
+
+// Never silent: a digital or analog run that computes nodes in float says so.
+void report_float_nodes(const CommonSettings& s, const Model& model) {
+  const auto& f = model.float_nodes();
+  if (f.empty()) return;
+  std::string list;
+  for (std::size_t i = 0; i < f.size() && i < 8; ++i) list += (i ? ", " : "") + f[i];
+  std::fprintf(stderr, "aimc: %zu node(s) run in float in %s mode: %s%s\n", f.size(),
+               exec_mode_name(s.mode).c_str(), list.c_str(), f.size() > 8 ? ", ..." : "");
+}
+
+}  // namespace
+
 LoadedModel load_uncalibrated_model(const CommonSettings& s) {
-  ModelOptions opt;
-  opt.mode = s.mode;
-  opt.kernels.flavor = s.kernels;
-  opt.analog = s.analog;
-  opt.placement = placement_overrides(s);
-  opt.allow_float = s.allow_float;
-  const Graph graph = import_onnx_file(s.model_path);
-  models::GptqUse gptq = models::prepare_weight_levels(
-      graph, opt,
-      {s.model_path, s.calibration_source, s.threads, s.preprocessing, s.calibration_every});
-  LoadedModel m{Model::from_graph(graph, opt), {}, std::move(gptq)};
-  if (const auto& f = m.model.float_nodes(); !f.empty()) {
-    // Never silent: a digital or analog run that computes nodes in float says so.
-    std::string list;
-    for (std::size_t i = 0; i < f.size() && i < 8; ++i) list += (i ? ", " : "") + f[i];
-    std::fprintf(stderr, "aimc: %zu node(s) run in float in %s mode: %s%s\n", f.size(),
-                 exec_mode_name(s.mode).c_str(), list.c_str(), f.size() > 8 ? ", ..." : "");
-  }
+  LoadedModel m = models::load_uncalibrated(load_settings(s));
+  report_float_nodes(s, m.model);
   return m;
 }
 
 LoadedModel load_model(const CommonSettings& s) {
   LoadedModel m = load_uncalibrated_model(s);
-  m.calibration_images =
-      models::calibrate_on_images(m.model, s.calibration_source, s.analog.calibration_images,
-                                  s.threads, s.preprocessing, s.calibration_every);
+  models::calibrate_loaded(m, load_settings(s));
   return m;
 }
 

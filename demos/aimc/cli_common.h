@@ -9,6 +9,7 @@
 #include "models/data/calibration_split.h"
 #include "models/data/preprocessing.h"
 #include "models/studies/evaluation_set.h"
+#include "models/studies/model_loading.h"
 #include "models/studies/weight_quantization.h"
 
 namespace aimc::cli {
@@ -74,11 +75,7 @@ EvaluationImages evaluation_images(const cxxopts::ParseResult& args,
 // it on the first calibration_images samples of --calibration (of its
 // calibration split, for a directory of images); with weight_quantizer
 // "gptq", programs it with GPTQ levels (cached on disk).
-struct LoadedModel {
-  Model model;
-  std::vector<std::string> calibration_images;  // used for the ADC ranges
-  models::GptqUse gptq;                         // what weight quantization used
-};
+using models::LoadedModel;
 LoadedModel load_model(const CommonSettings& s);
 // The same without the calibration (callers that calibrate from another
 // kind of source, such as MNIST's IDX files).
