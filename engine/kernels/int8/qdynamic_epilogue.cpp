@@ -2,22 +2,10 @@
 
 #include "engine/kernels/float/float_common.h"
 #include "engine/kernels/int8/int8_common.h"
+#include "engine/kernels/int8/no_fma.h"
 
 namespace aimc::int8k {
 namespace {
-
-// v as a float32 in a register: the compiler may not fuse the multiply that
-// made it with the add that reads it into one FMA (float mode runs them as
-// separate Mul and Add kernels, each rounding).
-inline float rounded(float v) {
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-  asm("" : "+x"(v));
-#else
-  volatile float kept = v;
-  v = kept;
-#endif
-  return v;
-}
 
 inline float at(const std::vector<float>& v, int64_t channel) {
   return v[v.size() == 1 ? 0 : static_cast<std::size_t>(channel)];

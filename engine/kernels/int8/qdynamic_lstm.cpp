@@ -16,19 +16,10 @@
 #include "engine/kernels/int8/dynamic_weights.h"
 #include "engine/kernels/int8/int8_common.h"
 #include "engine/kernels/int8/int8_kernels.h"
+#include "engine/kernels/int8/no_fma.h"
 
 namespace aimc::int8k {
 namespace {
-
-inline float rounded(float v) {
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-  asm("" : "+x"(v));
-#else
-  volatile float kept = v;
-  v = kept;
-#endif
-  return v;
-}
 
 // One of the two matrices, [K][N] with N = 4·hidden: its codes minus zero
 // points, its float scales (1 or N) and, on tiles, its layer.

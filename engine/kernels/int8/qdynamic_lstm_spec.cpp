@@ -7,22 +7,11 @@
 #include <limits>
 
 #include "engine/kernels/float/recurrent_activations.h"
+#include "engine/kernels/int8/no_fma.h"
 #include "engine/kernels/int8/qdynamic_lstm.h"
 
 namespace aimc::int8k {
 namespace {
-
-// v as a float32 in a register: the compiler may not fuse the multiply that
-// made it with the add that reads it (onnxruntime's gate loops round each).
-inline float rounded(float v) {
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-  asm("" : "+x"(v));
-#else
-  volatile float kept = v;
-  v = kept;
-#endif
-  return v;
-}
 
 // onnxruntime's clip_add_bias / clip_ignore_bias with the default bound
 // FLT_MAX: an infinity becomes ±FLT_MAX, a NaN FLT_MAX (std::min keeps the
