@@ -3,7 +3,6 @@
 #include <algorithm>
 
 namespace aimc::timing {
-namespace {
 
 int64_t ceil_div(int64_t a, int64_t b) { return b > 0 ? (a + b - 1) / b : 0; }
 
@@ -11,8 +10,6 @@ bool is_conv(LayerOp op) {
   return op == LayerOp::kConv || op == LayerOp::kPointwise || op == LayerOp::kDepthwise ||
          op == LayerOp::kGroupedConv;
 }
-
-}  // namespace
 
 bool has_matrix(const LayerShape& l) {
   if (l.op == LayerOp::kGemm) return l.constant_weights;

@@ -10,6 +10,11 @@
 
 namespace aimc::timing {
 
+// ⌈a / b⌉ for counts (0 when b is not positive).
+int64_t ceil_div(int64_t a, int64_t b);
+// Conv kinds, whose inputs are gathered into patches (im2col).
+bool is_conv(LayerOp op);
+
 // A layer with a crossbar matrix: conv, Gemm/MatMul with constant weights,
 // recurrent. The rest are per-element layers.
 bool has_matrix(const LayerShape& l);

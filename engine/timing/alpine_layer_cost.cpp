@@ -7,13 +7,6 @@
 namespace aimc::timing {
 namespace {
 
-int64_t ceil_div(int64_t a, int64_t b) { return b > 0 ? (a + b - 1) / b : 0; }
-
-bool is_conv(LayerOp op) {
-  return op == LayerOp::kConv || op == LayerOp::kPointwise || op == LayerOp::kDepthwise ||
-         op == LayerOp::kGroupedConv;
-}
-
 // One input vector through a slice on its tiles: every row block of a
 // column block is queued, processed and dequeued by the core holding it;
 // the core holding the last row block adds the partial sums (fetched from

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/error.h"
+#include "engine/timing/alpine_geometry.h"
 #include "engine/timing/alpine_layer_cost.h"
 #include "engine/timing/alpine_loose.h"
 
@@ -12,8 +13,6 @@ namespace {
 
 // A small tolerance keeps ceil() from rounding 80.0000000001 up to 81.
 constexpr double kCycleSlack = 1e-9;
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 void add_energy(const AlpineHardware& h, AlpineReport& r) {
   double busy = 0, stall = 0, tile_nj = 0;
