@@ -4,6 +4,7 @@
 #include <cstring>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "demos/aimc/commands.h"
 #include "engine/error.h"
@@ -47,6 +48,16 @@ int dispatch(int argc, char** argv) {
 }
 
 }  // namespace
+
+int run_command(const std::vector<std::string>& args) {
+  // argv[0] is the program name the sub-commands' option parsers skip.
+  std::vector<std::string> words{"aimc"};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  return dispatch(static_cast<int>(words.size()), argv.data());
+}
 
 int main_entry(int argc, char** argv) {
   try {

@@ -37,7 +37,8 @@ struct LoadedModel {
 // Imports and prepares the model without calibrating its ADC ranges.
 LoadedModel load_uncalibrated(const LoadSettings& s);
 // Calibrates it on the first `analog.calibration_images` samples of the
-// calibration source (a no-op unless the model needs it).
+// calibration source (a no-op unless the model needs it); of an MNIST IDX
+// file, on the first samples of its calibration half.
 void calibrate_loaded(LoadedModel& m, const LoadSettings& s);
 
 }  // namespace aimc::models

@@ -1,0 +1,86 @@
+#include "demos/python/numpy_tensors.h"
+
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include "engine/error.h"
+
+namespace py = pybind11;
+
+namespace aimc::python {
+namespace {
+
+DType dtype_of(const py::dtype& d, const std::string& name) {
+  if (d.is(py::dtype::of<float>())) return DType::kFloat32;
+  if (d.is(py::dtype::of<int8_t>())) return DType::kInt8;
+  if (d.is(py::dtype::of<uint8_t>())) return DType::kUInt8;
+  if (d.is(py::dtype::of<int32_t>())) return DType::kInt32;
+  if (d.is(py::dtype::of<int64_t>())) return DType::kInt64;
+  throw bad_input(name, "unsupported dtype " + py::str(py::object(d)).cast<std::string>() +
+                            " (float32, int8, uint8, int32 or int64)");
+}
+
+py::dtype numpy_dtype(DType t) {
+  switch (t) {
+    case DType::kFloat32:
+      return py::dtype::of<float>();
+    case DType::kInt8:
+      return py::dtype::of<int8_t>();
+    case DType::kUInt8:
+      return py::dtype::of<uint8_t>();
+    case DType::kInt32:
+      return py::dtype::of<int32_t>();
+    case DType::kInt64:
+      return py::dtype::of<int64_t>();
+  }
+  throw std::logic_error("dtype");
+}
+
+}  // namespace
+
+HostArray host_array(const py::object& a, const std::string& name) {
+  if (!py::isinstance<py::array>(a)) throw bad_input(name, "expected a numpy array");
+  HostArray h;
+  // ensure() copies only when the layout is not C-contiguous already.
+  h.keep = py::array::ensure(a, py::array::c_style);
+  if (!h.keep) throw bad_input(name, "not an array");
+  h.dtype = dtype_of(h.keep.dtype(), name);
+  h.shape.assign(h.keep.shape(), h.keep.shape() + h.keep.ndim());
+  h.data = static_cast<const std::byte*>(h.keep.data());
+  h.bytes = static_cast<std::size_t>(h.keep.nbytes());
+  return h;
+}
+
+Tensor to_tensor(const HostArray& a) {
+  return rows_to_tensor(a, 0, a.shape.empty() ? 1 : a.shape[0]);
+}
+
+Tensor rows_to_tensor(const HostArray& a, int64_t first, int64_t count) {
+  Shape shape = a.shape;
+  std::size_t offset = 0;
+  if (!shape.empty()) {
+    const std::size_t row_bytes = shape[0] ? a.bytes / static_cast<std::size_t>(shape[0]) : 0;
+    offset = row_bytes * static_cast<std::size_t>(first);
+    shape[0] = count;
+  }
+  Tensor t(a.dtype, shape);
+  if (t.byte_size()) std::memcpy(t.raw(), a.data + offset, t.byte_size());
+  return t;
+}
+
+py::array to_numpy(Tensor&& t) {
+  const std::vector<py::ssize_t> shape(t.shape().begin(), t.shape().end());
+  const py::dtype dtype = numpy_dtype(t.dtype());
+  if (t.byte_size() == 0) return py::array(dtype, shape);
+  auto owner = std::make_unique<Tensor>(std::move(t));
+  void* data = owner->raw();
+  // The capsule owns the tensor from here on: numpy frees it with the array.
+  py::capsule base(owner.get(),
+                   [](void* p) { std::default_delete<Tensor>{}(static_cast<Tensor*>(p)); });
+  owner.release();
+  return py::array(dtype, shape, data, base);
+}
+
+}  // namespace aimc::python
