@@ -2,17 +2,11 @@
 # Installs every build, test and plotting dependency of aimc from Debian's
 # packages, and nothing from anywhere else (no downloads at build time, nothing vendored).
 #
-# Usage: scripts/install-deps.sh [--training]
-#   --training  also python3-torch, which only models/mnist/train.py needs
-#               (the engine and the tests never import it).
+# Usage: scripts/install-deps.sh
+#   python3-torch is for the PyTorch example (demos/pytorch_to_tiles, run by
+#   the tests) and the training recipes; the engine never imports it.
 set -euo pipefail
-training=0
-for arg in "$@"; do
-  case "$arg" in
-    --training) training=1 ;;
-    *) echo "install-deps.sh: unknown option $arg (expected --training)" >&2; exit 2 ;;
-  esac
-done
+if [ "$#" -gt 0 ]; then echo "install-deps.sh: takes no options" >&2; exit 2; fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # ocl-icd-opencl-dev: Debian's oneDNN is built with its OpenCL GPU runtime, so
@@ -25,11 +19,10 @@ PACKAGES=(
   nlohmann-json3-dev librandom123-dev libgemmlowp-dev
   libopenmpi-dev openmpi-bin
   python3 python3-matplotlib python3-numpy python3-onnx
-  python3-dev pybind11-dev python3-pytest
+  python3-dev pybind11-dev python3-pytest python3-torch
   clang clang-format libclang-rt-14-dev libomp-dev
   ccache
 )
-if [ "$training" = 1 ]; then PACKAGES+=(python3-torch); fi
 # Skip apt entirely when everything is already present (fast re-runs, offline CI caches).
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -32,7 +32,10 @@ for variant in release asan; do
   ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     ctest --test-dir "$dir" -j "$jobs" --output-on-failure
   if [ "$variant" = release ]; then
-    # The Python module's tests (tests/python), on this build.
+    # The Python module into the system interpreter's path, then its tests
+    # (tests/python) on this build.
+    cmake --install "$dir" --component python
+    (cd / && /usr/bin/python3 -c "import aimc")
     AIMC_BUILD_DIR="$dir" /usr/bin/python3 -m pytest -q tests/python
     # README command 1 on a few images, so that it cannot break unnoticed.
     ./scripts/main-job.sh --limit 16

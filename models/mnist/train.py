@@ -12,7 +12,7 @@ Preprocessing (the same as aimc's IDX reader): x = pixel / 255 in float32;
 
 Usage: /usr/bin/python3 models/mnist/train.py [--data ../shared/data/mnist]
        (Debian's python3-torch 1.13, python3-onnx, python3-numpy;
-        scripts/install-deps.sh --training installs them)
+        scripts/install-deps.sh installs them)
 """
 import argparse
 import gzip
