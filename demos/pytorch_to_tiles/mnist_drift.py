@@ -34,12 +34,15 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--network", choices=["cnn", "mlp"], default="cnn")
     p.add_argument("--epochs", type=int, default=8)
-    p.add_argument("--train-limit", type=int, default=5000, help="training images (of t10k[0:5000])")
+    p.add_argument("--train-limit", type=int, default=5000,
+                   help="training images (of t10k[0:5000])")
     p.add_argument("--eval-limit", type=int, default=5000, help="evaluated images (of t10k[5000:])")
     p.add_argument("--seeds", type=int, default=5, help="device seeds per drift time")
     p.add_argument("--times", default=",".join(f"{t:g}" for t in DEFAULT_TIMES),
                    help="comma-separated t_inf values in seconds")
     p.add_argument("--preset", default="ima-paper", help="aimc analog preset of the PCM tiles")
+    p.add_argument("--compensations", default="global,none",
+                   help="comma-separated drift_compensation values (global: the preset's)")
     p.add_argument("--qconfig", choices=["qnnpack", "fbgemm"], default="qnnpack",
                    help="PyTorch qconfig: per-tensor (qnnpack) or per-channel (fbgemm) weights")
     p.add_argument("--calibration-images", type=int, default=256,
@@ -164,15 +167,20 @@ def plot(results, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    times = [r["t_inf_s"] for r in results["pcm"]]
-    mean = np.array([r["top1_mean"] for r in results["pcm"]]) * 100
-    std = np.array([r["top1_std"] for r in results["pcm"]]) * 100
     fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=120)
-    ax.errorbar(times, mean, yerr=std, marker="o", capsize=3,
-                label=f"analog PCM ({results['config']['preset']}, {len(results['pcm'][0]['top1'])} seeds)")
-    for key, style, color in (("float", "--", "gray"), ("digital", ":", "black"),
-                              ("analog_ideal", "-.", "tab:green")):
-        ax.axhline(results[key] * 100, linestyle=style, color=color, label=key.replace("_", " "))
+    for comp in dict.fromkeys(r["drift_compensation"] for r in results["pcm"]):
+        rows = [r for r in results["pcm"] if r["drift_compensation"] == comp]
+        ax.errorbar([r["t_inf_s"] for r in rows], [r["top1_mean"] * 100 for r in rows],
+                    yerr=[r["top1_std"] * 100 for r in rows], marker="o", capsize=3,
+                    label=f"PCM {results['config']['preset']}, drift compensation {comp} "
+                          f"({len(rows[0]['top1'])} seeds)")
+    lines = [("float", "--", "gray", "float")]
+    if results["analog_ideal_equals_digital"]:
+        lines.append(("digital", "-.", "black", "digital = analog ideal (bit for bit)"))
+    else:
+        lines += [("digital", ":", "black", "digital"), ("analog_ideal", "-.", "tab:green", "ideal")]
+    for key, style, color, label in lines:
+        ax.axhline(results[key] * 100, linestyle=style, color=color, label=label)
     ax.set_xscale("log")
     ax.set_xlabel("time since programming t_inf (s)")
     ax.set_ylabel("top-1 accuracy (%)")
@@ -188,12 +196,12 @@ def write_outputs(results, out):
     (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     with open(out / "results.csv", "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["mode", "t_inf_s", "top1_mean", "top1_std", "runs"])
+        w.writerow(["mode", "drift_compensation", "t_inf_s", "top1_mean", "top1_std", "runs"])
         for key in ("float", "digital", "analog_ideal"):
-            w.writerow([key, "", f"{results[key]:.4f}", "0", 1])
+            w.writerow([key, "", "", f"{results[key]:.4f}", "0", 1])
         for r in results["pcm"]:
-            w.writerow(["analog_pcm", f"{r['t_inf_s']:g}", f"{r['top1_mean']:.4f}",
-                        f"{r['top1_std']:.4f}", len(r["top1"])])
+            w.writerow(["analog_pcm", r["drift_compensation"], f"{r['t_inf_s']:g}",
+                        f"{r['top1_mean']:.4f}", f"{r['top1_std']:.4f}", len(r["top1"])])
     plot(results, out / "mnist-drift.png")
 
 
@@ -202,11 +210,27 @@ def print_table(results):
     for key in ("torch_float", "float", "torch_int8", "digital", "analog_ideal"):
         print(f"{key:<24}{results[key] * 100:>16.2f}")
     for r in results["pcm"]:
-        label = TIME_LABELS.get(r["t_inf_s"], f"{r['t_inf_s']:g} s")
-        print(f"{'PCM t_inf=' + label:<24}{r['top1_mean'] * 100:>10.2f} ± {r['top1_std'] * 100:.2f}")
+        when = TIME_LABELS.get(r["t_inf_s"], f"{r['t_inf_s']:g} s")
+        label = f"PCM {r['drift_compensation']} {when}"
+        print(f"{label:<24}{r['top1_mean'] * 100:>10.2f} ± {r['top1_std'] * 100:.2f}")
     a = results["agreement_with_torch_int8"]
     print(f"aimc digital vs PyTorch int8: {a['logits_equal'] * 100:.2f}% logits equal, "
           f"max {a['max_steps']:g} step(s) apart, top-1 agreement {a['top1_agreement'] * 100:.2f}%")
+
+
+def pcm_accuracy(aimc, qdq_path, calibration, args, compensation, t_inf, x_eval, y_eval):
+    """Top-1 on PCM tiles read t_inf seconds after programming, one run per
+    device seed; ADC ranges calibrated on training images."""
+    # A dict of keys over a preset changes only those keys.
+    config = {"preset": args.preset, "t_inf": t_inf, "drift_compensation": compensation,
+              "calibration_images": args.calibration_images}
+    accs = []
+    for seed in range(args.seeds):
+        model = aimc.Model(str(qdq_path), mode="analog", analog=config, seed=seed,
+                           threads=args.threads, calibration=str(calibration))
+        accs.append(top1(aimc_logits(model, x_eval), y_eval))
+    return {"drift_compensation": compensation, "t_inf_s": t_inf, "top1": accs,
+            "top1_mean": float(np.mean(accs)), "top1_std": float(np.std(accs))}
 
 
 def main():
@@ -223,6 +247,7 @@ def main():
     calibration = x_train[:args.calibration_images]
     np.save(out / "models" / "calibration.npy", calibration)
 
+    torch.manual_seed(0)  # the initial weights; results also depend on --threads
     net = train(build_network(args.network), x_train, y_train, args.epochs, seed=0)
     float_path, qdq_path = out / "models" / "float.onnx", out / "models" / "int8-qdq.onnx"
     export(net, float_path, x_train[:1])
@@ -243,20 +268,10 @@ def main():
     results["analog_ideal"] = top1(ideal, y_eval)
     results["analog_ideal_equals_digital"] = bool(np.array_equal(ideal, digital))
 
-    results["pcm"] = []
-    for t_inf in [float(t) for t in args.times.split(",")]:
-        accs = []
-        for seed in range(args.seeds):
-            # A dict of keys over a preset: the PCM tiles read at t_inf seconds
-            # after programming, ADC ranges calibrated on training images.
-            config = {"preset": args.preset, "t_inf": t_inf,
-                      "calibration_images": len(calibration)}
-            model = aimc.Model(str(qdq_path), mode="analog", analog=config, seed=seed,
-                               threads=args.threads,
-                               calibration=str(out / "models" / "calibration.npy"))
-            accs.append(top1(aimc_logits(model, x_eval), y_eval))
-        results["pcm"].append({"t_inf_s": t_inf, "top1": accs, "top1_mean": float(np.mean(accs)),
-                               "top1_std": float(np.std(accs))})
+    results["pcm"] = [
+        pcm_accuracy(aimc, qdq_path, out / "models" / "calibration.npy", args, comp, float(t),
+                     x_eval, y_eval)
+        for comp in args.compensations.split(",") for t in args.times.split(",")]
     results["seconds"] = round(time.time() - started, 1)
     write_outputs(results, out)
     print_table(results)

@@ -16,7 +16,8 @@ SCRIPT = ROOT / "demos" / "pytorch_to_tiles" / "mnist_drift.py"
 def test_the_example_runs_small_and_its_numbers_hold_together(tmp_path):
     out = tmp_path / "out"
     subprocess.run([sys.executable, str(SCRIPT), "--epochs", "1", "--eval-limit", "1000",
-                    "--times", "1,31536000", "--seeds", "1", "--calibration-images", "64",
+                    "--times", "1,31536000", "--seeds", "1", "--compensations", "global",
+                    "--calibration-images", "64",
                     "--build", str(BUILD), "--data", str(SHARED / "data" / "mnist"),
                     "--out", str(out)], check=True, capture_output=True, timeout=120)
     results = json.loads((out / "results.json").read_text())
@@ -28,7 +29,8 @@ def test_the_example_runs_small_and_its_numbers_hold_together(tmp_path):
     assert results["analog_ideal"] == results["digital"]
     agreement = results["agreement_with_torch_int8"]
     assert agreement["max_steps"] <= 1 and agreement["top1_agreement"] > 0.99
-    assert [r["t_inf_s"] for r in results["pcm"]] == [1.0, 31536000.0]
+    assert [(r["drift_compensation"], r["t_inf_s"]) for r in results["pcm"]] == [
+        ("global", 1.0), ("global", 31536000.0)]
     for r in results["pcm"]:
         assert len(r["top1"]) == 1 and r["top1_mean"] > 0.5
     with open(out / "results.csv") as f:
