@@ -21,6 +21,7 @@
 #include "engine/passes/lower_qdq.h"
 #include "engine/passes/requantize_data_movement.h"
 #include "engine/passes/signed_activations.h"
+#include "engine/passes/simplify_torch_export.h"
 
 namespace aimc {
 
@@ -61,6 +62,7 @@ Graph prepare_graph(Graph graph, const ModelOptions& options, int* lowered_ops) 
   // becomes QDQ, and uint8 quantization int8 (both exact).
   expand_qoperator(graph);
   if (options.mode != ExecMode::kFloat) {
+    simplify_torch_export(graph);  // first: the passes below read plain QDQ
     signed_activations(graph);
     requantize_data_movement(graph);
   }
