@@ -4,8 +4,8 @@
 For each model, the same input is run R times through the module
 (model.run: the numpy conversions, the GIL hand-off, the output array) and
 R times through the engine alone (model._engine_seconds: the input converted
-once, outside the clock), interleaved in rounds so both see the same machine
-state. The overhead is median(module) / median(engine) - 1.
+once, outside the clock), alternating call by call so both see the same
+machine state. The overhead is median(module) / median(engine) - 1.
 
 Usage: PYTHONPATH=build-release/python /usr/bin/python3 \
          benchmarks/python/call_overhead.py [--shared ../shared] [--repeats 200] [--threads N]
@@ -22,16 +22,14 @@ import aimc
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
-def measure(model, x, repeats, rounds=5):
+def measure(model, x, repeats):
     module, engine = [], []
-    per_round = max(1, repeats // rounds)
-    model.run(x)  # warm the arena and caches
-    for _ in range(rounds):
-        for _ in range(per_round):
-            start = time.perf_counter()
-            model.run(x)
-            module.append(time.perf_counter() - start)
-        engine += model._engine_seconds(x, per_round)
+    model.run(x)  # warm the arena, the input buffers and the caches
+    for _ in range(repeats):  # alternating, so both see the same machine state
+        start = time.perf_counter()
+        model.run(x)
+        module.append(time.perf_counter() - start)
+        engine += model._engine_seconds(x, 1)
     return statistics.median(module), statistics.median(engine)
 
 

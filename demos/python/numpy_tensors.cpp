@@ -53,11 +53,11 @@ HostArray host_array(const py::object& a, const std::string& name) {
   return h;
 }
 
-Tensor to_tensor(const HostArray& a) {
-  return rows_to_tensor(a, 0, a.shape.empty() ? 1 : a.shape[0]);
+Tensor to_tensor(const HostArray& a, Tensor::Storage&& reuse) {
+  return rows_to_tensor(a, 0, a.shape.empty() ? 1 : a.shape[0], std::move(reuse));
 }
 
-Tensor rows_to_tensor(const HostArray& a, int64_t first, int64_t count) {
+Tensor rows_to_tensor(const HostArray& a, int64_t first, int64_t count, Tensor::Storage&& reuse) {
   Shape shape = a.shape;
   std::size_t offset = 0;
   if (!shape.empty()) {
@@ -65,9 +65,25 @@ Tensor rows_to_tensor(const HostArray& a, int64_t first, int64_t count) {
     offset = row_bytes * static_cast<std::size_t>(first);
     shape[0] = count;
   }
-  Tensor t(a.dtype, shape);
+  Tensor t(a.dtype, shape, std::move(reuse), false);
+  // The last word's padding past the elements stays zero, as in a fresh tensor.
+  if (t.bytes() > t.byte_size()) std::memset(t.raw() + t.bytes() - 8, 0, 8);
   if (t.byte_size()) std::memcpy(t.raw(), a.data + offset, t.byte_size());
   return t;
+}
+
+Tensor::Storage StoragePool::take() {
+  const std::lock_guard lock(mutex_);
+  if (free_.empty()) return {};
+  Tensor::Storage s = std::move(free_.back());
+  free_.pop_back();
+  return s;
+}
+
+void StoragePool::give(Tensor::Storage&& s) {
+  const std::lock_guard lock(mutex_);
+  // A few buffers: one per input of as many Python threads as run at once.
+  if (free_.size() < 8) free_.push_back(std::move(s));
 }
 
 py::array to_numpy(Tensor&& t) {

@@ -6,7 +6,9 @@
 #include <pybind11/numpy.h>
 
 #include <cstddef>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "engine/tensor.h"
 
@@ -25,9 +27,23 @@ struct HostArray {
 // BadInput naming `name` for a dtype the engine lacks or a non-array.
 HostArray host_array(const pybind11::object& a, const std::string& name);
 
-// The whole array, or rows [first, first + count) of its first axis.
-Tensor to_tensor(const HostArray& a);
-Tensor rows_to_tensor(const HostArray& a, int64_t first, int64_t count);
+// The whole array, or rows [first, first + count) of its first axis, on
+// `reuse`'s memory when given (no zero fill, no fresh pages to fault in).
+Tensor to_tensor(const HostArray& a, Tensor::Storage&& reuse = {});
+Tensor rows_to_tensor(const HostArray& a, int64_t first, int64_t count,
+                      Tensor::Storage&& reuse = {});
+
+// Input storage kept between calls: a fresh multi-megabyte buffer per call
+// costs page faults and a zero fill comparable to the copy itself.
+class StoragePool {
+ public:
+  Tensor::Storage take();
+  void give(Tensor::Storage&& s);
+
+ private:
+  std::mutex mutex_;
+  std::vector<Tensor::Storage> free_;
+};
 
 // The tensor as a numpy array over its own bytes (no copy).
 pybind11::array to_numpy(Tensor&& t);

@@ -85,7 +85,7 @@ py::object PyModel::run(const py::object& x, int64_t first_image, bool dump_laye
   {
     py::gil_scoped_release release;
     std::vector<Tensor> inputs;
-    for (const HostArray& a : arrays) inputs.push_back(to_tensor(a));
+    for (const HostArray& a : arrays) inputs.push_back(to_tensor(a, input_storage_.take()));
     RunContext ctx{settings_.threads};
     ctx.first_image = first_image;
     LayerObserver observer = nullptr;
@@ -94,6 +94,7 @@ py::object PyModel::run(const py::object& x, int64_t first_image, bool dump_laye
         for (std::size_t k = 0; k < outs.size(); ++k) layers.emplace_back(n.outputs[k], outs[k]);
       };
     out = m.run(inputs, ctx, observer);
+    for (Tensor& t : inputs) input_storage_.give(std::move(t).release_storage());
   }
   const auto& outs = m.graph().outputs;
   py::object result;
@@ -136,7 +137,10 @@ py::dict PyModel::evaluate_arrays(const py::array& images, const py::array& labe
       const int64_t n = std::min<int64_t>(batch, count - first);
       RunContext ctx{settings_.threads};
       ctx.first_image = first_image + first;  // keys per-MVM noise, whatever the batch
-      const ModelOutputs out = m.run({rows_to_tensor(x, first, n)}, ctx);
+      std::vector<Tensor> inputs;
+      inputs.push_back(rows_to_tensor(x, first, n, input_storage_.take()));
+      const ModelOutputs out = m.run(inputs, ctx);
+      input_storage_.give(std::move(inputs[0]).release_storage());
       const Tensor& scores = out.outputs.at(0);
       if (scores.dtype() != DType::kFloat32 || scores.size() % n)
         throw bad_input("images", "the model's first output is not [batch, classes] float");

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "demos/python/numpy_tensors.h"
 #include "demos/python/temp_dir.h"
 #include "models/studies/model_loading.h"
 
@@ -65,6 +66,7 @@ class PyModel {
   std::unique_ptr<TempDir> files_;  // the effective analog configuration, for the CLI
   std::string analog_path_;
   std::unique_ptr<models::LoadedModel> loaded_;
+  mutable StoragePool input_storage_;
 };
 
 }  // namespace aimc::python
