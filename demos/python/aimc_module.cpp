@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "demos/python/numpy_tensors.h"
 #include "demos/python/python_model.h"
 #include "demos/python/python_studies.h"
 #include "engine/error.h"
@@ -110,6 +111,18 @@ PYBIND11_MODULE(aimc, m) {
       .def_property_readonly("mode", &PyModel::mode)
       .def_property_readonly("float_nodes", &PyModel::float_nodes,
                              "nodes that run in float (allow_float)");
+  m.def(
+      "zeros",
+      [](const std::vector<int64_t>& shape, const py::object& dtype) {
+        const py::dtype d = py::dtype::from_args(dtype);
+        return aimc::python::engine_zeros(shape, d);
+      },
+      R"(An array of zeros in engine memory: Model.run reads it without a copy.
+
+zeros(shape, dtype=numpy.float32). Fill it in place (x[...] = data); the
+arrays run() returns are in engine memory too, so one model's output goes
+into another without a copy.)",
+      py::arg("shape"), py::arg("dtype") = py::dtype::of<float>());
   m.def("evaluate", &aimc::python::evaluate, kEvaluateDoc, py::arg("model"),
         py::arg("images") = py::none(), py::arg("labels") = py::none(),
         py::arg("limit") = py::none(), py::arg("batch") = 8, py::arg("first_image") = 0);

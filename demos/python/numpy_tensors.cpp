@@ -1,11 +1,13 @@
 #include "demos/python/numpy_tensors.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <vector>
 
 #include "engine/error.h"
+#include "engine/limits.h"
 
 namespace py = pybind11;
 
@@ -38,6 +40,22 @@ py::dtype numpy_dtype(DType t) {
   throw std::logic_error("dtype");
 }
 
+// Names the capsules that own engine tensors, to recognise their arrays.
+constexpr const char* kTensorCapsule = "aimc.Tensor";
+
+Tensor* engine_tensor_of(const py::array& a, DType dtype) {
+  const py::handle base = a.base();
+  if (!base || !PyCapsule_IsValid(base.ptr(), kTensorCapsule)) return nullptr;
+  auto* t = static_cast<Tensor*>(PyCapsule_GetPointer(base.ptr(), kTensorCapsule));
+  // The whole tensor, as it is: not a slice or a view of another shape,
+  // and not lent to a run at this moment (then it is empty).
+  const bool whole = t && !t->empty() && t->raw() == a.data() && t->dtype() == dtype &&
+                     t->byte_size() == static_cast<std::size_t>(a.nbytes()) &&
+                     Shape(a.shape(), a.shape() + a.ndim()) == t->shape() &&
+                     (a.flags() & py::array::c_style);
+  return whole ? t : nullptr;
+}
+
 }  // namespace
 
 HostArray host_array(const py::object& a, const std::string& name) {
@@ -50,6 +68,7 @@ HostArray host_array(const py::object& a, const std::string& name) {
   h.shape.assign(h.keep.shape(), h.keep.shape() + h.keep.ndim());
   h.data = static_cast<const std::byte*>(h.keep.data());
   h.bytes = static_cast<std::size_t>(h.keep.nbytes());
+  h.engine_tensor = engine_tensor_of(h.keep, h.dtype);
   return h;
 }
 
@@ -96,7 +115,36 @@ py::array to_numpy(Tensor&& t) {
   py::capsule base(owner.get(),
                    [](void* p) { std::default_delete<Tensor>{}(static_cast<Tensor*>(p)); });
   owner.release();
+  if (PyCapsule_SetName(base.ptr(), kTensorCapsule) != 0) throw py::error_already_set();
   return py::array(dtype, shape, data, base);
+}
+
+py::array engine_zeros(const std::vector<int64_t>& shape, const py::dtype& dtype) {
+  int64_t elements = 1;
+  for (int64_t d : shape) {
+    if (d < 0) throw bad_input("shape", "negative dimension");
+    // Saturates instead of overflowing for absurd shapes.
+    elements = d != 0 && elements > kMaxTensorElements / d ? kMaxTensorElements + 1 : elements * d;
+  }
+  if (elements > kMaxTensorElements)
+    throw bad_input("shape", "more than 2^28 elements (engine/limits.h)");
+  return to_numpy(Tensor(dtype_of(dtype, "dtype"), Shape(shape.begin(), shape.end())));
+}
+
+RunInputs::RunInputs(const std::vector<HostArray>& arrays, StoragePool& pool) : pool_(pool) {
+  for (const HostArray& a : arrays) {
+    lenders_.push_back(a.engine_tensor);
+    tensors_.push_back(a.engine_tensor ? std::move(*a.engine_tensor) : to_tensor(a, pool_.take()));
+  }
+}
+
+RunInputs::~RunInputs() {
+  for (std::size_t i = 0; i < tensors_.size(); ++i) {
+    if (lenders_[i])
+      *lenders_[i] = std::move(tensors_[i]);
+    else
+      pool_.give(std::move(tensors_[i]).release_storage());
+  }
 }
 
 }  // namespace aimc::python

@@ -23,6 +23,9 @@ struct HostArray {
   Shape shape;
   const std::byte* data = nullptr;
   std::size_t bytes = 0;
+  // The engine tensor whose bytes the whole array is (an output of a run,
+  // or aimc.zeros), lent to a run instead of copied; null otherwise.
+  Tensor* engine_tensor = nullptr;
 };
 // BadInput naming `name` for a dtype the engine lacks or a non-array.
 HostArray host_array(const pybind11::object& a, const std::string& name);
@@ -47,5 +50,26 @@ class StoragePool {
 
 // The tensor as a numpy array over its own bytes (no copy).
 pybind11::array to_numpy(Tensor&& t);
+
+// A zero-filled engine tensor as a numpy array (aimc.zeros).
+pybind11::array engine_zeros(const std::vector<int64_t>& shape, const pybind11::dtype& dtype);
+
+// The inputs of one run: engine tensors lent by their arrays (moved in, so
+// the bytes stay where the arrays point, and moved back at the end, which
+// must happen with the GIL held: other threads look at them under it), the
+// other arrays copied onto pooled storage, returned to the pool after.
+class RunInputs {
+ public:
+  RunInputs(const std::vector<HostArray>& arrays, StoragePool& pool);
+  ~RunInputs();
+  RunInputs(const RunInputs&) = delete;
+  RunInputs& operator=(const RunInputs&) = delete;
+  const std::vector<Tensor>& tensors() const { return tensors_; }
+
+ private:
+  std::vector<Tensor> tensors_;
+  std::vector<Tensor*> lenders_;  // per input: the array's engine tensor, or null
+  StoragePool& pool_;
+};
 
 }  // namespace aimc::python

@@ -82,10 +82,9 @@ py::object PyModel::run(const py::object& x, int64_t first_image, bool dump_laye
   if (first_image < 0) throw bad_input("first_image", "must not be negative");
   ModelOutputs out;
   std::vector<std::pair<std::string, Tensor>> layers;
+  const RunInputs inputs(arrays, input_storage_);  // gives back with the GIL held
   {
     py::gil_scoped_release release;
-    std::vector<Tensor> inputs;
-    for (const HostArray& a : arrays) inputs.push_back(to_tensor(a, input_storage_.take()));
     RunContext ctx{settings_.threads};
     ctx.first_image = first_image;
     LayerObserver observer = nullptr;
@@ -93,8 +92,7 @@ py::object PyModel::run(const py::object& x, int64_t first_image, bool dump_laye
       observer = [&](const Node& n, std::span<const Tensor> outs) {
         for (std::size_t k = 0; k < outs.size(); ++k) layers.emplace_back(n.outputs[k], outs[k]);
       };
-    out = m.run(inputs, ctx, observer);
-    for (Tensor& t : inputs) input_storage_.give(std::move(t).release_storage());
+    out = m.run(inputs.tensors(), ctx, observer);
   }
   const auto& outs = m.graph().outputs;
   py::object result;

@@ -78,3 +78,46 @@ def test_outputs_own_the_engine_tensors(two_by_two):
 def test_a_dtype_or_object_the_engine_lacks_is_named(two_by_two, bad, message):
     with pytest.raises(aimc.BadInput, match=message):
         two_by_two.run(dict(inputs(), **bad))
+
+
+def test_engine_arrays_are_lent_to_a_run_and_given_back(mnist_mlp):
+    model = aimc.Model(mnist_mlp)
+    data = np.random.default_rng(4).uniform(0, 1, (3, 784)).astype(np.float32)
+    x = aimc.zeros((3, 784))
+    assert x.dtype == np.float32 and not x.any()
+    x[...] = data
+    want = model.run(data)
+    for _ in range(2):  # lent, run, given back: the same bytes every time
+        assert model.run(x).tobytes() == want.tobytes()
+        assert x.tobytes() == data.tobytes()
+    assert model.run(x[1:]).tobytes() == want[1:].tobytes()  # a slice is copied
+
+
+def test_one_models_output_goes_into_another(two_by_two):
+    first = two_by_two.run(inputs(3))
+    chained = two_by_two.run({"a": first["sum"], "b": first["prod"], "idx": inputs()["idx"]})
+    np.testing.assert_array_equal(chained["sum"], first["sum"] + first["prod"])
+    assert first["sum"].tobytes() == two_by_two.run(inputs(3))["sum"].tobytes()
+
+
+def test_threads_running_the_same_engine_array_agree(mnist_mlp):
+    import threading
+    model = aimc.Model(mnist_mlp, threads=1)
+    x = aimc.zeros((64, 784))
+    x[...] = np.random.default_rng(5).uniform(0, 1, (64, 784))
+    want = model.run(x).tobytes()
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(model.run(x).tobytes()))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [want] * 4
+
+
+@pytest.mark.parametrize("shape, dtype", [((-1, 3), np.float32), ((1 << 20, 1 << 20), np.int8),
+                                          ((2, 2), np.float64)])
+def test_zeros_refuses_what_the_engine_cannot_hold(shape, dtype):
+    with pytest.raises(aimc.BadInput):
+        aimc.zeros(shape, dtype)
