@@ -196,3 +196,14 @@ def test_dump_layers_equal_the_clis_dump(mnist_mlp, cli, tmp_path):
         assert (tmp_path / "dump" / e["file"]).read_bytes() == layers[e["name"]].tobytes()
         assert list(layers[e["name"]].shape) == e["shape"]
     assert np.array_equal(list(layers.values())[-1], y)
+
+
+def test_help_shows_every_functions_signature_and_doc():
+    import pydoc
+    text = pydoc.render_doc(aimc.Model, renderer=pydoc.plaintext)
+    for word in ("analog=None", "seed=0", "calibration", "dump_layers", "first_image", "BadInput"):
+        assert word in text
+    for f, word in ((aimc.evaluate, "aimc eval --json"), (aimc.sweep, "resumes"),
+                    (aimc.sensitivity, "aimc sensitivity --json"),
+                    (aimc.timing, "aimc timing --json"), (aimc.zeros, "without a copy")):
+        assert word in f.__doc__
