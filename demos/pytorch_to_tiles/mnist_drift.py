@@ -49,7 +49,7 @@ def parse_args():
                    help="training images for the observers and the ADC ranges")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "mnist"))
-    p.add_argument("--build", default=os.environ.get("AIMC_BUILD_DIR", str(ROOT / "build")),
+    p.add_argument("--build", default=os.environ.get("AIMC_BUILD_DIR", str(ROOT / "build-release")),
                    help="aimc build directory (the module is in BUILD/python)")
     p.add_argument("--out", default="pytorch_to_tiles_out")
     return p.parse_args()
