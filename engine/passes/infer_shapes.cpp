@@ -637,20 +637,6 @@ void check_quant_params(const NodeCtx& c, const std::optional<Shape>& x) {
   }
 }
 
-// ONNX TensorProto element types that QuantizeLinear may produce here.
-std::optional<DType> quantized_dtype(int64_t onnx_type) {
-  switch (onnx_type) {
-    case 2:
-      return DType::kUInt8;
-    case 3:
-      return DType::kInt8;
-    case 6:
-      return DType::kInt32;
-    default:
-      return std::nullopt;
-  }
-}
-
 Outputs infer_quantize(const NodeCtx& c) {
   c.require_inputs(2);
   const auto x = c.shape(0);
@@ -698,7 +684,10 @@ Outputs infer_dynamic_lstm(const NodeCtx& c) {
 
 // Shape, Gather, reductions, Resize, ... (engine/passes/infer_shapes_ops.h).
 Outputs infer_op(const NodeCtx& c) {
-  OpShapeView view{c.node(), c.opset(), {}, [&](std::size_t i) { return c.constant_ints(i); },
+  OpShapeView view{c.node(),
+                   c.opset(),
+                   {},
+                   [&](std::size_t i) { return c.constant_ints(i); },
                    [&](const std::string& w) { c.fail(w); }};
   for (std::size_t i = 0; i < c.node().inputs.size(); ++i) {
     view.inputs.push_back({c.dtype(i), c.shape(i)});
@@ -710,7 +699,10 @@ Outputs infer_op(const NodeCtx& c) {
 
 // DynamicQuantizeLinear, MatMulInteger, ConvInteger (engine/passes/infer_shapes_dynamic.h).
 Outputs infer_dynamic(const NodeCtx& c) {
-  OpShapeView view{c.node(), c.opset(), {}, [&](std::size_t i) { return c.constant_ints(i); },
+  OpShapeView view{c.node(),
+                   c.opset(),
+                   {},
+                   [&](std::size_t i) { return c.constant_ints(i); },
                    [&](const std::string& w) { c.fail(w); }};
   for (std::size_t i = 0; i < c.node().inputs.size(); ++i) {
     view.inputs.push_back({c.dtype(i), c.shape(i)});
@@ -835,6 +827,19 @@ void publish(Graph& g, const std::string& value, const Known& k) {
 }
 
 }  // namespace
+
+std::optional<DType> quantized_dtype(int64_t onnx_type) {
+  switch (onnx_type) {
+    case 2:
+      return DType::kUInt8;
+    case 3:
+      return DType::kInt8;
+    case 6:
+      return DType::kInt32;
+    default:
+      return std::nullopt;
+  }
+}
 
 void infer_shapes(Graph& graph) {
   KnownMap known = seed(graph);

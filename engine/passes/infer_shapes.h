@@ -15,10 +15,17 @@
 // specific, e.g. a declared [1,1000] beats an inferred [-1,1000]. A declared
 // empty shape is read as "no shape given" (ValueInfo has no separate flag).
 // Outputs of op types without a rule stay unknown: no values entry is added.
+#include <cstdint>
+#include <optional>
+
 #include "engine/graph.h"
 
 namespace aimc {
 
 void infer_shapes(Graph& graph);
+
+// The ONNX TensorProto element types a quantized value may have here (a
+// QuantizeLinear's output, or a Cast to it): uint8, int8, int32.
+std::optional<DType> quantized_dtype(int64_t onnx_type);
 
 }  // namespace aimc

@@ -4,22 +4,10 @@
 #include <cstring>
 #include <optional>
 
+#include "engine/passes/infer_shapes.h"
+
 namespace aimc {
 namespace {
-
-// The integer types of ONNX's TensorProto.DataType a quantized value has.
-std::optional<DType> onnx_integer_type(int64_t code) {
-  switch (code) {
-    case 2:
-      return DType::kUInt8;
-    case 3:
-      return DType::kInt8;
-    case 6:
-      return DType::kInt32;
-    default:
-      return std::nullopt;
-  }
-}
 
 bool is_graph_output(const Graph& g, const std::string& v) {
   return std::find(g.outputs.begin(), g.outputs.end(), v) != g.outputs.end();
@@ -46,7 +34,7 @@ int remove_noop_casts(Graph& g) {
     const Node& n = g.nodes[i];
     const bool noop = n.op_type == "Cast" && n.inputs.size() == 1 && n.outputs.size() == 1 &&
                       !is_graph_output(g, n.outputs[0]) &&
-                      onnx_integer_type(n.attr_int("to", 0)) == quantized_type(g, n.inputs[0]) &&
+                      quantized_dtype(n.attr_int("to", 0)) == quantized_type(g, n.inputs[0]) &&
                       quantized_type(g, n.inputs[0]).has_value();
     if (!noop) {
       ++i;
