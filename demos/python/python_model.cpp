@@ -42,13 +42,12 @@ PyModel::PyModel(const ModelArguments& a) {
   s.threads =
       a.threads ? *a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (s.threads < 1) throw bad_input("threads", "must be positive");
+  if (s.mode == ExecMode::kAnalog) s.analog = analog_from(a.analog);
+  s.analog.seed = a.seed;  // also the seed evaluate() reports in digital and float mode
   if (s.mode == ExecMode::kAnalog) {
-    s.analog = analog_from(a.analog);
-    s.analog.seed = a.seed;
     files_ = std::make_unique<TempDir>();
     analog_path_ = files_->write("analog.json", analog_config_to_json(s.analog).dump(2));
   }
-  s.analog.seed = a.seed;
   if (a.placement) {
     placement_path_ = *a.placement;
     s.placement = load_placement(placement_path_);
